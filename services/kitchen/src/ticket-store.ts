@@ -1,0 +1,32 @@
+import type { Order, OrderStatus } from '@restaurant/shared'
+
+/** The kitchen's durable record of an order. */
+export interface Ticket {
+  order: Order
+  /** Hash of the placing request's body, when the kitchen saw it placed (absent if it saw the cancel first). */
+  fingerprint?: string
+}
+
+export interface ListQuery {
+  status?: OrderStatus
+  limit: number
+  /** Cursor: the `placedAt` and `id` of the last order of the previous page. */
+  after?: { placedAt: string; id: string }
+}
+
+/**
+ * The one store contract; the embedded and MongoDB adapters both pass the same contract suite.
+ * The order id is unique: it is what makes a redelivered or duplicated order collapse into one ticket.
+ */
+export interface TicketStore {
+  /** Stores the ticket unless one exists for its order id; returns the stored ticket either way. */
+  insertIfAbsent(ticket: Ticket): Promise<{ created: boolean; ticket: Ticket }>
+  get(orderId: string): Promise<Ticket | undefined>
+  /** Replaces the order only while its stored status is still `expected`; false when it has moved on. */
+  replaceIfStatus(order: Order, expected: OrderStatus): Promise<boolean>
+  /** Newest first (placedAt, then id, descending). */
+  list(query: ListQuery): Promise<Order[]>
+  /** Throws when the store cannot serve requests (readiness). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,20 @@
+import { Type } from 'typebox'
+import { commonConfig, loadConfig, rabbitConfig } from '@restaurant/shared'
+
+export const waiterConfigSchema = {
+  ...commonConfig,
+  ...rabbitConfig,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
+  KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
+  KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),
+  ORDER_ID_SECRET: Type.String({ minLength: 16, default: 'development-only-order-id-secret' }),
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
+}
+
+export function loadWaiterConfig(env?: Record<string, string | undefined>) {
+  return loadConfig(waiterConfigSchema, env)
+}
+export type WaiterConfig = ReturnType<typeof loadWaiterConfig>
