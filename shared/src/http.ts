@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Logger } from 'pino'
+import { buildProblem, PROBLEM_CONTENT_TYPE, registerProblemHandlers } from './problems.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 const safeRequestId = /^[\w.:-]{1,128}$/
@@ -11,15 +14,41 @@ export function genRequestId(request: IncomingMessage): string {
   return typeof given === 'string' && safeRequestId.test(given) ? given : randomUUID()
 }
 
-export const requestIdOptions = {
-  requestIdHeader: false,
-  requestIdLogLabel: 'reqId',
-  genReqId: genRequestId,
-} satisfies Partial<FastifyServerOptions>
-
-/** Echoes the correlation id to the caller so a client can quote it. */
-export function echoRequestId(app: FastifyInstance): void {
+/**
+ * The Fastify instance every service starts from: correlation ids echoed to callers, strict validation
+ * (unknown properties are refused, not silently dropped) and problem+json errors.
+ */
+export function buildHttpServer(log: Logger, options: { bodyLimit?: number } = {}) {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    requestIdHeader: false,
+    requestIdLogLabel: 'reqId',
+    genReqId: genRequestId,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  })
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id)
+  })
+  // JSON only: any other media type is answered 415 rather than parsed as text.
+  app.removeContentTypeParser('text/plain')
+  registerProblemHandlers(app)
+  return app.withTypeProvider<TypeBoxTypeProvider>()
+}
+
+export type HttpServer = ReturnType<typeof buildHttpServer>
+
+/** `/health`: the process is up. `/ready`: its dependencies answer; `check` throws naming what is not. */
+export function registerHealthRoutes(app: HttpServer, check: () => Promise<void>): void {
+  app.get('/health', async () => ({ status: 'ok' }))
+  app.get('/ready', async (request, reply) => {
+    try {
+      await check()
+      return { status: 'ready' }
+    } catch (err) {
+      request.log.warn({ err }, 'not ready')
+      const detail = err instanceof Error ? err.message : String(err)
+      return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(buildProblem(503, 'not-ready', 'Not ready', { detail }))
+    }
   })
 }

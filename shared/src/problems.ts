@@ -47,9 +47,11 @@ export function buildProblem(status: number, code: string, title: string, extras
 
 function invalidParamsOf(error: FastifyError): InvalidParam[] | undefined {
   return error.validation?.map((issue) => {
-    const missing = (issue.params as { missingProperty?: string }).missingProperty
-    const path = missing ? `${issue.instancePath}/${missing}` : issue.instancePath
-    return { in: error.validationContext ?? 'body', name: path || '/', reason: issue.message ?? 'is invalid' }
+    const { missingProperty, additionalProperty } = issue.params as { missingProperty?: string; additionalProperty?: string }
+    const property = missingProperty ?? additionalProperty
+    const name = property ? `${issue.instancePath}/${property}` : issue.instancePath || '/'
+    const reason = additionalProperty ? 'is not an accepted property' : (issue.message ?? 'is invalid')
+    return { in: error.validationContext ?? 'body', name, reason }
   })
 }
 

@@ -25,6 +25,7 @@ export interface BusOptions {
 
 export interface MessageContext {
   correlationId: string
+  redelivered: boolean
   deliveryCount: number
   log: Logger
 }
@@ -35,7 +36,7 @@ export interface Bus {
   /** Resolves once the broker has confirmed the persistent message onto a queue; rejects otherwise. */
   publish(routingKey: RoutingKey, message: object, correlationId: string): Promise<void>
   consume<S extends TSchema>(binding: QueueBinding, schema: S, handler: MessageHandler<Static<S>>): Promise<void>
-  /** Stops taking new deliveries; in-flight handlers still finish and ack. */
+  /** Stops taking new deliveries and waits for the in-flight handlers to finish and settle theirs. */
   cancelConsumers(): Promise<void>
   close(): Promise<void>
 }
@@ -59,6 +60,11 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
 
   const publish = createPublisher(publisher, options)
   const consumers: Array<{ channel: Channel; tag: string }> = []
+  const inFlight = new Set<Promise<void>>()
+  const track = (work: Promise<void>) => {
+    inFlight.add(work)
+    void work.finally(() => inFlight.delete(work))
+  }
 
   return {
     publish,
@@ -67,11 +73,12 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       channel.on('close', () => lost(undefined, `consumer channel for ${binding.queue}`))
       await channel.prefetch(options.prefetch)
       const deliver = createDelivery(channel, binding.queue, Compile(schema), handler, options)
-      const { consumerTag } = await channel.consume(binding.queue, (raw) => raw && void deliver(raw), { noAck: false })
+      const { consumerTag } = await channel.consume(binding.queue, (raw) => raw && track(deliver(raw)), { noAck: false })
       consumers.push({ channel, tag: consumerTag })
     },
     async cancelConsumers() {
       await Promise.all(consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)))
+      await Promise.allSettled([...inFlight])
     },
     async close() {
       closing = true
@@ -123,7 +130,7 @@ function createDelivery<T>(channel: Channel, queue: string, check: Check, handle
       return settle(() => channel.nack(raw, false, false), log)
     }
     try {
-      await handler(message as T, { correlationId, deliveryCount, log })
+      await handler(message as T, { correlationId, redelivered: raw.fields.redelivered, deliveryCount, log })
       settle(() => channel.ack(raw), log)
     } catch (err) {
       log.error({ err, deliveryCount }, 'message handling failed; returned to the queue for a retry')

@@ -12,6 +12,7 @@ export const waiterConfigSchema = {
   KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),
   ORDER_ID_SECRET: Type.String({ minLength: 16, default: 'development-only-order-id-secret' }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
+  VIEW_TTL_SECONDS: Type.Integer({ minimum: 1, default: 604_800 }),
 }
 
 export function loadWaiterConfig(env?: Record<string, string | undefined>) {

@@ -9,7 +9,7 @@ export const MAX_QUANTITY = 20
 export const MAX_NOTES_LENGTH = 200
 
 export const OrderId = Type.String({ format: 'uuid', description: 'Unguessable order id' })
-export const OrderStatusSchema = Type.Union(orderStatuses.map((status) => Type.Literal(status)))
+export const OrderStatusSchema = Type.Enum(orderStatuses)
 export const Timestamp = Type.String({ format: 'date-time' })
 
 export const MenuItemSchema = Type.Object({
@@ -17,7 +17,7 @@ export const MenuItemSchema = Type.Object({
   name: Type.String(),
   priceCents: Type.Integer({ minimum: 0 }),
   prepSeconds: Type.Number({ minimum: 0 }),
-  station: Type.Union(stations.map((station) => Type.Literal(station))),
+  station: Type.Enum(stations),
   available: Type.Boolean(),
 })
 

@@ -1,0 +1,50 @@
+import {
+  buildHttpServer,
+  buildProblem,
+  kitchenPaths,
+  ListOrdersQuery,
+  OrderIdParams,
+  OrderPage,
+  Problem,
+  PROBLEM_CONTENT_TYPE,
+  registerHealthRoutes,
+  TicketSchema,
+  type Logger,
+} from '@restaurant/shared'
+import { decodeCursor, encodeCursor } from './ticket-cursor.js'
+import type { TicketStore } from './ticket-store.js'
+
+export interface KitchenAppDeps {
+  log: Logger
+  store: TicketStore
+}
+
+/** The kitchen's small HTTP side: health, readiness and the internal read API over its tickets. */
+export function buildKitchenApp({ log, store }: KitchenAppDeps) {
+  const app = buildHttpServer(log)
+  registerHealthRoutes(app, () => store.ping())
+
+  app.get(
+    kitchenPaths.ticket(':id'),
+    { schema: { params: OrderIdParams, response: { 200: TicketSchema, 404: Problem } } },
+    async (request, reply) => {
+      const ticket = await store.get(request.params.id)
+      if (ticket) return ticket
+      return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(buildProblem(404, 'order-not-found', 'No such order'))
+    },
+  )
+
+  app.get(kitchenPaths.tickets, { schema: { querystring: ListOrdersQuery, response: { 200: OrderPage } } }, async (request) => {
+    const { status, limit, cursor } = request.query
+    const orders = await store.list({
+      limit: limit + 1,
+      ...(status ? { status } : {}),
+      ...(cursor ? { after: decodeCursor(cursor) } : {}),
+    })
+    const page = orders.slice(0, limit)
+    const last = page.at(-1)
+    return orders.length > limit && last ? { orders: page, nextCursor: encodeCursor(last) } : { orders: page }
+  })
+
+  return app
+}

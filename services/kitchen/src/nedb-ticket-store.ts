@@ -1,0 +1,107 @@
+import { constants } from 'node:fs'
+import { access, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import nedb from '@seald-io/nedb'
+import type { Order, OrderStatus } from '@restaurant/shared'
+import type { ListQuery, Ticket, TicketStore } from './ticket-store.js'
+
+/** `orderId`, `placedAt` and `status` copy fields of `order` so that the index, sort and filter stay flat. */
+interface TicketDocument {
+  orderId: string
+  placedAt: string
+  status: OrderStatus
+  order: Order
+  fingerprint?: string
+}
+
+// The package's types declare an ES default export, but it is CommonJS (`module.exports = Datastore`).
+const Datastore = nedb as unknown as typeof nedb.default
+
+const COMPACTION_INTERVAL_MS = 60 * 60 * 1000
+
+/**
+ * The embedded ticket store: one append-only file under `dataDir`, loaded into memory at start.
+ * nedb appends each write without fsync, so a ticket survives a process crash but not a power loss;
+ * only compaction (hourly and on close) rewrites the file with fsync.
+ */
+export async function createNedbTicketStore({ dataDir }: { dataDir: string }): Promise<TicketStore> {
+  await mkdir(dataDir, { recursive: true })
+  const filename = join(dataDir, 'tickets.db')
+  const db = new Datastore<TicketDocument>({ filename })
+  await db.loadDatabaseAsync()
+  await db.ensureIndexAsync({ fieldName: 'orderId', unique: true })
+  db.setAutocompactionInterval(COMPACTION_INTERVAL_MS)
+  let closed = false
+
+  const get = async (orderId: string): Promise<Ticket | undefined> => {
+    const doc: TicketDocument | null = await db.findOneAsync<TicketDocument>({ orderId })
+    return doc ? toTicket(doc) : undefined
+  }
+
+  return {
+    async insertIfAbsent(ticket) {
+      try {
+        return { created: true, ticket: toTicket(await db.insertAsync(toDocument(ticket))) }
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error
+        const existing = await get(ticket.order.id)
+        if (!existing) throw error
+        return { created: false, ticket: existing }
+      }
+    },
+    get,
+    async replaceIfStatus(order, expected) {
+      const { numAffected } = await db.updateAsync(
+        { orderId: order.id, 'order.status': expected },
+        { $set: { order, status: order.status, placedAt: order.placedAt } },
+      )
+      return numAffected === 1
+    },
+    async list(query) {
+      if (query.limit <= 0) return []
+      const docs: TicketDocument[] = await db
+        .findAsync<TicketDocument>(listFilter(query))
+        .sort({ placedAt: -1, orderId: -1 })
+        .limit(query.limit)
+      return docs.map((doc) => doc.order)
+    },
+    async ping() {
+      if (closed) throw new Error('ticket store is closed')
+      await db.countAsync({})
+      // Reads are served from memory, so only the file tells whether writes can still be stored.
+      await access(filename, constants.W_OK)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      db.stopAutocompaction()
+      // Compaction is queued behind pending writes, so it waits for them, then rewrites the file with fsync.
+      await db.compactDatafileAsync()
+    },
+  }
+}
+
+function toDocument(ticket: Ticket): TicketDocument {
+  const { order, fingerprint } = ticket
+  const doc: TicketDocument = { orderId: order.id, placedAt: order.placedAt, status: order.status, order }
+  return fingerprint === undefined ? doc : { ...doc, fingerprint }
+}
+
+function toTicket(doc: TicketDocument): Ticket {
+  return doc.fingerprint === undefined ? { order: doc.order } : { order: doc.order, fingerprint: doc.fingerprint }
+}
+
+/** Strictly after the cursor in (placedAt desc, orderId desc) order; ISO timestamps compare as strings. */
+function listFilter({ status, after }: ListQuery): Record<string, unknown> {
+  const filter: Record<string, unknown> = status === undefined ? {} : { status }
+  if (after === undefined) return filter
+  const olderOrTiedAndLower = [
+    { placedAt: { $lt: after.placedAt } },
+    { placedAt: after.placedAt, orderId: { $lt: after.id } },
+  ]
+  return { ...filter, $or: olderOrTiedAndLower }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'errorType' in error && error.errorType === 'uniqueViolated'
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { createLogger, menu as realMenu, stationCapacity, type MenuItem, type Order, type OrderStatus } from '@restaurant/shared'
+import { emptySlots } from '../src/cooking.js'
+import { createKitchen } from '../src/kitchen.js'
+import { createNedbTicketStore } from '../src/nedb-ticket-store.js'
+import { buildOrder } from './builders.js'
+
+const log = createLogger({ name: 'test', level: 'silent', pretty: false })
+
+/** A kitchen over a real embedded store, recording what it announces and how often it cooks. */
+async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; cooking?: () => Promise<void> } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'kitchen-'))
+  const store = await createNedbTicketStore({ dataDir: dir })
+  t.teardown(async () => {
+    await store.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  const announced: Array<{ id: string; status: OrderStatus }> = []
+  let cooked = 0
+  const kitchen = createKitchen({
+    store,
+    announce: async (order: Order) => void announced.push({ id: order.id, status: order.status }),
+    menu: () => options.menu ?? realMenu,
+    speedFactor: 0,
+    now: Date.now,
+    sleep: async () => {
+      cooked += 1
+      await options.cooking?.()
+    },
+    stations: { slots: emptySlots(stationCapacity) },
+  })
+  const job = (redelivered = false) => ({ correlationId: 'test', redelivered, log })
+  return { kitchen, store, announced, job, cookCount: () => cooked }
+}
+
+t.test('a placed order is accepted, cooked and ready, each step stored and announced', async (t) => {
+  const { kitchen, store, announced, job, cookCount } = await buildKitchen(t)
+  const order = buildOrder()
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  t.same(announced.map((a) => a.status), ['accepted', 'cooking', 'ready'])
+  const ticket = await store.get(order.id)
+  t.equal(ticket?.order.status, 'ready')
+  t.same(ticket?.order.history.map((h) => h.status), ['placed', 'accepted', 'cooking', 'ready'])
+  t.equal(ticket?.order.result?.items.length, 1)
+  t.equal(cookCount(), 1)
+})
+
+t.test('a redelivered order that was already ready is announced again but not cooked again', async (t) => {
+  const { kitchen, announced, job, cookCount } = await buildKitchen(t)
+  const order = buildOrder()
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job(true))
+  t.equal(cookCount(), 1)
+  t.same(announced.at(-1), { id: order.id, status: 'ready' })
+})
+
+t.test('a redelivery after a crash mid-cooking finishes the order once', async (t) => {
+  const { kitchen, store, job, cookCount } = await buildKitchen(t)
+  const placed = buildOrder()
+  const cooking = { ...placed, status: 'cooking' as const, history: [...placed.history, { status: 'cooking' as const, at: placed.placedAt }] }
+  await store.insertIfAbsent({ order: cooking, fingerprint: 'fp' })
+  await kitchen.prepare({ order: placed, fingerprint: 'fp' }, job(true))
+  t.equal((await store.get(placed.id))?.order.status, 'ready')
+  t.equal(cookCount(), 1)
+})
+
+t.test('duplicate deliveries of one order at the same time cook it once', async (t) => {
+  const { kitchen, store, job, cookCount } = await buildKitchen(t)
+  const order = buildOrder()
+  await Promise.all(Array.from({ length: 5 }, () => kitchen.prepare({ order, fingerprint: 'fp' }, job())))
+  t.equal(cookCount(), 1)
+  t.equal((await store.get(order.id))?.order.status, 'ready')
+})
+
+t.test('an order with a sold-out item is rejected with the reason and never cooked', async (t) => {
+  const soldOut = realMenu.map((item) => (item.id === 'classic-burger' ? { ...item, available: false } : item))
+  const { kitchen, store, announced, job, cookCount } = await buildKitchen(t, { menu: soldOut })
+  const order = buildOrder()
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  t.same(announced.map((a) => a.status), ['rejected'])
+  t.match((await store.get(order.id))?.order, { status: 'rejected', reason: 'sold out: classic-burger' })
+  t.equal(cookCount(), 0)
+})
+
+t.test('a cancellation that arrives before the order is cancels it, and the order is never cooked', async (t) => {
+  const { kitchen, store, announced, job, cookCount } = await buildKitchen(t)
+  const order = buildOrder()
+  await kitchen.cancel({ order }, job())
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  t.equal((await store.get(order.id))?.order.status, 'cancelled')
+  t.same(announced.map((a) => a.status), ['cancelled', 'cancelled'])
+  t.equal(cookCount(), 0)
+})
+
+t.test('a cancellation once cooking has started changes nothing: the order is ready', async (t) => {
+  let cancelDuringCooking: () => Promise<void> = async () => undefined
+  const { kitchen, store, job } = await buildKitchen(t, { cooking: () => cancelDuringCooking() })
+  const order = buildOrder()
+  cancelDuringCooking = () => kitchen.cancel({ order }, job())
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  t.equal((await store.get(order.id))?.order.status, 'ready')
+})

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto'
+import createError from '@fastify/error'
+import { findMenuItem, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/shared'
+
+/** Order intake rules: what may be ordered, what it costs, and what a placed order looks like. */
+
+export const UnorderableItemsError = createError('UNORDERABLE_ITEMS', 'Some items cannot be ordered', 422)
+
+export interface PricedOrder {
+  lines: OrderLine[]
+  totalCents: number
+}
+
+function problemWith(item: MenuItem | undefined): string | undefined {
+  if (!item) return 'is not on the menu'
+  if (!item.available) return 'is sold out'
+  return undefined
+}
+
+/** Prices every line from the menu; refuses unknown or sold-out items, naming each offending field. */
+export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): PricedOrder {
+  const invalidParams: InvalidParam[] = []
+  const lines = body.items.map((input, index): OrderLine | undefined => {
+    const item = findMenuItem(menu, input.menuItemId)
+    const reason = problemWith(item)
+    if (reason || !item) {
+      invalidParams.push({ in: 'body', name: `/items/${index}/menuItemId`, reason: `${input.menuItemId} ${reason}` })
+      return undefined
+    }
+    const line = { menuItemId: item.id, name: item.name, station: item.station, quantity: input.quantity }
+    const priced = { ...line, unitPriceCents: item.priceCents, lineTotalCents: item.priceCents * input.quantity }
+    return input.notes === undefined ? priced : { ...priced, notes: input.notes }
+  })
+  if (invalidParams.length > 0) throw Object.assign(new UnorderableItemsError(), { invalidParams })
+  const priced = lines.filter((line): line is OrderLine => line !== undefined)
+  return { lines: priced, totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0) }
+}
+
+export function newOrder(id: string, body: PlaceOrderBody, priced: PricedOrder, now: Date): Order {
+  const placedAt = now.toISOString()
+  return {
+    id,
+    status: 'placed',
+    placedAt,
+    ...priced,
+    ...(body.table === undefined ? {} : { table: body.table }),
+    ...(body.customer === undefined ? {} : { customer: body.customer }),
+    history: [{ status: 'placed', at: placedAt }],
+  }
+}
+
+/** A stable hash of the request body (key order does not matter), to tell a retry from a reused key. */
+export function fingerprintOf(body: PlaceOrderBody): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('base64url')
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}

@@ -1,0 +1,100 @@
+import createError from '@fastify/error'
+import type { FastifyBaseLogger } from 'fastify'
+import { isCancellable, routingKeys, type MenuItem, type Order, type PlaceOrderBody, type RoutingKey } from '@restaurant/shared'
+import type { KitchenClient } from './kitchen-client.js'
+import { newOrderId, orderIdFor } from './order-ids.js'
+import type { OrderViews } from './order-views.js'
+import { fingerprintOf, newOrder, priceOrder } from './orders.js'
+
+export const OrderNotFoundError = createError('ORDER_NOT_FOUND', 'No order with id %s', 404)
+export const TooLateToCancelError = createError('TOO_LATE_TO_CANCEL', 'The order is %s and can no longer be cancelled', 409)
+export const IdempotencyKeyReusedError = createError(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was already used with a different request body',
+  422,
+)
+
+export interface WaiterDeps {
+  views: OrderViews
+  kitchen: KitchenClient
+  publish: (routingKey: RoutingKey, message: object, correlationId: string) => Promise<void>
+  menu: () => readonly MenuItem[]
+  now: () => Date
+  orderIdSecret: string
+}
+
+export interface RequestContext {
+  requestId: string
+  /** Who is asking; idempotency keys are scoped to it. */
+  clientId: string
+  log: FastifyBaseLogger
+}
+
+/** The waiter's use cases: take orders, show them, cancel them, and keep the view in step with the kitchen. */
+export function createWaiter(deps: WaiterDeps) {
+  const { views, kitchen } = deps
+
+  /** The view is a cache: when Redis fails, the waiter carries on without it. */
+  async function withoutFailing<T>(what: string, action: () => Promise<T>, ctx: RequestContext): Promise<T | undefined> {
+    try {
+      return await action()
+    } catch (err) {
+      ctx.log.warn({ err }, `order view unavailable (${what}); using the kitchen's record`)
+      return undefined
+    }
+  }
+
+  async function placeOrder(body: PlaceOrderBody, idempotencyKey: string | undefined, ctx: RequestContext): Promise<Order> {
+    const priced = priceOrder(body, deps.menu())
+    const fingerprint = fingerprintOf(body)
+    const id = idempotencyKey ? orderIdFor(deps.orderIdSecret, ctx.clientId, idempotencyKey) : newOrderId()
+    const earlier = idempotencyKey ? await findEarlier(id, fingerprint, ctx) : undefined
+    if (earlier) return earlier
+    const order = newOrder(id, body, priced, deps.now())
+    await deps.publish(routingKeys.orderPlaced, { order, fingerprint }, ctx.requestId)
+    await withoutFailing('write', () => views.apply(order), ctx)
+    ctx.log.info({ orderId: id, totalCents: order.totalCents }, 'order placed')
+    return order
+  }
+
+  /** The order an earlier request with the same key placed; a different body under the same key is refused. */
+  async function findEarlier(id: string, fingerprint: string, ctx: RequestContext): Promise<Order | undefined> {
+    const claimed = await withoutFailing('claim key', () => views.claimKey(id, fingerprint), ctx)
+    if (claimed !== undefined && claimed !== fingerprint) throw new IdempotencyKeyReusedError()
+    const view = await withoutFailing('read', () => views.get(id), ctx)
+    if (view) return view
+    // Redis may have forgotten the key: the kitchen's record is the one that cannot forget.
+    const ticket = await kitchen.getTicket(id, ctx.requestId).catch((err: unknown) => {
+      ctx.log.warn({ err }, 'kitchen unreachable; placing the order again (the kitchen collapses duplicates)')
+      return undefined
+    })
+    if (ticket?.fingerprint !== undefined && ticket.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError()
+    return ticket?.order
+  }
+
+  async function getOrder(id: string, ctx: RequestContext): Promise<Order> {
+    const view = await withoutFailing('read', () => views.get(id), ctx)
+    if (view) return view
+    const ticket = await kitchen.getTicket(id, ctx.requestId)
+    if (!ticket) throw new OrderNotFoundError(id)
+    await withoutFailing('refill', () => views.apply(ticket.order), ctx)
+    return ticket.order
+  }
+
+  async function cancelOrder(id: string, ctx: RequestContext): Promise<Order> {
+    const order = await getOrder(id, ctx)
+    if (!isCancellable(order.status)) throw Object.assign(new TooLateToCancelError(order.status), { currentStatus: order.status })
+    await deps.publish(routingKeys.cancelOrder, { order }, ctx.requestId)
+    ctx.log.info({ orderId: id }, 'cancellation requested')
+    return order
+  }
+
+  /** Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. */
+  async function applyStatus({ order }: { order: Order }): Promise<void> {
+    await views.apply(order)
+  }
+
+  return { placeOrder, getOrder, cancelOrder, listOrders: kitchen.listOrders, applyStatus }
+}
+
+export type Waiter = ReturnType<typeof createWaiter>

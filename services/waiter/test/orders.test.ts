@@ -1,0 +1,51 @@
+import t from 'tap'
+import type { MenuItem, PlaceOrderBody } from '@restaurant/shared'
+import { fingerprintOf, newOrder, priceOrder } from '../src/orders.js'
+
+const menu: MenuItem[] = [
+  { id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
+  { id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry', available: true },
+  { id: 'truffle', name: 'Truffle', priceCents: 1890, prepSeconds: 12, station: 'grill', available: false },
+]
+
+const buildBody = (overrides: Partial<PlaceOrderBody> = {}): PlaceOrderBody => ({
+  items: [{ menuItemId: 'burger', quantity: 2 }, { menuItemId: 'fries', quantity: 1, notes: 'extra salt' }],
+  ...overrides,
+})
+
+t.test('each line is priced from the menu and the total is their sum', async (t) => {
+  const { lines, totalCents } = priceOrder(buildBody(), menu)
+  t.match(lines, [
+    { menuItemId: 'burger', name: 'Burger', station: 'grill', quantity: 2, unitPriceCents: 1150, lineTotalCents: 2300 },
+    { menuItemId: 'fries', quantity: 1, unitPriceCents: 450, lineTotalCents: 450, notes: 'extra salt' },
+  ])
+  t.equal(totalCents, 2750)
+})
+
+t.test('unknown and sold-out items are refused, each named by its field', async (t) => {
+  const body = buildBody({ items: [{ menuItemId: 'burger', quantity: 1 }, { menuItemId: 'pizza', quantity: 1 }, { menuItemId: 'truffle', quantity: 1 }] })
+  t.throws(() => priceOrder(body, menu), {
+    statusCode: 422,
+    code: 'UNORDERABLE_ITEMS',
+    invalidParams: [
+      { in: 'body', name: '/items/1/menuItemId', reason: 'pizza is not on the menu' },
+      { in: 'body', name: '/items/2/menuItemId', reason: 'truffle is sold out' },
+    ],
+  })
+})
+
+t.test('a new order is placed, with its placement in the history', async (t) => {
+  const now = new Date('2026-01-02T03:04:05.000Z')
+  const order = newOrder('id-1', buildBody({ table: '7' }), priceOrder(buildBody(), menu), now)
+  t.match(order, { id: 'id-1', status: 'placed', placedAt: now.toISOString(), table: '7', totalCents: 2750 })
+  t.same(order.history, [{ status: 'placed', at: now.toISOString() }])
+  t.notOk('customer' in order, 'absent optional fields stay absent')
+})
+
+t.test('the fingerprint ignores key order but not content', async (t) => {
+  const a = fingerprintOf({ items: [{ menuItemId: 'burger', quantity: 1 }], table: '1' })
+  const b = fingerprintOf({ table: '1', items: [{ quantity: 1, menuItemId: 'burger' }] })
+  const c = fingerprintOf({ table: '1', items: [{ quantity: 2, menuItemId: 'burger' }] })
+  t.equal(a, b)
+  t.not(a, c)
+})
