@@ -69,3 +69,24 @@ export function resultOf(scheduled: readonly ScheduledUnit[]): KitchenResult {
     totalPrepMs: readyAt - startedAt,
   }
 }
+
+export interface Stations {
+  /** Books the units on the earliest free slots; the stations stay booked for later orders. */
+  book(units: readonly CookingUnit[], now: number): ScheduledUnit[]
+}
+
+/** The kitchen's stations, shared by every order this process cooks. */
+export function createStations(capacity: Readonly<Record<Station, number>>): Stations {
+  let slots = emptySlots(capacity)
+  return {
+    book(units, now) {
+      const booked = schedule(slots, units, now)
+      slots = booked.slots
+      return booked.scheduled
+    },
+  }
+}
+
+export function startsAt(scheduled: readonly ScheduledUnit[], now: number): number {
+  return scheduled.length === 0 ? now : Math.min(...scheduled.map((unit) => unit.startMs))
+}

@@ -2,13 +2,12 @@ import {
   isCancellable,
   isTerminal,
   type CancelOrderMessage,
-  type KitchenResult,
+  type Logger,
   type MenuItem,
   type Order,
   type OrderPlacedMessage,
 } from '@restaurant/shared'
-import type { Logger } from '@restaurant/shared'
-import { finishedAt, resultOf, schedule, unitsOf, type StationSlots } from './cooking.js'
+import { finishedAt, resultOf, startsAt, unitsOf, type ScheduledUnit, type Stations } from './cooking.js'
 import { advance, refusalReason } from './ticket-lifecycle.js'
 import type { TicketStore } from './ticket-store.js'
 
@@ -17,10 +16,10 @@ export interface KitchenDeps {
   /** Publishes the order's new state; resolves once the broker confirmed it. */
   announce: (order: Order, correlationId: string) => Promise<void>
   menu: () => readonly MenuItem[]
+  stations: Stations
   speedFactor: number
   now: () => number
   sleep: (ms: number) => Promise<void>
-  stations: { slots: StationSlots }
 }
 
 export interface Job {
@@ -32,10 +31,12 @@ export interface Job {
 
 /**
  * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by a
- * confirmed announcement, so a redelivered order resumes where the ticket stands and is never cooked twice.
+ * confirmed announcement, so a redelivered order resumes where its ticket stands and is never cooked twice.
+ * An accepted order waits for its stations; it is `cooking` from its first item on.
  */
 export function createKitchen(deps: KitchenDeps) {
   const { store, announce } = deps
+  const plans = new Map<string, ScheduledUnit[]>()
 
   async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
     const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
@@ -49,7 +50,7 @@ export function createKitchen(deps: KitchenDeps) {
     while (!isTerminal(current.status)) {
       const next = await nextState(current)
       // Losing this race means a cancellation or a duplicate moved the ticket first; they own it now.
-      if (!(await store.replaceIfStatus(next, current.status))) return
+      if (!(await store.replaceIfStatus(next, current.status))) return void plans.delete(current.id)
       job.log.info({ orderId: next.id, status: next.status }, `order ${next.status}`)
       await announce(next, job.correlationId)
       current = next
@@ -57,44 +58,39 @@ export function createKitchen(deps: KitchenDeps) {
   }
 
   async function nextState(order: Order): Promise<Order> {
-    const at = new Date(deps.now())
     if (order.status === 'placed') {
       const reason = refusalReason(order, deps.menu())
-      return reason ? advance(order, 'rejected', at, { reason }) : advance(order, 'accepted', at)
+      return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'accepted', now())
     }
-    if (order.status === 'accepted') return advance(order, 'cooking', at)
-    const result = await cook(order)
-    return advance(order, 'ready', new Date(deps.now()), { result })
+    if (order.status === 'accepted') {
+      const plan = deps.stations.book(unitsOf(order, deps.menu(), deps.speedFactor), deps.now())
+      plans.set(order.id, plan)
+      await waitUntil(startsAt(plan, deps.now()))
+      return advance(order, 'cooking', now())
+    }
+    // A redelivered order found cooking lost its plan with the process that made it: book it again.
+    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, deps.menu(), deps.speedFactor), deps.now())
+    plans.delete(order.id)
+    await waitUntil(finishedAt(plan, deps.now()))
+    return advance(order, 'ready', now(), { result: resultOf(plan) })
   }
 
-  /** Books the order's units on the stations and waits until the last one is done. */
-  async function cook(order: Order): Promise<KitchenResult> {
-    const now = deps.now()
-    const booked = schedule(deps.stations.slots, unitsOf(order, deps.menu(), deps.speedFactor), now)
-    deps.stations.slots = booked.slots
-    await deps.sleep(finishedAt(booked.scheduled, now) - now)
-    return resultOf(booked.scheduled)
-  }
-
-  async function reload(orderId: string): Promise<Order> {
-    const ticket = await store.get(orderId)
-    if (!ticket) throw new Error(`ticket ${orderId} vanished`)
-    return ticket.order
-  }
+  const now = () => new Date(deps.now())
+  const waitUntil = (ms: number) => deps.sleep(Math.max(0, ms - deps.now()))
 
   async function cancel({ order }: CancelOrderMessage, job: Job): Promise<void> {
     const { ticket } = await store.insertIfAbsent({ order })
     const current = ticket.order
     if (!isCancellable(current.status)) {
-      job.log.info({ orderId: current.id, status: current.status }, 'cancellation too late; order goes on')
+      job.log.info({ orderId: current.id, status: current.status }, 'cancellation too late; the order goes on')
       return announce(current, job.correlationId)
     }
-    const cancelled = advance(current, 'cancelled', new Date(deps.now()))
+    const cancelled = advance(current, 'cancelled', now())
     if (await store.replaceIfStatus(cancelled, current.status)) {
       job.log.info({ orderId: current.id }, 'order cancelled')
       return announce(cancelled, job.correlationId)
     }
-    return cancel({ order: await reload(current.id) }, job)
+    return cancel({ order: (await store.get(current.id))?.order ?? current }, job)
   }
 
   return { prepare, cancel }

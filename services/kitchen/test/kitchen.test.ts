@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { createLogger, menu as realMenu, stationCapacity, type MenuItem, type Order, type OrderStatus } from '@restaurant/shared'
-import { emptySlots } from '../src/cooking.js'
+import { createStations } from '../src/cooking.js'
 import { createKitchen } from '../src/kitchen.js'
 import { createNedbTicketStore } from '../src/nedb-ticket-store.js'
 import { buildOrder } from './builders.js'
@@ -11,7 +11,7 @@ import { buildOrder } from './builders.js'
 const log = createLogger({ name: 'test', level: 'silent', pretty: false })
 
 /** A kitchen over a real embedded store, recording what it announces and how often it cooks. */
-async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; cooking?: () => Promise<void> } = {}) {
+async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWait?: (wait: number) => Promise<void> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'kitchen-'))
   const store = await createNedbTicketStore({ dataDir: dir })
   t.teardown(async () => {
@@ -20,17 +20,21 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; cook
   })
   const announced: Array<{ id: string; status: OrderStatus }> = []
   let cooked = 0
+  let waits = 0
+  const stations = createStations(stationCapacity)
   const kitchen = createKitchen({
     store,
     announce: async (order: Order) => void announced.push({ id: order.id, status: order.status }),
     menu: () => options.menu ?? realMenu,
+    stations: {
+      book: (units, now) => {
+        cooked += 1
+        return stations.book(units, now)
+      },
+    },
     speedFactor: 0,
     now: Date.now,
-    sleep: async () => {
-      cooked += 1
-      await options.cooking?.()
-    },
-    stations: { slots: emptySlots(stationCapacity) },
+    sleep: async () => options.onWait?.(++waits),
   })
   const job = (redelivered = false) => ({ correlationId: 'test', redelivered, log })
   return { kitchen, store, announced, job, cookCount: () => cooked }
@@ -95,11 +99,22 @@ t.test('a cancellation that arrives before the order is cancels it, and the orde
   t.equal(cookCount(), 0)
 })
 
-t.test('a cancellation once cooking has started changes nothing: the order is ready', async (t) => {
-  let cancelDuringCooking: () => Promise<void> = async () => undefined
-  const { kitchen, store, job } = await buildKitchen(t, { cooking: () => cancelDuringCooking() })
+t.test('a cancellation while the order waits for its station cancels it, and it is never cooked', async (t) => {
+  let onWait: (wait: number) => Promise<void> = async () => undefined
+  const { kitchen, store, announced, job } = await buildKitchen(t, { onWait: (wait) => onWait(wait) })
   const order = buildOrder()
-  cancelDuringCooking = () => kitchen.cancel({ order }, job())
+  onWait = async (wait) => (wait === 1 ? kitchen.cancel({ order }, job()) : undefined)
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  t.equal((await store.get(order.id))?.order.status, 'cancelled')
+  t.same(announced.map((a) => a.status), ['accepted', 'cancelled'])
+})
+
+t.test('a cancellation once cooking has started changes nothing: the order is ready', async (t) => {
+  let onWait: (wait: number) => Promise<void> = async () => undefined
+  const { kitchen, store, announced, job } = await buildKitchen(t, { onWait: (wait) => onWait(wait) })
+  const order = buildOrder()
+  onWait = async (wait) => (wait === 2 ? kitchen.cancel({ order }, job()) : undefined)
   await kitchen.prepare({ order, fingerprint: 'fp' }, job())
   t.equal((await store.get(order.id))?.order.status, 'ready')
+  t.same(announced.map((a) => a.status), ['accepted', 'cooking', 'cooking', 'ready'], 'the late cancel re-announces the current state')
 })

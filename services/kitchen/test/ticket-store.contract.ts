@@ -108,6 +108,16 @@ export function ticketStoreContract(t: Test, subject: StoreUnderTest): void {
     t.strictSame(await store.list({ status: 'accepted', limit: 100, ...(after && { after }) }), accepted.slice(2))
   })
 
+  t.test('a moved order is listed under its new status only', async (t) => {
+    const store = await makeStore(t)
+    const placed = buildOrder()
+    await store.insertIfAbsent({ order: placed })
+    const accepted = moved(placed, 'accepted')
+    await store.replaceIfStatus(accepted, 'placed')
+    t.strictSame(await store.list({ status: 'accepted', limit: 10 }), [accepted])
+    t.strictSame(await store.list({ status: 'placed', limit: 10 }), [])
+  })
+
   t.test('a limit of zero lists no orders', async (t) => {
     const store = await makeStore(t)
     await store.insertIfAbsent({ order: buildOrder() })

@@ -1,66 +1,19 @@
 import closeWithGrace from 'close-with-grace'
-import { Redis } from 'ioredis'
-import { connectBus, createLogger, menu, OrderStatusChangedMessage, redactUrl, runService, topologyFor, waitFor } from '@restaurant/shared'
-import { buildWaiterApp } from './app.js'
+import { createLogger, runService } from '@restaurant/shared'
 import { loadWaiterConfig } from './config.js'
-import { createKitchenClient } from './kitchen-client.js'
-import { createOrderViews } from './order-views.js'
-import { createWaiter } from './waiter.js'
+import { startWaiterService } from './service.js'
 
 runService('waiter', async () => {
   const config = loadWaiterConfig()
   const log = createLogger({ name: 'waiter', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY })
-  // No request waits on Redis for long: commands fail fast while it is away and ioredis reconnects by itself.
-  const redis = new Redis(config.REDIS_URL, {
-    keyPrefix: config.REDIS_PREFIX,
-    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
+  const waiter = await startWaiterService(config, log, (err) => {
+    log.fatal({ err }, 'lost the connection to RabbitMQ; exiting')
+    process.exit(1)
   })
-  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
-  await waitFor(() => redis.ping(), {
-    what: `Redis at ${redactUrl(config.REDIS_URL)}`,
-    hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
-    log,
-  })
-  const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus({
-    url: config.AMQP_URL,
-    topology,
-    log,
-    connectionName: 'waiter',
-    prefetch: config.AMQP_PREFETCH,
-    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
-    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
-    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
-    onLost: (err) => {
-      log.fatal({ err }, 'lost the connection to RabbitMQ; exiting')
-      process.exit(1)
-    },
-  })
-  const views = createOrderViews(redis, {
-    viewTtlSeconds: config.VIEW_TTL_SECONDS,
-    idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-  })
-  const waiter = createWaiter({
-    views,
-    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS }),
-    publish: bus.publish,
-    menu: () => menu,
-    now: () => new Date(),
-    orderIdSecret: config.ORDER_ID_SECRET,
-  })
-  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
-
-  const app = buildWaiterApp({ log, waiter, menu: () => menu, ready: () => views.ping() })
-  await app.listen({ host: config.HOST, port: config.PORT })
-
+  await waiter.app.listen({ host: config.HOST, port: config.PORT })
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
     log.info({ signal }, 'shutting down: no new orders, finishing the ones in hand')
-    await app.close()
-    await bus.cancelConsumers()
-    await bus.close()
-    redis.disconnect()
+    await waiter.close()
   })
 })

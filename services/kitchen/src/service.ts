@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  CancelOrderMessage,
+  connectBus,
+  menu,
+  OrderPlacedMessage,
+  routingKeys,
+  stationCapacity,
+  topologyFor,
+  type Logger,
+} from '@restaurant/shared'
+import { buildKitchenApp } from './app.js'
+import type { KitchenConfig } from './config.js'
+import { createStations } from './cooking.js'
+import { createTicketStore } from './create-ticket-store.js'
+import { createKitchen } from './kitchen.js'
+
+/**
+ * Wires the kitchen: store, bus, consumers and the HTTP app (not yet listening). `close` drains in order:
+ * no new deliveries, in-flight orders finish and are acked, then connections close.
+ */
+export async function startKitchenService(config: KitchenConfig, log: Logger, onLost: (err: Error) => void) {
+  const store = await createTicketStore(config)
+  const topology = topologyFor(config.AMQP_NAMESPACE)
+  const bus = await connectBus({
+    url: config.AMQP_URL,
+    topology,
+    log,
+    connectionName: 'kitchen',
+    prefetch: config.AMQP_PREFETCH,
+    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
+    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
+    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+    onLost,
+  })
+  const kitchen = createKitchen({
+    store,
+    announce: (order, correlationId) => bus.publish(routingKeys.orderStatusChanged, { order }, correlationId),
+    menu: () => menu,
+    stations: createStations(stationCapacity),
+    speedFactor: config.KITCHEN_SPEED_FACTOR,
+    now: Date.now,
+    sleep: (ms) => sleep(ms),
+  })
+  await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare)
+  await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
+  const app = buildKitchenApp({ log, store })
+
+  async function close(): Promise<void> {
+    await bus.cancelConsumers()
+    await app.close()
+    await bus.close()
+    await store.close()
+  }
+  return { app, store, close }
+}

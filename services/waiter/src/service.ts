@@ -1,0 +1,61 @@
+import { Redis } from 'ioredis'
+import { connectBus, menu, OrderStatusChangedMessage, redactUrl, topologyFor, waitFor, type Logger } from '@restaurant/shared'
+import { buildWaiterApp } from './app.js'
+import type { WaiterConfig } from './config.js'
+import { createKitchenClient } from './kitchen-client.js'
+import { createOrderViews } from './order-views.js'
+import { createWaiter } from './waiter.js'
+
+/**
+ * Wires the waiter: Redis, bus, the status consumer and the HTTP app (not yet listening). `close` stops
+ * intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
+ */
+export async function startWaiterService(config: WaiterConfig, log: Logger, onLost: (err: Error) => void) {
+  // No request waits on Redis for long: commands fail fast while it is away and ioredis reconnects by itself.
+  const redis = new Redis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_PREFIX,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  })
+  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
+  await waitFor(() => redis.ping(), {
+    what: `Redis at ${redactUrl(config.REDIS_URL)}`,
+    hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
+    log,
+  })
+  const topology = topologyFor(config.AMQP_NAMESPACE)
+  const bus = await connectBus({
+    url: config.AMQP_URL,
+    topology,
+    log,
+    connectionName: 'waiter',
+    prefetch: config.AMQP_PREFETCH,
+    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
+    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
+    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+    onLost,
+  })
+  const views = createOrderViews(redis, {
+    viewTtlSeconds: config.VIEW_TTL_SECONDS,
+    idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+  })
+  const waiter = createWaiter({
+    views,
+    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS }),
+    publish: bus.publish,
+    menu: () => menu,
+    now: () => new Date(),
+    orderIdSecret: config.ORDER_ID_SECRET,
+  })
+  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
+  const app = buildWaiterApp({ log, waiter, menu: () => menu, ready: () => views.ping() })
+
+  async function close(): Promise<void> {
+    await app.close()
+    await bus.cancelConsumers()
+    await bus.close()
+    redis.disconnect()
+  }
+  return { app, redis, close }
+}

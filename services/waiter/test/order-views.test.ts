@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import { Redis } from 'ioredis'
+import type { Order, OrderStatus } from '@restaurant/shared'
+import { createOrderViews, type OrderViewOptions } from '../src/order-views.js'
+
+const redisUrl = 'redis://127.0.0.1:6379'
+
+/** A valid placed order for one classic burger; override any field. */
+function buildOrder(overrides: Partial<Order> = {}): Order {
+  const placedAt = overrides.placedAt ?? new Date().toISOString()
+  return {
+    id: randomUUID(),
+    status: 'placed',
+    placedAt,
+    lines: [
+      { menuItemId: 'classic-burger', name: 'Classic burger', station: 'grill', quantity: 1, unitPriceCents: 1150, lineTotalCents: 1150 },
+    ],
+    totalCents: 1150,
+    history: [{ status: 'placed', at: placedAt }],
+    ...overrides,
+  }
+}
+
+/** The same order moved on to a status, with the step recorded in its history. */
+const advance = (order: Order, status: OrderStatus): Order => ({
+  ...order,
+  status,
+  history: [...order.history, { status, at: new Date().toISOString() }],
+})
+
+/** Order views over the real Redis, under a key prefix of their own that the teardown clears. */
+function buildViews(t: Test, overrides: Partial<OrderViewOptions> = {}) {
+  const prefix = `test-${randomUUID()}:`
+  const redis = new Redis(redisUrl, { keyPrefix: prefix, maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 2_000 })
+  t.teardown(async () => {
+    // SCAN patterns and the names it returns are not prefixed; DEL through this client adds the prefix back.
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)))
+      cursor = next
+    } while (cursor !== '0')
+    await redis.quit()
+  })
+  const views = createOrderViews(redis, { viewTtlSeconds: 60, idempotencyTtlSeconds: 60, ...overrides })
+  return { views, redis }
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]]
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+}
+
+t.test('a view is stored and read back', async (t) => {
+  const { views } = buildViews(t)
+  const order = buildOrder({ table: '7', customer: 'Ada' })
+  t.equal(await views.apply(order), true)
+  t.same(await views.get(order.id), order)
+})
+
+t.test('an unknown order id has no view', async (t) => {
+  const { views } = buildViews(t)
+  await views.apply(buildOrder())
+  t.equal(await views.get(randomUUID()), undefined)
+})
+
+t.test('a later status replaces an earlier one, an earlier or equal one changes nothing', async (t) => {
+  const { views } = buildViews(t)
+  const placed = buildOrder()
+  const accepted = advance(placed, 'accepted')
+  const cooking = advance(accepted, 'cooking')
+  const ready = advance(cooking, 'ready')
+
+  t.equal(await views.apply(cooking), true, 'cooking over nothing')
+  t.equal(await views.apply(ready), true, 'ready over cooking')
+  t.same(await views.get(placed.id), ready)
+
+  t.equal(await views.apply(accepted), false, 'accepted after ready')
+  t.same(await views.get(placed.id), ready, 'still ready')
+
+  const otherCooking = advance(accepted, 'cooking')
+  const other = buildOrder()
+  t.equal(await views.apply({ ...otherCooking, id: other.id }), true)
+  t.equal(await views.apply({ ...otherCooking, id: other.id, table: 'changed' }), false, 'cooking after cooking')
+  t.equal((await views.get(other.id))?.table, undefined, 'the equal status did not overwrite the view')
+})
+
+t.test('events applied in any order end at the furthest status', async (t) => {
+  const { views } = buildViews(t)
+  const placed = buildOrder()
+  const accepted = advance(placed, 'accepted')
+  const cooking = advance(accepted, 'cooking')
+  const ready = advance(cooking, 'ready')
+  const lifecycle = [placed, accepted, cooking, ready]
+  const orders = permutations(lifecycle)
+  t.equal(orders.length, 24)
+
+  for (const sequence of orders) {
+    const id = randomUUID()
+    const applied: boolean[] = []
+    for (const order of sequence) applied.push(await views.apply({ ...order, id }))
+    const label = sequence.map((o) => o.status).join(' → ')
+    t.same(await views.get(id), { ...ready, id }, label)
+    // An event changes the view exactly when it is further along than every event before it.
+    const expected = sequence.map((o, i) => sequence.slice(0, i).every((earlier) => lifecycle.indexOf(earlier) < lifecycle.indexOf(o)))
+    t.same(applied, expected, `${label}: which events changed the view`)
+  }
+})
+
+t.test('claiming a key returns nothing the first time and the first fingerprint afterwards', async (t) => {
+  const { views } = buildViews(t)
+  const orderId = randomUUID()
+  t.equal(await views.claimKey(orderId, 'fingerprint-1'), undefined)
+  t.equal(await views.claimKey(orderId, 'fingerprint-2'), 'fingerprint-1')
+  t.equal(await views.claimKey(orderId, 'fingerprint-3'), 'fingerprint-1', 'a later claim did not replace the first')
+  t.equal(await views.claimKey(randomUUID(), 'fingerprint-2'), undefined, 'another order id is a separate claim')
+})
+
+t.test('the view expires after its time to live', async (t) => {
+  const { views, redis } = buildViews(t, { viewTtlSeconds: 1 })
+  const order = buildOrder()
+  await views.apply(order)
+  const ttl = await redis.pttl(`order:${order.id}`)
+  t.ok(ttl > 0 && ttl <= 1_000, `time to live ${ttl} ms`)
+
+  const deadline = Date.now() + 3_000
+  while ((await views.get(order.id)) !== undefined && Date.now() < deadline) await sleep(100)
+  t.equal(await views.get(order.id), undefined, 'gone after the time to live')
+})
