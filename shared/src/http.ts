@@ -22,7 +22,6 @@ export function buildHttpServer(log: Logger, options: { bodyLimit?: number } = {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     requestIdHeader: false,
-    requestIdLogLabel: 'reqId',
     genReqId: genRequestId,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

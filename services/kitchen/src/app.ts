@@ -25,7 +25,7 @@ export function buildKitchenApp({ log, store }: KitchenAppDeps) {
   registerHealthRoutes(app, () => store.ping())
 
   app.get(
-    kitchenPaths.ticket(':id'),
+    kitchenPaths.ticketRoute,
     { schema: { params: OrderIdParams, response: { 200: TicketSchema, 404: Problem } } },
     async (request, reply) => {
       const ticket = await store.get(request.params.id)

@@ -3,6 +3,7 @@ import { Order } from './orders.js'
 
 /** The kitchen's internal read API, which the waiter falls back to when its view lacks an order. */
 export const kitchenPaths = {
+  ticketRoute: '/internal/orders/:id',
   ticket: (orderId: string) => `/internal/orders/${encodeURIComponent(orderId)}`,
   tickets: '/internal/orders',
 }

@@ -1,0 +1,45 @@
+import type { Test } from 'tap'
+import { createLogger, type Order, type OrderStatus } from '@restaurant/shared'
+import { loadKitchenConfig } from '../../services/kitchen/src/config.js'
+import { startKitchenService } from '../../services/kitchen/src/service.js'
+import { loadWaiterConfig } from '../../services/waiter/src/config.js'
+import { startWaiterService } from '../../services/waiter/src/service.js'
+import { eventually, isolatedRun } from './isolation.js'
+
+/**
+ * The waiter and the kitchen in this process, on the machine's real RabbitMQ and Redis and an embedded
+ * store, with names unique to the test. Everything is torn down and removed when the test ends.
+ */
+export async function startInProcessSystem(t: Test, env: Record<string, string> = {}) {
+  const run = await isolatedRun()
+  const log = createLogger({ name: 'test', level: 'silent', pretty: false })
+  const lost: Error[] = []
+  const shared = {
+    AMQP_NAMESPACE: run.namespace,
+    AMQP_RETRY_DELAY_MS: '50',
+    KITCHEN_SPEED_FACTOR: '0',
+    DATA_DIR: run.dataDir,
+    REDIS_PREFIX: run.redisPrefix,
+    ...env,
+  }
+  const kitchen = await startKitchenService(loadKitchenConfig(shared), log, (err) => lost.push(err))
+  const kitchenUrl = await kitchen.app.listen({ host: '127.0.0.1', port: 0 })
+  const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log, (err) => lost.push(err))
+  await waiter.app.ready()
+  t.teardown(async () => {
+    await waiter.close()
+    await kitchen.close()
+    await run.cleanUp()
+  })
+
+  async function readOrder(id: string): Promise<Order> {
+    return (await waiter.app.inject({ method: 'GET', url: `/api/orders/${id}` })).json<Order>()
+  }
+  async function waitForStatus(id: string, status: OrderStatus): Promise<Order> {
+    return eventually(async () => {
+      const order = await readOrder(id)
+      return order.status === status ? order : undefined
+    }, 10_000, `order ${id} to be ${status}`)
+  }
+  return { app: waiter.app, redis: waiter.redis, store: kitchen.store, run, lost, readOrder, waitForStatus }
+}
