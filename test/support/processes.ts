@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { eventually } from './isolation.js'
+
+const root = join(import.meta.dirname, '..', '..')
+export const entries = {
+  gateway: join(root, 'gateway/dist/main.js'),
+  waiter: join(root, 'services/waiter/dist/main.js'),
+  kitchen: join(root, 'services/kitchen/dist/main.js'),
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  if (!address || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+export interface ServiceProcess {
+  name: keyof typeof entries
+  url: string
+  child: ChildProcess
+  /** Everything the process has written so far. */
+  output: () => string
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+/** Starts a built service as its own process and resolves once it answers /health. */
+export async function startService(name: keyof typeof entries, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [entries[name]], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const url = `http://127.0.0.1:${port}`
+  const exited = once(child, 'exit')
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`)
+      return (await fetch(`${url}/health`).catch(() => undefined))?.ok ? true : undefined
+    },
+    20_000,
+    `${name} to answer /health`,
+  )
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    const [code] = (await exited) as [number | null]
+    return code
+  }
+  return { name, url, child, output: () => output, stop }
+}
