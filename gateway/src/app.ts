@@ -1,5 +1,6 @@
 import proxy from '@fastify/http-proxy'
 import { buildHttpServer, REQUEST_ID_HEADER, registerHealthRoutes, type Logger } from '@restaurant/shared'
+import { replyWithUpstreamError } from './upstream-errors.js'
 
 export interface GatewayOptions {
   log: Logger
@@ -20,6 +21,7 @@ export function buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs 
     rewritePrefix: '/api',
     undici: { headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs },
     replyOptions: {
+      onError: replyWithUpstreamError,
       rewriteRequestHeaders: (request, headers) => ({ ...headers, [REQUEST_ID_HEADER]: request.id }),
     },
   })
