@@ -82,6 +82,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
     async close() {
       closing = true
+      // connection.close() drops frames still queued on channels, acks included (amqplib #637);
+      // closing each channel first is a round trip that flushes them.
+      await Promise.all(consumers.map(({ channel }) => channel.close().catch(() => undefined)))
       await connection.close().catch(() => undefined)
     },
   }

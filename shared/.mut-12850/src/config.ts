@@ -1,0 +1,34 @@
+import { envSchema } from 'env-schema'
+import { Type, type Static, type TProperties } from 'typebox'
+
+/** Settings every service shares; each service adds its own to these. */
+export const commonConfig = {
+  NODE_ENV: Type.String({ default: 'development' }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+  }),
+  LOG_PRETTY: Type.Boolean({ default: false }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+}
+
+export const rabbitConfig = {
+  AMQP_URL: Type.String({ default: 'amqp://guest:guest@127.0.0.1:5672' }),
+  AMQP_NAMESPACE: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: 'restaurant' }),
+  AMQP_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  AMQP_CONFIRM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  AMQP_RETRY_DELAY_MS: Type.Integer({ minimum: 0, default: 1_000 }),
+  AMQP_DELIVERY_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
+}
+
+/**
+ * Reads and validates the environment once, at start-up. A bad or missing variable throws an error
+ * that names it, e.g. `env/PORT must be integer`.
+ */
+export function loadConfig<P extends TProperties>(
+  properties: P,
+  env: Record<string, string | undefined> = process.env,
+): Static<ReturnType<typeof Type.Object<P>>> {
+  const schema = Type.Object(properties)
+  return envSchema({ schema, data: env, dotenv: false }) as Static<typeof schema>
+}

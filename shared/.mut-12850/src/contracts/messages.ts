@@ -1,0 +1,60 @@
+import { Type, type Static } from 'typebox'
+import { Order } from './orders.js'
+
+/**
+ * Message contracts between the services: routing keys, queue names and payload schemas.
+ * Every name is derived from a namespace so that test runs and deployments never share queues.
+ */
+
+export const routingKeys = {
+  orderPlaced: 'order.placed',
+  cancelOrder: 'order.cancel',
+  orderStatusChanged: 'order.status-changed',
+} as const
+export type RoutingKey = (typeof routingKeys)[keyof typeof routingKeys]
+
+export interface QueueBinding {
+  queue: string
+  routingKey: RoutingKey
+}
+
+export interface Topology {
+  exchange: string
+  deadLetterExchange: string
+  queues: {
+    kitchenOrders: QueueBinding
+    kitchenCancellations: QueueBinding
+    waiterStatus: QueueBinding
+  }
+}
+
+export function topologyFor(namespace: string): Topology {
+  return {
+    exchange: `${namespace}.orders`,
+    deadLetterExchange: `${namespace}.dead-letter`,
+    queues: {
+      kitchenOrders: { queue: `${namespace}.kitchen.orders`, routingKey: routingKeys.orderPlaced },
+      kitchenCancellations: { queue: `${namespace}.kitchen.cancellations`, routingKey: routingKeys.cancelOrder },
+      waiterStatus: { queue: `${namespace}.waiter.order-status`, routingKey: routingKeys.orderStatusChanged },
+    },
+  }
+}
+
+export function deadLetterQueueFor(queue: string): string {
+  return `${queue}.dead`
+}
+
+/** order.placed: the waiter took an order; the kitchen must cook it exactly once. */
+export const OrderPlacedMessage = Type.Object({
+  order: Order,
+  fingerprint: Type.String({ description: 'Hash of the request body, to tell an idempotent retry from key reuse' }),
+})
+export type OrderPlacedMessage = Static<typeof OrderPlacedMessage>
+
+/** order.cancel: a customer asked to cancel; carries the order as the waiter knows it. */
+export const CancelOrderMessage = Type.Object({ order: Order })
+export type CancelOrderMessage = Static<typeof CancelOrderMessage>
+
+/** order.status-changed: the kitchen's record after a transition (event-carried state). */
+export const OrderStatusChangedMessage = Type.Object({ order: Order })
+export type OrderStatusChangedMessage = Static<typeof OrderStatusChangedMessage>
