@@ -1,5 +1,5 @@
 import proxy from '@fastify/http-proxy'
-import { buildHttpServer, REQUEST_ID_HEADER, registerHealthRoutes, type Logger } from '@restaurant/shared'
+import { buildHttpServer, REQUEST_ID_HEADER, registerHealthRoutes, type HttpServer, type Logger } from '@restaurant/shared'
 import { replyWithUpstreamError } from './upstream-errors.js'
 
 export interface GatewayOptions {
@@ -10,7 +10,7 @@ export interface GatewayOptions {
 }
 
 /** The front door: `/api/*` goes to the waiter with the request's correlation id; the gateway holds no domain rules. */
-export function buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs }: GatewayOptions) {
+export function buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs }: GatewayOptions): HttpServer {
   const app = buildHttpServer(log)
   registerHealthRoutes(app, async () => {
     await Promise.all([assertReady('waiter', waiterUrl, upstreamTimeoutMs), assertReady('kitchen', kitchenUrl, upstreamTimeoutMs)])
