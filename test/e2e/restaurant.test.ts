@@ -6,7 +6,8 @@ import { startStack } from '../support/stack.js'
 
 /** The whole system as separate processes, used through the gateway the way a client would. */
 t.test('the restaurant, end to end through the gateway', async (t) => {
-  const stack = await startStack(t, { KITCHEN_SPEED_FACTOR: '0.05' })
+  const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0.05' })
+  t.teardown(stack.stop)
   const api = (path: string, init: RequestInit = {}) => fetch(`${stack.gateway.url}${path}`, init)
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     api(path, {

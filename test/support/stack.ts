@@ -1,9 +1,8 @@
-import type { Test } from 'tap'
 import { isolatedRun } from './isolation.js'
 import { startService } from './processes.js'
 
 /** The three services as separate processes, as the README's start command runs them, isolated to one test. */
-export async function startStack(t: Test, env: Record<string, string> = {}) {
+export async function startStack(env: Record<string, string> = {}) {
   const run = await isolatedRun()
   const common = {
     AMQP_NAMESPACE: run.namespace,
@@ -15,9 +14,9 @@ export async function startStack(t: Test, env: Record<string, string> = {}) {
   const kitchen = await startService('kitchen', common)
   const waiter = await startService('waiter', { ...common, KITCHEN_URL: kitchen.url })
   const gateway = await startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: kitchen.url })
-  t.teardown(async () => {
+  async function stop(): Promise<void> {
     await Promise.all([gateway.stop(), waiter.stop(), kitchen.stop()])
     await run.cleanUp()
-  })
-  return { gateway, waiter, kitchen, run }
+  }
+  return { gateway, waiter, kitchen, run, stop }
 }
