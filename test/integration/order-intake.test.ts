@@ -16,7 +16,7 @@ t.test('an accepted order is durable, readable at once, and reaches ready with i
   const ready = await system.waitForStatus(placed.id, 'ready')
   t.same(ready.history.map((entry) => entry.status), ['placed', 'accepted', 'cooking', 'ready'])
   t.equal(ready.result?.items.length, 2)
-  t.equal((await system.store.get(placed.id))?.order.status, 'ready', 'the kitchen stored the same state')
+  t.equal((await system.kitchen?.store.get(placed.id))?.order.status, 'ready', 'the kitchen stored the same state')
 })
 
 t.test('retries with one Idempotency-Key, even concurrent, make one order', async (t) => {

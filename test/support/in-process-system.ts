@@ -10,7 +10,7 @@ import { eventually, isolatedRun } from './isolation.js'
  * The waiter and the kitchen in this process, on the machine's real RabbitMQ and Redis and an embedded
  * store, with names unique to the test. Everything is torn down and removed when the test ends.
  */
-export async function startInProcessSystem(t: Test, env: Record<string, string> = {}) {
+export async function startInProcessSystem(t: Test, env: Record<string, string> = {}, { withKitchen = true } = {}) {
   const run = await isolatedRun()
   const log = createLogger({ name: 'test', level: 'silent', pretty: false })
   const lost: Error[] = []
@@ -22,13 +22,14 @@ export async function startInProcessSystem(t: Test, env: Record<string, string> 
     REDIS_PREFIX: run.redisPrefix,
     ...env,
   }
-  const kitchen = await startKitchenService(loadKitchenConfig(shared), log, (err) => lost.push(err))
-  const kitchenUrl = await kitchen.app.listen({ host: '127.0.0.1', port: 0 })
+  const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log, (err) => lost.push(err)) : undefined
+  // Without a kitchen, the waiter's calls to it fail as they would against a kitchen that is down.
+  const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : 'http://127.0.0.1:1'
   const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log, (err) => lost.push(err))
   await waiter.app.ready()
   t.teardown(async () => {
     await waiter.close()
-    await kitchen.close()
+    await kitchen?.close()
     await run.cleanUp()
   })
 
@@ -41,5 +42,5 @@ export async function startInProcessSystem(t: Test, env: Record<string, string> 
       return order.status === status ? order : undefined
     }, 10_000, `order ${id} to be ${status}`)
   }
-  return { app: waiter.app, redis: waiter.redis, store: kitchen.store, run, lost, readOrder, waitForStatus }
+  return { app: waiter.app, redis: waiter.redis, kitchen, run, lost, readOrder, waitForStatus }
 }
