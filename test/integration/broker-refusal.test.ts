@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import amqp from 'amqplib'
 import t from 'tap'
 import { topologyFor } from '@restaurant/shared'
 import { startInProcessSystem } from '../support/in-process-system.js'
-import { AMQP_URL, eventually } from '../support/isolation.js'
+import { eventually, queueDepth } from '../support/isolation.js'
 
 const run = promisify(execFile)
 
@@ -24,14 +23,6 @@ async function capQueue(queue: string) {
   }
 }
 
-async function queueDepth(queue: string): Promise<number> {
-  const connection = await amqp.connect(AMQP_URL)
-  try {
-    return (await (await connection.createChannel()).checkQueue(queue)).messageCount
-  } finally {
-    await connection.close()
-  }
-}
 
 t.test('an order the broker does not confirm is answered 503 with Retry-After, and no order exists', async (t) => {
   // No kitchen consumes here, so the queue's depth shows exactly which orders the broker took.

@@ -55,3 +55,13 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
 }
+
+/** Messages ready on a queue (unacked deliveries of a closed consumer count again once returned). */
+export async function queueDepth(queue: string): Promise<number> {
+  const connection = await amqp.connect(AMQP_URL)
+  try {
+    return (await (await connection.createChannel()).checkQueue(queue)).messageCount
+  } finally {
+    await connection.close()
+  }
+}
