@@ -21,6 +21,8 @@ export const rabbitConfig = {
   AMQP_DELIVERY_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
 }
 
+export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>
+
 /**
  * Reads and validates the environment once, at start-up. A bad or missing variable throws an error
  * that names it, e.g. `env/PORT must be integer`.

@@ -5,6 +5,7 @@ import amqp, { type Channel, type ConfirmChannel, type ConsumeMessage } from 'am
 import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
+import type { RabbitSettings } from './config.js'
 import type { QueueBinding, RoutingKey, Topology } from './contracts/messages.js'
 import { BrokerUnavailableError, UnroutableMessageError } from './errors.js'
 import { assertTopology } from './rabbit-topology.js'
@@ -21,6 +22,24 @@ export interface BusOptions {
   deliveryLimit: number
   /** Called when the connection or a channel is lost unexpectedly. */
   onLost: (err: Error) => void
+}
+
+/** Bus options from the validated RabbitMQ settings every service shares. */
+export function busOptionsFrom(
+  config: RabbitSettings,
+  { topology, log, connectionName, onLost }: Pick<BusOptions, 'topology' | 'log' | 'connectionName' | 'onLost'>,
+): BusOptions {
+  return {
+    url: config.AMQP_URL,
+    topology,
+    log,
+    connectionName,
+    prefetch: config.AMQP_PREFETCH,
+    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
+    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
+    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+    onLost,
+  }
 }
 
 export interface MessageContext {

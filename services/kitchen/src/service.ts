@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   CancelOrderMessage,
+  busOptionsFrom,
   connectBus,
   menu,
   OrderPlacedMessage,
@@ -22,17 +23,7 @@ import { createKitchen } from './kitchen.js'
 export async function startKitchenService(config: KitchenConfig, log: Logger, onLost: (err: Error) => void) {
   const store = await createTicketStore(config)
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus({
-    url: config.AMQP_URL,
-    topology,
-    log,
-    connectionName: 'kitchen',
-    prefetch: config.AMQP_PREFETCH,
-    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
-    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
-    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
-    onLost,
-  })
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen', onLost }))
   const kitchen = createKitchen({
     store,
     announce: (order, correlationId) => bus.publish(routingKeys.orderStatusChanged, { order }, correlationId),

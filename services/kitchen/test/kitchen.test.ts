@@ -6,7 +6,7 @@ import { createLogger, menu as realMenu, stationCapacity, type MenuItem, type Or
 import { createStations } from '../src/cooking.js'
 import { createKitchen } from '../src/kitchen.js'
 import { createNedbTicketStore } from '../src/nedb-ticket-store.js'
-import { buildOrder } from './builders.js'
+import { buildOrder, withStatus } from '@restaurant/shared/testing'
 
 const log = createLogger({ name: 'test', level: 'silent', pretty: false })
 
@@ -64,7 +64,7 @@ t.test('a redelivered order that was already ready is announced again but not co
 t.test('a redelivery after a crash mid-cooking finishes the order once', async (t) => {
   const { kitchen, store, job, cookCount } = await buildKitchen(t)
   const placed = buildOrder()
-  const cooking = { ...placed, status: 'cooking' as const, history: [...placed.history, { status: 'cooking' as const, at: placed.placedAt }] }
+  const cooking = withStatus(withStatus(placed, 'accepted'), 'cooking')
   await store.insertIfAbsent({ order: cooking, fingerprint: 'fp' })
   await kitchen.prepare({ order: placed, fingerprint: 'fp' }, job(true))
   t.equal((await store.get(placed.id))?.order.status, 'ready')

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import type { Order, OrderStatus } from '@restaurant/shared'
 import type { ListQuery, TicketStore } from '../src/ticket-store.js'
-import { buildOrder } from './builders.js'
+import { buildOrder } from '@restaurant/shared/testing'
 
 export interface StoreUnderTest {
   /** A fresh, empty store for one test; registers its own cleanup on `t`. */

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { connectBus, menu, OrderStatusChangedMessage, redactUrl, topologyFor, waitFor, type Logger } from '@restaurant/shared'
+import { busOptionsFrom, connectBus, menu, OrderStatusChangedMessage, redactUrl, topologyFor, waitFor, type Logger } from '@restaurant/shared'
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
 import { createKitchenClient } from './kitchen-client.js'
@@ -25,17 +25,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger, onLo
     log,
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus({
-    url: config.AMQP_URL,
-    topology,
-    log,
-    connectionName: 'waiter',
-    prefetch: config.AMQP_PREFETCH,
-    confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
-    retryDelayMs: config.AMQP_RETRY_DELAY_MS,
-    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
-    onLost,
-  })
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', onLost }))
   const views = createOrderViews(redis, {
     viewTtlSeconds: config.VIEW_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,

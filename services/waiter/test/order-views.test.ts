@@ -2,33 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { Redis } from 'ioredis'
-import type { Order, OrderStatus } from '@restaurant/shared'
+import { buildOrder, withStatus } from '@restaurant/shared/testing'
 import { createOrderViews, type OrderViewOptions } from '../src/order-views.js'
 
 const redisUrl = 'redis://127.0.0.1:6379'
-
-/** A valid placed order for one classic burger; override any field. */
-function buildOrder(overrides: Partial<Order> = {}): Order {
-  const placedAt = overrides.placedAt ?? new Date().toISOString()
-  return {
-    id: randomUUID(),
-    status: 'placed',
-    placedAt,
-    lines: [
-      { menuItemId: 'classic-burger', name: 'Classic burger', station: 'grill', quantity: 1, unitPriceCents: 1150, lineTotalCents: 1150 },
-    ],
-    totalCents: 1150,
-    history: [{ status: 'placed', at: placedAt }],
-    ...overrides,
-  }
-}
-
-/** The same order moved on to a status, with the step recorded in its history. */
-const advance = (order: Order, status: OrderStatus): Order => ({
-  ...order,
-  status,
-  history: [...order.history, { status, at: new Date().toISOString() }],
-})
 
 /** Order views over the real Redis, under a key prefix of their own that the teardown clears. */
 function buildViews(t: Test, overrides: Partial<OrderViewOptions> = {}) {
@@ -69,9 +46,9 @@ t.test('an unknown order id has no view', async (t) => {
 t.test('a later status replaces an earlier one, an earlier or equal one changes nothing', async (t) => {
   const { views } = buildViews(t)
   const placed = buildOrder()
-  const accepted = advance(placed, 'accepted')
-  const cooking = advance(accepted, 'cooking')
-  const ready = advance(cooking, 'ready')
+  const accepted = withStatus(placed, 'accepted')
+  const cooking = withStatus(accepted, 'cooking')
+  const ready = withStatus(cooking, 'ready')
 
   t.equal(await views.apply(cooking), true, 'cooking over nothing')
   t.equal(await views.apply(ready), true, 'ready over cooking')
@@ -80,7 +57,7 @@ t.test('a later status replaces an earlier one, an earlier or equal one changes 
   t.equal(await views.apply(accepted), false, 'accepted after ready')
   t.same(await views.get(placed.id), ready, 'still ready')
 
-  const otherCooking = advance(accepted, 'cooking')
+  const otherCooking = withStatus(accepted, 'cooking')
   const other = buildOrder()
   t.equal(await views.apply({ ...otherCooking, id: other.id }), true)
   t.equal(await views.apply({ ...otherCooking, id: other.id, table: 'changed' }), false, 'cooking after cooking')
@@ -90,9 +67,9 @@ t.test('a later status replaces an earlier one, an earlier or equal one changes 
 t.test('events applied in any order end at the furthest status', async (t) => {
   const { views } = buildViews(t)
   const placed = buildOrder()
-  const accepted = advance(placed, 'accepted')
-  const cooking = advance(accepted, 'cooking')
-  const ready = advance(cooking, 'ready')
+  const accepted = withStatus(placed, 'accepted')
+  const cooking = withStatus(accepted, 'cooking')
+  const ready = withStatus(cooking, 'ready')
   const lifecycle = [placed, accepted, cooking, ready]
   const orders = permutations(lifecycle)
   t.equal(orders.length, 24)
