@@ -12,6 +12,6 @@ export function createLogger({ name, level, pretty }: LoggerOptions): Logger {
     name,
     level,
     redact: ['req.headers.authorization', 'req.headers.cookie', '*.password'],
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } } : {}),
   })
 }
