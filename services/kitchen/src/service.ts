@@ -5,9 +5,11 @@ import {
   connectBus,
   menu,
   OrderPlacedMessage,
+  redactUrl,
   routingKeys,
   stationCapacity,
   topologyFor,
+  waitFor,
   type Logger,
 } from '@restaurant/shared'
 import { buildKitchenApp } from './app.js'
@@ -21,7 +23,11 @@ import { createKitchen } from './kitchen.js'
  * no new deliveries, in-flight orders finish and are acked, then connections close.
  */
 export async function startKitchenService(config: KitchenConfig, log: Logger, onLost: (err: Error) => void) {
-  const store = await createTicketStore(config)
+  const store = await waitFor(() => createTicketStore(config), {
+    what: config.MONGO_URL ? `MongoDB at ${redactUrl(config.MONGO_URL)}` : `the ticket store in ${config.DATA_DIR}`,
+    hint: config.MONGO_URL ? 'start it (`docker compose up -d mongo`) or unset MONGO_URL for the embedded store' : 'check that the folder is writable',
+    log,
+  })
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen', onLost }))
   const kitchen = createKitchen({
