@@ -17,7 +17,9 @@ export const rabbitConfig = {
   AMQP_NAMESPACE: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: 'restaurant' }),
   AMQP_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   AMQP_CONFIRM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
-  AMQP_RETRY_DELAY_MS: Type.Integer({ minimum: 0, default: 1_000 }),
+  AMQP_HEARTBEAT_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 15 }),
+  AMQP_MAX_PENDING_PUBLISHES: Type.Integer({ minimum: 1, default: 2_000 }),
+  AMQP_RETRY_DELAYS_MS: Type.String({ pattern: '^[0-9]+(,[0-9]+)*$', default: '1000,10000,60000' }),
   AMQP_DELIVERY_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
 }
 

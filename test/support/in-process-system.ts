@@ -13,19 +13,18 @@ import { eventually, isolatedRun } from './isolation.js'
 export async function startInProcessSystem(t: Test, env: Record<string, string> = {}, { withKitchen = true } = {}) {
   const run = await isolatedRun()
   const log = createLogger({ name: 'test', level: 'silent', pretty: false })
-  const lost: Error[] = []
   const shared = {
     AMQP_NAMESPACE: run.namespace,
-    AMQP_RETRY_DELAY_MS: '50',
+    AMQP_RETRY_DELAYS_MS: '50,100',
     KITCHEN_SPEED_FACTOR: '0',
     DATA_DIR: run.dataDir,
     REDIS_PREFIX: run.redisPrefix,
     ...env,
   }
-  const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log, (err) => lost.push(err)) : undefined
+  const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log) : undefined
   // Without a kitchen, the waiter's calls to it fail as they would against a kitchen that is down.
   const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : 'http://127.0.0.1:1'
-  const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log, (err) => lost.push(err))
+  const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log)
   await waiter.app.ready()
   t.teardown(async () => {
     await waiter.close()
@@ -42,5 +41,5 @@ export async function startInProcessSystem(t: Test, env: Record<string, string> 
       return order.status === status ? order : undefined
     }, 10_000, `order ${id} to be ${status}`)
   }
-  return { app: waiter.app, redis: waiter.redis, kitchen, run, lost, readOrder, waitForStatus }
+  return { app: waiter.app, redis: waiter.redis, kitchen, run, readOrder, waitForStatus }
 }

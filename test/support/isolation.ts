@@ -10,7 +10,7 @@ export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:56
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** Names, Redis keys and files that belong to one test only, and the clean-up that removes them. */
-export async function isolatedRun() {
+export async function isolatedRun(retryDelaysMs: readonly number[] = [50, 100]) {
   const namespace = `test-${randomUUID()}`
   const dataDir = await mkdtemp(join(tmpdir(), 'restaurant-test-'))
   return {
@@ -18,17 +18,17 @@ export async function isolatedRun() {
     dataDir,
     redisPrefix: `${namespace}:`,
     async cleanUp() {
-      await removeTopology(namespace)
+      await removeTopology(namespace, retryDelaysMs)
       await removeRedisKeys(`${namespace}:`)
       await rm(dataDir, { recursive: true, force: true })
     },
   }
 }
 
-async function removeTopology(namespace: string): Promise<void> {
+async function removeTopology(namespace: string, retryDelaysMs: readonly number[]): Promise<void> {
   const connection = await amqp.connect(AMQP_URL)
   try {
-    await deleteTopology(await connection.createChannel(), topologyFor(namespace))
+    await deleteTopology(await connection.createChannel(), topologyFor(namespace), retryDelaysMs)
   } finally {
     await connection.close()
   }

@@ -17,12 +17,14 @@ import type { TicketStore } from './ticket-store.js'
 export interface KitchenAppDeps {
   log: Logger
   store: TicketStore
+  /** Throws naming the dependency that does not answer. */
+  ready: () => Promise<void>
 }
 
 /** The kitchen's small HTTP side: health, readiness and the internal read API over its tickets. */
-export function buildKitchenApp({ log, store }: KitchenAppDeps) {
+export function buildKitchenApp({ log, store, ready }: KitchenAppDeps) {
   const app = buildHttpServer(log)
-  registerHealthRoutes(app, () => store.ping())
+  registerHealthRoutes(app, ready)
 
   app.get(
     kitchenPaths.ticketRoute,

@@ -93,5 +93,16 @@ export function createKitchen(deps: KitchenDeps) {
     return cancel({ order: (await store.get(current.id))?.order ?? current }, job)
   }
 
-  return { prepare, cancel }
+  /** Past its last retry an order fails, so that the customer sees it rather than waiting forever. */
+  async function fail({ order }: OrderPlacedMessage, job: Job): Promise<void> {
+    const stored = await store.get(order.id).catch(() => undefined)
+    const current = stored?.order ?? order
+    if (isTerminal(current.status)) return announce(current, job.correlationId)
+    const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
+    // When the store is what fails, the failure is still announced: the customer must not wait in vain.
+    if (stored) await store.replaceIfStatus(failed, current.status).catch(() => false)
+    await announce(failed, job.correlationId)
+  }
+
+  return { prepare, cancel, fail }
 }

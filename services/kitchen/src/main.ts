@@ -6,11 +6,7 @@ import { startKitchenService } from './service.js'
 runService('kitchen', async () => {
   const config = loadKitchenConfig()
   const log = createLogger({ name: 'kitchen', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY })
-  const kitchen = await startKitchenService(config, log, (err) => {
-    // Unacked deliveries go back to the queue; a supervisor (compose, systemd) restarts the kitchen.
-    log.fatal({ err }, 'lost the connection to RabbitMQ; exiting')
-    process.exit(1)
-  })
+  const kitchen = await startKitchenService(config, log)
   await kitchen.app.listen({ host: config.HOST, port: config.PORT })
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error')

@@ -22,14 +22,14 @@ import { createKitchen } from './kitchen.js'
  * Wires the kitchen: store, bus, consumers and the HTTP app (not yet listening). `close` drains in order:
  * no new deliveries, in-flight orders finish and are acked, then connections close.
  */
-export async function startKitchenService(config: KitchenConfig, log: Logger, onLost: (err: Error) => void) {
+export async function startKitchenService(config: KitchenConfig, log: Logger) {
   const store = await waitFor(() => createTicketStore(config), {
     what: config.MONGO_URL ? `MongoDB at ${redactUrl(config.MONGO_URL)}` : `the ticket store in ${config.DATA_DIR}`,
     hint: config.MONGO_URL ? 'start it (`docker compose up -d mongo`) or unset MONGO_URL for the embedded store' : 'check that the folder is writable',
     log,
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen', onLost }))
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen' }))
   const kitchen = createKitchen({
     store,
     announce: (order, correlationId) => bus.publish(routingKeys.orderStatusChanged, { order }, correlationId),
@@ -39,9 +39,9 @@ export async function startKitchenService(config: KitchenConfig, log: Logger, on
     now: Date.now,
     sleep: (ms) => sleep(ms),
   })
-  await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare)
+  await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
-  const app = buildKitchenApp({ log, store })
+  const app = buildKitchenApp({ log, store, ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))) })
 
   async function close(): Promise<void> {
     await bus.cancelConsumers()

@@ -10,7 +10,7 @@ import { createWaiter } from './waiter.js'
  * Wires the waiter: Redis, bus, the status consumer and the HTTP app (not yet listening). `close` stops
  * intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
  */
-export async function startWaiterService(config: WaiterConfig, log: Logger, onLost: (err: Error) => void) {
+export async function startWaiterService(config: WaiterConfig, log: Logger) {
   // No request waits on Redis for long: commands fail fast while it is away and ioredis reconnects by itself.
   const redis = new Redis(config.REDIS_URL, {
     keyPrefix: config.REDIS_PREFIX,
@@ -25,7 +25,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger, onLo
     log,
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', onLost }))
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter' }))
   const views = createOrderViews(redis, {
     viewTtlSeconds: config.VIEW_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
@@ -39,7 +39,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger, onLo
     orderIdSecret: config.ORDER_ID_SECRET,
   })
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
-  const app = buildWaiterApp({ log, waiter, menu: () => menu, ready: () => views.ping() })
+  const app = buildWaiterApp({ log, waiter, menu: () => menu, ready: () => (bus.isConnected() ? views.ping() : Promise.reject(new Error('not connected to RabbitMQ'))) })
 
   async function close(): Promise<void> {
     await app.close()

@@ -40,11 +40,12 @@ export const PlaceOrderBody = Type.Object(
 )
 export type PlaceOrderBody = Static<typeof PlaceOrderBody>
 
+// Bounded as on intake: a message claiming a thousand-fold line is malformed, not work for the kitchen.
 export const OrderLine = Type.Object({
   menuItemId: Type.String(),
   name: Type.String(),
   station: Type.String(),
-  quantity: Type.Integer(),
+  quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
   unitPriceCents: Type.Integer(),
   lineTotalCents: Type.Integer(),
   notes: Type.Optional(Type.String()),
@@ -73,7 +74,7 @@ export const Order = Type.Object({
   id: OrderId,
   status: OrderStatusSchema,
   placedAt: Timestamp,
-  lines: Type.Array(OrderLine),
+  lines: Type.Array(OrderLine, { minItems: 1, maxItems: MAX_LINES }),
   totalCents: Type.Integer(),
   table: Type.Optional(Type.String()),
   customer: Type.Optional(Type.String()),
