@@ -13,7 +13,7 @@ export function waitFor<T>(connect: () => Promise<T>, { what, hint, log, signal 
   return pRetry(connect, {
     retries: Number.POSITIVE_INFINITY,
     minTimeout: 500,
-    maxTimeout: 10_000,
+    maxTimeout: 3_000,
     ...(signal ? { signal } : {}),
     onFailedAttempt: ({ error, attemptNumber }) => {
       log.warn({ attempt: attemptNumber, err: error.message }, `waiting for ${what}; ${hint}`)

@@ -22,6 +22,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServiceProcess {
   name: keyof typeof entries
+  port: number
   url: string
   child: ChildProcess
   /** Everything the process has written so far. */
@@ -30,8 +31,8 @@ export interface ServiceProcess {
 }
 
 /** Starts a built service as its own process and resolves once it answers /health. */
-export async function startService(name: keyof typeof entries, env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort()
+export async function startService(name: keyof typeof entries, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+  port ??= await freePort()
   const child = spawn(process.execPath, [entries[name]], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,5 +55,5 @@ export async function startService(name: keyof typeof entries, env: Record<strin
     const [code] = (await exited) as [number | null]
     return code
   }
-  return { name, url, child, output: () => output, stop }
+  return { name, port, url, child, output: () => output, stop }
 }

@@ -1,23 +1,62 @@
 import { isolatedRun } from './isolation.js'
-import { startService } from './processes.js'
+import { startService, type ServiceProcess } from './processes.js'
 
-/** The three services as separate processes, as the README's start command runs them, isolated to one test. */
+type Name = ServiceProcess['name']
+
+/**
+ * The three services as separate processes, as the README's start command runs them, isolated to one
+ * test. A service can be killed and restarted on its port; the output of every generation is kept.
+ */
 export async function startStack(env: Record<string, string> = {}) {
-  const run = await isolatedRun((env.AMQP_RETRY_DELAYS_MS ?? '50,100').split(',').map(Number))
+  const retryDelays = env.AMQP_RETRY_DELAYS_MS ?? '50,100'
+  const run = await isolatedRun(retryDelays.split(',').map(Number))
   const common = {
     AMQP_NAMESPACE: run.namespace,
     REDIS_PREFIX: run.redisPrefix,
     DATA_DIR: run.dataDir,
     KITCHEN_SPEED_FACTOR: '0',
-    AMQP_RETRY_DELAYS_MS: '50,100',
+    AMQP_RETRY_DELAYS_MS: retryDelays,
     ...env,
   }
+  const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }
   const kitchen = await startService('kitchen', common)
   const waiter = await startService('waiter', { ...common, KITCHEN_URL: kitchen.url })
   const gateway = await startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: kitchen.url })
-  async function stop(): Promise<void> {
-    await Promise.all([gateway.stop(), waiter.stop(), kitchen.stop()])
-    await run.cleanUp()
+  const services: Record<Name, ServiceProcess> = { gateway, waiter, kitchen }
+  const envOf: Record<Name, Record<string, string>> = {
+    kitchen: common,
+    waiter: { ...common, KITCHEN_URL: kitchen.url },
+    gateway: { ...common, WAITER_URL: waiter.url, KITCHEN_URL: kitchen.url },
   }
-  return { gateway, waiter, kitchen, run, stop }
+
+  return {
+    run,
+    get gateway() {
+      return services.gateway
+    },
+    get waiter() {
+      return services.waiter
+    },
+    get kitchen() {
+      return services.kitchen
+    },
+    /** Stops a service with a signal (SIGKILL for a crash) and starts it again on the same port. */
+    async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL') {
+      const old = services[name]
+      await old.stop(signal)
+      earlier[name].push(old.output())
+      services[name] = await startService(name, envOf[name], old.port)
+      return services[name]
+    },
+    /** Everything every generation of the service has written. */
+    outputs(name: Name): string {
+      return [...earlier[name], services[name].output()].join('\n')
+    },
+    async stop() {
+      await Promise.all(Object.values(services).map((service) => service.stop()))
+      await run.cleanUp()
+    },
+  }
 }
+
+export type Stack = Awaited<ReturnType<typeof startStack>>

@@ -45,6 +45,7 @@ export function createKitchen(deps: KitchenDeps) {
       await announce(ticket.order, job.correlationId)
       // A first delivery of a known order is a duplicate publish (a client retry): its original owns it.
       if (!job.redelivered) return
+      job.log.warn({ orderId: order.id, status: ticket.order.status }, 'order redelivered; resuming where its ticket stands')
     }
     let current = ticket.order
     while (!isTerminal(current.status)) {

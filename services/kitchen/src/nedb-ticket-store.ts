@@ -32,8 +32,26 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
   await db.ensureIndexAsync({ fieldName: 'orderId', unique: true })
   db.setAutocompactionInterval(COMPACTION_INTERVAL_MS)
   let closed = false
+  // nedb changes its memory before it appends to the file and keeps the change when the append fails.
+  // After a failed write the store reloads from the file first, so an unsaved change is never read back.
+  let unsaved = false
+  const fromFile = async () => {
+    if (!unsaved) return
+    await db.loadDatabaseAsync()
+    unsaved = false
+  }
+  const write = async <T>(action: () => Promise<T>): Promise<T> => {
+    await fromFile()
+    try {
+      return await action()
+    } catch (error) {
+      if (!isUniqueViolation(error)) unsaved = true
+      throw error
+    }
+  }
 
   const get = async (orderId: string): Promise<Ticket | undefined> => {
+    await fromFile()
     const doc: TicketDocument | null = await db.findOneAsync<TicketDocument>({ orderId })
     return doc ? toTicket(doc) : undefined
   }
@@ -41,7 +59,7 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
   return {
     async insertIfAbsent(ticket) {
       try {
-        return { created: true, ticket: toTicket(await db.insertAsync(toDocument(ticket))) }
+        return { created: true, ticket: toTicket(await write(() => db.insertAsync(toDocument(ticket)))) }
       } catch (error) {
         if (!isUniqueViolation(error)) throw error
         const existing = await get(ticket.order.id)
@@ -51,14 +69,14 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
     },
     get,
     async replaceIfStatus(order, expected) {
-      const { numAffected } = await db.updateAsync(
-        { orderId: order.id, 'order.status': expected },
-        { $set: { order, status: order.status, placedAt: order.placedAt } },
+      const { numAffected } = await write(() =>
+        db.updateAsync({ orderId: order.id, 'order.status': expected }, { $set: { order, status: order.status, placedAt: order.placedAt } }),
       )
       return numAffected === 1
     },
     async list(query) {
       if (query.limit <= 0) return []
+      await fromFile()
       const docs: TicketDocument[] = await db
         .findAsync<TicketDocument>(listFilter(query))
         .sort({ placedAt: -1, orderId: -1 })
@@ -67,6 +85,7 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
     },
     async ping() {
       if (closed) throw new Error('ticket store is closed')
+      await fromFile()
       await db.countAsync({})
       // Reads are served from memory, so only the file tells whether writes can still be stored.
       await access(filename, constants.W_OK)

@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+export interface OrderRecord {
+  key: string
+  attempts: number
+  /** The order id of the 202, once one came. */
+  id?: string
+  /** The last answer that was not a 202, for the report. */
+  lastProblem?: string
+}
+
+const body = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] })
+
+/**
+ * A client as a real one behaves: every order has its own Idempotency-Key, and a failed attempt (no
+ * answer, a timeout, a 5xx) is retried with the same key and a growing pause until `deadlineMs`.
+ */
+export async function placeOrder(gatewayUrl: () => string, key: string, deadlineMs: number): Promise<OrderRecord> {
+  const record: OrderRecord = { key, attempts: 0 }
+  for (let pause = 50; Date.now() < deadlineMs; pause = Math.min(pause * 2, 1_000)) {
+    record.attempts += 1
+    try {
+      const response = await fetch(`${gatewayUrl()}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body,
+        signal: AbortSignal.timeout(5_000),
+      })
+      if (response.status === 202) return { ...record, id: ((await response.json()) as { id: string }).id }
+      record.lastProblem = `${response.status} ${await response.text()}`
+      if (response.status < 500) return record
+    } catch (err) {
+      record.lastProblem = err instanceof Error ? err.message : String(err)
+    }
+    await sleep(pause)
+  }
+  return record
+}
+
+/** Places `count` orders with `concurrency` clients at once; resolves with every order's record. */
+export async function placeOrders(gatewayUrl: () => string, count: number, options: { concurrency: number; keyPrefix: string; deadlineMs: number }) {
+  const records: OrderRecord[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const key = `${options.keyPrefix}-${next++}`
+      records.push(await placeOrder(gatewayUrl, key, options.deadlineMs))
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency }, worker))
+  return records
+}
