@@ -19,9 +19,22 @@ export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: numbe
   const unroutable = new Set<string>()
   const waiting = new Map<string, (err: Error) => void>()
   channel.on('return', (message: ConsumeMessage) => unroutable.add(String(message.properties.messageId)))
+  // A closed channel never emits 'drain': publishes waiting for it must go on, and fail, when it closes.
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
   let drained: Promise<unknown> = Promise.resolve()
+  // Counted from the call, not from the send: publishes queued behind 'drain' are outstanding too.
+  let inProgress = 0
 
   async function publish(exchange: string, routingKey: string, content: Buffer, properties: Options.Publish) {
+    inProgress += 1
+    try {
+      await send(exchange, routingKey, content, properties)
+    } finally {
+      inProgress -= 1
+    }
+  }
+
+  async function send(exchange: string, routingKey: string, content: Buffer, properties: Options.Publish) {
     await drained
     const messageId = String(properties.messageId ?? randomUUID())
     await new Promise<void>((resolve, reject) => {
@@ -37,7 +50,9 @@ export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: numbe
       waiting.set(messageId, settle)
       try {
         const options = { ...properties, messageId, persistent: true, mandatory: true }
-        if (!channel.publish(exchange, routingKey, content, options, (err) => settle(err))) drained = once(channel, 'drain')
+        if (!channel.publish(exchange, routingKey, content, options, (err) => settle(err))) {
+          drained = Promise.race([once(channel, 'drain'), closed]).catch(() => undefined)
+        }
       } catch {
         settle(new BrokerUnavailableError('the channel is closed'))
       }
@@ -46,7 +61,7 @@ export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: numbe
 
   return {
     publish,
-    pending: () => waiting.size,
+    pending: () => inProgress,
     failPending(reason) {
       for (const settle of [...waiting.values()]) settle(new BrokerUnavailableError(reason))
     },

@@ -77,14 +77,6 @@ export async function forceClose(name: string): Promise<string> {
   return pid
 }
 
-/** Messages delivered and not yet acked on a queue, as the broker counts them. */
-export async function unackedOn(queue: string): Promise<number> {
-  const lines = (await rabbitmqctl('list_queues', 'name', 'messages_unacknowledged')).split('\n')
-  const row = lines.map((line) => line.split('\t')).find(([name]) => name === queue)
-  if (!row) throw new Error(`no queue ${queue}`)
-  return Number(row[1])
-}
-
 /**
  * A namespace of its own, buses on it whose log lines are kept, and a raw amqplib channel to look at and
  * feed the queues. The teardown closes the buses, then deletes the namespace's queues and exchanges.

@@ -65,7 +65,7 @@ export async function scoreRun(records: OrderRecord[], kitchenUrl: () => string,
     unexpected: tickets.filter((order) => !accepted.has(order.id)).map((order) => order.id),
     cookedTwice: [...completions].filter(([, count]) => count > 1).map(([id]) => id),
     unloggedCompletions: ready.filter((order) => !completions.has(order.id)).length,
-    redeliveries: lines.filter((line) => line.msg === 'order redelivered; resuming where its ticket stands').length,
+    redeliveries: lines.filter((line) => line.msg === 'order delivered again; resuming where its ticket stands').length,
   }
 }
 

@@ -2,7 +2,7 @@ import {
   isCancellable,
   isTerminal,
   type CancelOrderMessage,
-  type Logger,
+  type MessageContext,
   type MenuItem,
   type Order,
   type OrderPlacedMessage,
@@ -22,12 +22,8 @@ export interface KitchenDeps {
   sleep: (ms: number) => Promise<void>
 }
 
-export interface Job {
-  correlationId: string
-  /** True when the broker delivers this message again because an earlier delivery was not acked. */
-  redelivered: boolean
-  log: Logger
-}
+/** What the kitchen knows of the delivery it is working on. */
+export type Job = Pick<MessageContext, 'correlationId' | 'redelivered' | 'retries' | 'log'>
 
 /**
  * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by a
@@ -44,8 +40,9 @@ export function createKitchen(deps: KitchenDeps) {
       // The stored state may never have been announced if an earlier delivery died in between.
       await announce(ticket.order, job.correlationId)
       // A first delivery of a known order is a duplicate publish (a client retry): its original owns it.
-      if (!job.redelivered) return
-      job.log.warn({ orderId: order.id, status: ticket.order.status }, 'order redelivered; resuming where its ticket stands')
+      // A redelivery or a retry is the original coming back after a crash or a failure.
+      if (!job.redelivered && job.retries === 0) return
+      job.log.warn({ orderId: order.id, status: ticket.order.status }, 'order delivered again; resuming where its ticket stands')
     }
     let current = ticket.order
     while (!isTerminal(current.status)) {

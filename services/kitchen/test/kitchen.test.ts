@@ -36,7 +36,7 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWa
     now: Date.now,
     sleep: async () => options.onWait?.(++waits),
   })
-  const job = (redelivered = false) => ({ correlationId: 'test', redelivered, log })
+  const job = (redelivered = false, retries = 0) => ({ correlationId: 'test', redelivered, retries, log })
   return { kitchen, store, announced, job, cookCount: () => cooked }
 }
 
@@ -67,6 +67,15 @@ t.test('a redelivery after a crash mid-cooking finishes the order once', async (
   const cooking = withStatus(withStatus(placed, 'accepted'), 'cooking')
   await store.insertIfAbsent({ order: cooking, fingerprint: 'fp' })
   await kitchen.prepare({ order: placed, fingerprint: 'fp' }, job(true))
+  t.equal((await store.get(placed.id))?.order.status, 'ready')
+  t.equal(cookCount(), 1)
+})
+
+t.test('an order back from a retry tier resumes where its ticket stands, not taken for a duplicate', async (t) => {
+  const { kitchen, store, job, cookCount } = await buildKitchen(t)
+  const placed = buildOrder()
+  await store.insertIfAbsent({ order: withStatus(placed, 'accepted'), fingerprint: 'fp' })
+  await kitchen.prepare({ order: placed, fingerprint: 'fp' }, job(false, 1))
   t.equal((await store.get(placed.id))?.order.status, 'ready')
   t.equal(cookCount(), 1)
 })
