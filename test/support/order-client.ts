@@ -7,6 +7,8 @@ export interface OrderRecord {
   id?: string
   /** The last answer that was not a 202, for the report. */
   lastProblem?: string
+  /** The longest any attempt took to be answered. */
+  slowestMs: number
 }
 
 const body = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] })
@@ -16,9 +18,10 @@ const body = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { me
  * answer, a timeout, a 5xx) is retried with the same key and a growing pause until `deadlineMs`.
  */
 export async function placeOrder(gatewayUrl: () => string, key: string, deadlineMs: number): Promise<OrderRecord> {
-  const record: OrderRecord = { key, attempts: 0 }
+  const record: OrderRecord = { key, attempts: 0, slowestMs: 0 }
   for (let pause = 50; Date.now() < deadlineMs; pause = Math.min(pause * 2, 1_000)) {
     record.attempts += 1
+    const started = Date.now()
     try {
       const response = await fetch(`${gatewayUrl()}/api/orders`, {
         method: 'POST',
@@ -26,25 +29,43 @@ export async function placeOrder(gatewayUrl: () => string, key: string, deadline
         body,
         signal: AbortSignal.timeout(5_000),
       })
-      if (response.status === 202) return { ...record, id: ((await response.json()) as { id: string }).id }
+      if (response.status === 202) {
+        record.id = ((await response.json()) as { id: string }).id
+        return record
+      }
       record.lastProblem = `${response.status} ${await response.text()}`
       if (response.status < 500) return record
     } catch (err) {
       record.lastProblem = err instanceof Error ? err.message : String(err)
+    } finally {
+      record.slowestMs = Math.max(record.slowestMs, Date.now() - started)
     }
     await sleep(pause)
   }
   return record
 }
 
+export interface LoadOptions {
+  concurrency: number
+  keyPrefix: string
+  deadlineMs: number
+  /** Pause of each client between two orders, to spread the load over time. */
+  paceMs?: number
+  /** Called as each order is settled, for observers that run beside the load. */
+  onSettled?: (record: OrderRecord) => void
+}
+
 /** Places `count` orders with `concurrency` clients at once; resolves with every order's record. */
-export async function placeOrders(gatewayUrl: () => string, count: number, options: { concurrency: number; keyPrefix: string; deadlineMs: number }) {
+export async function placeOrders(gatewayUrl: () => string, count: number, options: LoadOptions) {
   const records: OrderRecord[] = []
   let next = 0
   const worker = async () => {
     while (next < count) {
       const key = `${options.keyPrefix}-${next++}`
-      records.push(await placeOrder(gatewayUrl, key, options.deadlineMs))
+      const record = await placeOrder(gatewayUrl, key, options.deadlineMs)
+      records.push(record)
+      options.onSettled?.(record)
+      if (options.paceMs) await sleep(options.paceMs)
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, worker))

@@ -40,13 +40,20 @@ export async function startStack(env: Record<string, string> = {}) {
     get kitchen() {
       return services.kitchen
     },
-    /** Stops a service with a signal (SIGKILL for a crash) and starts it again on the same port. */
-    async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL') {
+    /** Stops a service with a signal (SIGKILL for a crash); resolves with its exit code. */
+    async stopOne(name: Name, signal: NodeJS.Signals) {
+      return services[name].stop(signal)
+    },
+    /** Starts a stopped service again on its port. */
+    async startAgain(name: Name) {
       const old = services[name]
-      await old.stop(signal)
       earlier[name].push(old.output())
       services[name] = await startService(name, envOf[name], old.port)
       return services[name]
+    },
+    async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL') {
+      await this.stopOne(name, signal)
+      return this.startAgain(name)
     },
     /** Everything every generation of the service has written. */
     outputs(name: Name): string {
