@@ -22,6 +22,7 @@ export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: numbe
   // A closed channel never emits 'drain': publishes waiting for it must go on, and fail, when it closes.
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
   let drained: Promise<unknown> = Promise.resolve()
+  let awaitingDrain = false
   // Counted from the call, not from the send: publishes queued behind 'drain' are outstanding too.
   let inProgress = 0
 
@@ -50,8 +51,12 @@ export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: numbe
       waiting.set(messageId, settle)
       try {
         const options = { ...properties, messageId, persistent: true, mandatory: true }
-        if (!channel.publish(exchange, routingKey, content, options, (err) => settle(err))) {
-          drained = Promise.race([once(channel, 'drain'), closed]).catch(() => undefined)
+        const accepted = channel.publish(exchange, routingKey, content, options, (err) => settle(err))
+        if (!accepted && !awaitingDrain) {
+          awaitingDrain = true
+          drained = Promise.race([once(channel, 'drain'), closed])
+            .catch(() => undefined)
+            .finally(() => (awaitingDrain = false))
         }
       } catch {
         settle(new BrokerUnavailableError('the channel is closed'))

@@ -22,7 +22,7 @@ t.test("a published message is confirmed and delivered once to the bound queue's
   await bus.cancelConsumers()
   await bus.close()
   t.equal(await depthAfterClose(waiterStatus.queue), 0, 'acked: nothing returned to the queue when the bus closed')
-  t.equal(losses(), 0)
+  t.equal(losses(), 0, 'the connection was never lost')
 })
 
 t.test('publishing with a routing key no queue is bound to is refused, not dropped', async (t) => {
@@ -38,7 +38,7 @@ t.test('publishing with a routing key no queue is bound to is refused, not dropp
   await within(5_000, 'the confirm', bus.publish(kitchenOrders.routingKey, { greeting: 'somebody listens' }, 'corr-7'))
   t.equal(await depth(kitchenOrders.queue), 1, 'a routable publish on the same bus still lands')
   t.equal(await depth(waiterStatus.queue), 0)
-  t.equal(losses(), 0)
+  t.equal(losses(), 0, 'the connection was never lost')
 })
 
 t.test('publishes beyond maxPendingPublishes are refused at once with BROKER_BUSY', async (t) => {
@@ -59,5 +59,5 @@ t.test('publishes beyond maxPendingPublishes are refused at once with BROKER_BUS
   t.ok(firstRefusal - started < 100, `the first refusal came at once (${firstRefusal - started} ms)`)
   t.equal(await depth(kitchenOrders.queue), confirmed, 'exactly the confirmed ones reached the queue')
   await within(5_000, 'a publish once the burst is over', bus.publish(kitchenOrders.routingKey, { greeting: 'later' }, 'corr-later'))
-  t.equal(losses(), 0)
+  t.equal(losses(), 0, 'the connection was never lost')
 })
