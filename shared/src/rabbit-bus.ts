@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import amqp, { type Channel, type ChannelModel } from 'amqplib'
 import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
@@ -11,6 +12,8 @@ import { assertTopology, type QueuePolicy } from './rabbit-topology.js'
 import { redactUrl, waitFor } from './wait-for.js'
 
 export type { MessageContext, MessageHandler }
+
+const RECOVERY_PAUSE_MS = 1_000
 
 export interface BusOptions extends QueuePolicy {
   url: string
@@ -34,8 +37,11 @@ export interface Bus {
   consume<S extends TSchema>(binding: QueueBinding, schema: S, handler: MessageHandler<Static<S>>, options?: ConsumeOptions<Static<S>>): Promise<void>
   /** True while connected and not blocked by the broker's flow control. */
   isConnected(): boolean
-  /** Stops taking new deliveries and waits for the in-flight handlers to finish and settle theirs. */
-  cancelConsumers(): Promise<void>
+  /**
+   * Stops taking new deliveries, calls `afterCancel` (e.g. to hand back work that has not started), then
+   * waits for the in-flight handlers to finish and settle their deliveries.
+   */
+  cancelConsumers(afterCancel?: () => void): Promise<void>
   close(): Promise<void>
 }
 
@@ -73,6 +79,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const inFlight = new Set<Promise<void>>()
   const stopping = new AbortController()
   let draining = false
+  let recovering: Promise<void> | undefined
   let session = await open()
 
   async function open(): Promise<Session> {
@@ -84,41 +91,70 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       log,
       signal: stopping.signal,
     })
+    try {
+      const opened = await prepare(connection)
+      if (stopping.signal.aborted) throw new Error('the bus is closing')
+      return opened
+    } catch (err) {
+      // A half-prepared connection is never kept: it would hold channels nobody uses.
+      await connection.close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  async function prepare(connection: ChannelModel): Promise<Session> {
     const channel = await connection.createConfirmChannel()
     await assertTopology(channel, topology, options)
     const opened: Session = { connection, publisher: createPublisher(channel, options.confirmTimeoutMs), closed: false, blocked: false, consumers: [] }
     connection.on('error', (err: Error) => log.warn({ err }, 'RabbitMQ connection error'))
     connection.on('close', (err?: Error) => {
       opened.closed = true
-      void recover(opened, err)
+      recover(opened, err)
     })
     connection.on('blocked', (reason: string) => {
       opened.blocked = true
       log.warn({ reason }, 'RabbitMQ blocked publishing (flow control); shedding new orders')
     })
     connection.on('unblocked', () => (opened.blocked = false))
-    // A channel closed on its own (a channel error) takes the whole connection down with it, to recover as one.
-    channel.on('close', () => void connection.close().catch(() => undefined))
+    channel.on('close', () => closeWithChannel(connection))
     if (!draining) for (const spec of specs) await subscribe(opened, spec)
     log.info({ url: redactUrl(options.url) }, 'connected to RabbitMQ')
     return opened
   }
 
-  async function recover(lost: Session, err: Error | undefined): Promise<void> {
+  /**
+   * A channel closed on its own (a channel error, a cancelled consumer) takes the whole connection down
+   * with it, to recover as one. Not while the bus closes: its channels close one by one on purpose.
+   */
+  function closeWithChannel(connection: ChannelModel): void {
+    if (!stopping.signal.aborted) void connection.close().catch(() => undefined)
+  }
+
+  /** Reconnects until it succeeds or the bus closes; one recovery at a time. */
+  function recover(lost: Session, err: Error | undefined): void {
     lost.publisher.failPending('the connection to the broker was lost')
-    if (stopping.signal.aborted || lost !== session) return
+    if (stopping.signal.aborted || lost !== session || recovering) return
     log.error({ err }, 'lost the connection to RabbitMQ; reconnecting')
-    try {
-      session = await open()
-      log.info('recovered the connection to RabbitMQ; consumers resubscribed')
-    } catch (openErr) {
-      if (!stopping.signal.aborted) log.error({ err: openErr }, 'could not recover the connection to RabbitMQ')
-    }
+    recovering = (async () => {
+      while (!stopping.signal.aborted) {
+        try {
+          session = await open()
+          // Lost again before it was in use: its close found it was not the current session yet.
+          if (session.closed) continue
+          log.info('recovered the connection to RabbitMQ; consumers resubscribed')
+          return
+        } catch (openErr) {
+          if (stopping.signal.aborted) return
+          log.error({ err: openErr }, 'could not recover the connection to RabbitMQ; trying again')
+          await sleep(RECOVERY_PAUSE_MS)
+        }
+      }
+    })().finally(() => (recovering = undefined))
   }
 
   async function subscribe<T>(target: Session, spec: ConsumerSpec<T>): Promise<void> {
     const channel = await target.connection.createChannel()
-    channel.on('close', () => void target.connection.close().catch(() => undefined))
+    channel.on('close', () => closeWithChannel(target.connection))
     await channel.prefetch(options.prefetch)
     const deliver = createDelivery(spec, options.retryDelaysMs, () => (session === target ? target.publisher : undefined), log)
     const { consumerTag } = await channel.consume(spec.queue, (raw) => {
@@ -144,13 +180,15 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       await subscribe(session, spec)
     },
     isConnected: () => !session.closed && !session.blocked,
-    async cancelConsumers() {
+    async cancelConsumers(afterCancel) {
       draining = true
       await Promise.all(session.consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)))
+      afterCancel?.()
       await Promise.allSettled([...inFlight])
     },
     async close() {
       stopping.abort()
+      await recovering
       // connection.close() drops frames still queued on channels, acks included (amqplib #637);
       // closing each channel first is a round trip that flushes them.
       await Promise.all(session.consumers.map(({ channel }) => channel.close().catch(() => undefined)))

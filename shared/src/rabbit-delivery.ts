@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Channel, ConsumeMessage } from 'amqplib'
 import type { Logger } from 'pino'
 import type { Compile } from 'typebox/compile'
+import { HandBackError } from './errors.js'
 import { retryQueueFor } from './rabbit-topology.js'
 import type { Publisher } from './rabbit-publisher.js'
 
@@ -46,6 +47,10 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, retryDelaysMs: readonly
       await spec.handler(message as T, context)
       settle(() => channel.ack(raw), context.log)
     } catch (err) {
+      if (err instanceof HandBackError) {
+        context.log.info({ reason: err.message }, 'message handed back to the queue')
+        return settle(() => channel.nack(raw, false, true), context.log)
+      }
       const delayMs = retryDelaysMs[retries]
       if (delayMs === undefined) return giveUp(channel, raw, message as T, context, err)
       await park(channel, raw, delayMs, context, err)

@@ -1,4 +1,5 @@
 import {
+  HandBackError,
   isCancellable,
   isTerminal,
   type CancelOrderMessage,
@@ -19,7 +20,8 @@ export interface KitchenDeps {
   stations: Stations
   speedFactor: number
   now: () => number
-  sleep: (ms: number) => Promise<void>
+  /** Rejects when `signal` aborts before the time is up. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 /** What the kitchen knows of the delivery it is working on. */
@@ -33,6 +35,7 @@ export type Job = Pick<MessageContext, 'correlationId' | 'redelivered' | 'retrie
 export function createKitchen(deps: KitchenDeps) {
   const { store, announce } = deps
   const plans = new Map<string, ScheduledUnit[]>()
+  const closing = new AbortController()
 
   async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
     const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
@@ -63,7 +66,7 @@ export function createKitchen(deps: KitchenDeps) {
     if (order.status === 'accepted') {
       const plan = deps.stations.book(unitsOf(order, deps.menu(), deps.speedFactor), deps.now())
       plans.set(order.id, plan)
-      await waitUntil(startsAt(plan, deps.now()))
+      await waitForStation(order.id, startsAt(plan, deps.now()))
       return advance(order, 'cooking', now())
     }
     // A redelivered order found cooking lost its plan with the process that made it: book it again.
@@ -75,6 +78,17 @@ export function createKitchen(deps: KitchenDeps) {
 
   const now = () => new Date(deps.now())
   const waitUntil = (ms: number) => deps.sleep(Math.max(0, ms - deps.now()))
+
+  /** An order still waiting for its station when the kitchen closes goes back to the queue, uncooked. */
+  async function waitForStation(orderId: string, startMs: number): Promise<void> {
+    try {
+      await deps.sleep(Math.max(0, startMs - deps.now()), closing.signal)
+    } catch (err) {
+      if (!closing.signal.aborted) throw err
+      plans.delete(orderId)
+      throw new HandBackError('the kitchen is closing before this order reached its station')
+    }
+  }
 
   async function cancel({ order }: CancelOrderMessage, job: Job): Promise<void> {
     const { ticket } = await store.insertIfAbsent({ order })
@@ -102,5 +116,10 @@ export function createKitchen(deps: KitchenDeps) {
     await announce(failed, job.correlationId)
   }
 
-  return { prepare, cancel, fail }
+  /** Stops every wait for a station: those orders are handed back rather than holding up the shutdown. */
+  function handBackWaiting(): void {
+    closing.abort()
+  }
+
+  return { prepare, cancel, fail, handBackWaiting }
 }

@@ -37,14 +37,14 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
     stations: createStations(stationCapacity),
     speedFactor: config.KITCHEN_SPEED_FACTOR,
     now: Date.now,
-    sleep: (ms) => sleep(ms),
+    sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
   const app = buildKitchenApp({ log, store, ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))) })
 
   async function close(): Promise<void> {
-    await bus.cancelConsumers()
+    await bus.cancelConsumers(kitchen.handBackWaiting)
     await app.close()
     await bus.close()
     await store.close()

@@ -34,7 +34,10 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWa
     },
     speedFactor: 0,
     now: Date.now,
-    sleep: async () => options.onWait?.(++waits),
+    sleep: async (_ms, signal) => {
+      await options.onWait?.(++waits)
+      if (signal?.aborted) throw new Error('aborted')
+    },
   })
   const job = (redelivered = false, retries = 0) => ({ correlationId: 'test', redelivered, retries, log })
   return { kitchen, store, announced, job, cookCount: () => cooked }
@@ -126,4 +129,14 @@ t.test('a cancellation once cooking has started changes nothing: the order is re
   await kitchen.prepare({ order, fingerprint: 'fp' }, job())
   t.equal((await store.get(order.id))?.order.status, 'ready')
   t.same(announced.map((a) => a.status), ['accepted', 'cooking', 'cooking', 'ready'], 'the late cancel re-announces the current state')
+})
+
+t.test('an order still waiting for its station when the kitchen closes is handed back, uncooked', async (t) => {
+  let onWait: (wait: number) => Promise<void> = async () => undefined
+  const { kitchen, store, announced, job } = await buildKitchen(t, { onWait: (wait) => onWait(wait) })
+  const order = buildOrder()
+  onWait = async () => kitchen.handBackWaiting()
+  await t.rejects(kitchen.prepare({ order, fingerprint: 'fp' }, job()), { code: 'HAND_BACK' })
+  t.equal((await store.get(order.id))?.order.status, 'accepted', 'it resumes from accepted when delivered again')
+  t.same(announced.map((a) => a.status), ['accepted'])
 })
