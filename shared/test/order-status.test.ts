@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import t from 'tap'
 import { canTransition, isCancellable, isTerminal, orderStatuses, statusRank } from '../src/order-status.js'
 
@@ -31,4 +32,20 @@ t.test('no status goes back or stays: every allowed transition raises the rank',
       t.ok(statusRank(to) > statusRank(from), `${from} → ${to}`)
     }
   }
+})
+
+t.test('any sequence of attempted moves only ever goes forward, and stops at a terminal status', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...orderStatuses), { maxLength: 30 }), (attempts) => {
+      let current: (typeof orderStatuses)[number] = 'placed'
+      for (const next of attempts) {
+        if (!canTransition(current, next)) continue
+        if (statusRank(next) <= statusRank(current) || isTerminal(current)) return false
+        current = next
+      }
+      return true
+    }),
+    { numRuns: 1_000 },
+  )
+  t.pass('1,000 runs')
 })

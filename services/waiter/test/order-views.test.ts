@@ -1,29 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import t, { type Test } from 'tap'
-import { Redis } from 'ioredis'
+import t from 'tap'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
-import { createOrderViews, type OrderViewOptions } from '../src/order-views.js'
-
-const redisUrl = 'redis://127.0.0.1:6379'
-
-/** Order views over the real Redis, under a key prefix of their own that the teardown clears. */
-function buildViews(t: Test, overrides: Partial<OrderViewOptions> = {}) {
-  const prefix = `test-${randomUUID()}:`
-  const redis = new Redis(redisUrl, { keyPrefix: prefix, maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 2_000 })
-  t.teardown(async () => {
-    // SCAN patterns and the names it returns are not prefixed; DEL through this client adds the prefix back.
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)))
-      cursor = next
-    } while (cursor !== '0')
-    await redis.quit()
-  })
-  const views = createOrderViews(redis, { viewTtlSeconds: 60, idempotencyTtlSeconds: 60, ...overrides })
-  return { views, redis }
-}
+import { buildViews } from './views-harness.js'
 
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]]
