@@ -13,6 +13,7 @@ export const waiterConfigSchema = {
   ORDER_ID_SECRET: Type.String({ minLength: 16, default: 'development-only-order-id-secret' }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
   VIEW_TTL_SECONDS: Type.Integer({ minimum: 1, default: 604_800 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1_000 }),
 }
 
 export function loadWaiterConfig(env?: Record<string, string | undefined>) {
