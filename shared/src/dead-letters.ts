@@ -20,10 +20,11 @@ export async function inspectDeadLetters(channel: ConfirmChannel, topology: Topo
     }
     const samples = taken.map((message) => ({
       correlationId: String(message.properties.correlationId ?? ''),
-      reason: String((message.properties.headers?.['x-first-death-reason'] as string | undefined) ?? 'unknown'),
+      reason: lastDeathReason(message.properties.headers),
       body: message.content.toString('utf8').slice(0, 200),
     }))
-    taken.reverse().forEach((message) => channel.nack(message, false, true))
+    // Returned messages go back ahead of the rest, in the order they are returned.
+    taken.forEach((message) => channel.nack(message, false, true))
     summaries.push({ queue, deadLetters: messageCount, samples })
   }
   return summaries
@@ -45,4 +46,10 @@ export async function replayDeadLetters(channel: ConfirmChannel, queue: string, 
     replayed += 1
   }
   return replayed
+}
+
+/** Why the message died last: `x-death` lists its deaths most recent first (earlier ones: retry tiers expiring). */
+function lastDeathReason(headers: Record<string, unknown> | undefined): string {
+  const deaths = headers?.['x-death'] as Array<{ reason?: string }> | undefined
+  return deaths?.[0]?.reason ?? 'unknown'
 }
