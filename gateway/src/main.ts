@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { createLogger, runService } from '@restaurant/shared'
 import { buildGatewayApp } from './app.js'
-import { loadGatewayConfig } from './config.js'
+import { listOf, loadGatewayConfig } from './config.js'
 
 runService('gateway', async () => {
   const config = loadGatewayConfig()
@@ -11,6 +11,9 @@ runService('gateway', async () => {
     waiterUrl: config.WAITER_URL,
     kitchenUrl: config.KITCHEN_URL,
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    corsOrigins: listOf(config.CORS_ORIGINS),
+    trustProxy: listOf(config.TRUST_PROXY),
   })
   await app.listen({ host: config.HOST, port: config.PORT })
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {

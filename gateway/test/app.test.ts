@@ -19,7 +19,7 @@ async function startUpstream(t: Test, options: { delayMs?: number; ready?: boole
 }
 
 async function startGateway(t: Test, waiterUrl: string, kitchenUrl = waiterUrl, upstreamTimeoutMs = 2_000) {
-  const gateway = buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs })
+  const gateway = buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs, corsOrigins: ['http://localhost:3000'], trustProxy: [], requestTimeoutMs: 5_000 })
   t.teardown(() => gateway.close())
   await gateway.ready()
   return gateway

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Logger } from 'pino'
+import { requireJsonBodies } from './json-only.js'
 import { buildProblem, PROBLEM_CONTENT_TYPE, registerProblemHandlers } from './problems.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -14,16 +15,26 @@ export function genRequestId(request: IncomingMessage): string {
   return typeof given === 'string' && safeRequestId.test(given) ? given : randomUUID()
 }
 
+export interface HttpServerOptions {
+  bodyLimit?: number
+  /** Addresses of the proxies whose X-Forwarded-* headers are believed; none by default. */
+  trustProxy?: string[]
+  /** How long a whole request may take before the server answers 408 and closes it. */
+  requestTimeoutMs?: number
+}
+
 /**
  * The Fastify instance every service starts from: correlation ids echoed to callers, strict validation
- * (unknown properties are refused, not silently dropped) and problem+json errors.
+ * (unknown properties are refused, not silently dropped), JSON-only bodies and problem+json errors.
  */
-export function buildHttpServer(log: Logger, options: { bodyLimit?: number } = {}) {
+export function buildHttpServer(log: Logger, options: HttpServerOptions = {}) {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     requestIdHeader: false,
     genReqId: genRequestId,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
   app.addHook('onRequest', async (request, reply) => {
@@ -31,6 +42,7 @@ export function buildHttpServer(log: Logger, options: { bodyLimit?: number } = {
   })
   // JSON only: any other media type is answered 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain')
+  requireJsonBodies(app)
   registerProblemHandlers(app)
   return app.withTypeProvider<TypeBoxTypeProvider>()
 }
