@@ -81,6 +81,10 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
       ['no items', json({}), 400, '/items'],
       ['malformed JSON', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items": [' }, 400, ''],
       ['wrong content type', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'two fries' }, 415, ''],
+      ['loose JSON content type', { method: 'POST', headers: { 'content-type': 'application/json;' }, body: '{}' }, 415, ''],
+      ['prototype poisoning', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__":{"admin":true},"items":[]}' }, 400, ''],
+      ['constructor poisoning', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"constructor":{"prototype":{"admin":true}},"items":[]}' }, 400, ''],
+      ['a body over 64 KiB', json(line({ notes: 'x'.repeat(70_000) })), 413, ''],
     ]
     for (const [name, init, status, field] of cases) {
       const response = await api('/api/orders', init)
