@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
 import type { Order } from '@restaurant/shared'
+import { contractChecker, type RecordedResponse } from '../support/contract.js'
 import { eventually } from '../support/isolation.js'
 import { startStack } from '../support/stack.js'
 
@@ -8,7 +9,17 @@ import { startStack } from '../support/stack.js'
 t.test('the restaurant, end to end through the gateway', async (t) => {
   const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0.05' })
   t.teardown(stack.stop)
-  const api = (path: string, init: RequestInit = {}) => fetch(`${stack.gateway.url}${path}`, init)
+  const recorded: RecordedResponse[] = []
+  /** Every /api response is recorded, to be checked against the published contract at the end. */
+  const api = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${stack.gateway.url}${path}`, init)
+    if (path.startsWith('/api/')) {
+      const body: unknown = await response.clone().json().catch(() => undefined)
+      const [pathOnly = path] = path.split('?')
+      recorded.push({ method: init.method ?? 'GET', path: pathOnly, status: response.status, contentType: response.headers.get('content-type') ?? '', body })
+    }
+    return response
+  }
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     api(path, {
       method: 'POST',
@@ -96,6 +107,12 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     }
     t.equal((await api('/api/orders/not-a-uuid')).status, 400)
     t.equal((await api('/api/orders/0190a0a0-0000-7000-8000-000000000000')).status, 404)
+  })
+
+  t.test('every response above conforms to the published OpenAPI document', async (t) => {
+    const check = contractChecker((await (await fetch(`${stack.gateway.url}/docs/json`)).json()) as Parameters<typeof contractChecker>[0])
+    t.ok(recorded.length > 50, `${recorded.length} responses recorded`)
+    t.same(recorded.map(check).filter(Boolean), [], 'none outside its schema')
   })
 })
 

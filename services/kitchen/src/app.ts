@@ -1,6 +1,7 @@
 import {
   buildHttpServer,
   buildProblem,
+  DEFAULT_PAGE_SIZE,
   kitchenPaths,
   ListOrdersQuery,
   OrderIdParams,
@@ -37,7 +38,7 @@ export function buildKitchenApp({ log, store, ready }: KitchenAppDeps) {
   )
 
   app.get(kitchenPaths.tickets, { schema: { querystring: ListOrdersQuery, response: { 200: OrderPage } } }, async (request) => {
-    const { status, limit, cursor } = request.query
+    const { status, limit = DEFAULT_PAGE_SIZE, cursor } = request.query
     const orders = await store.list({
       limit: limit + 1,
       ...(status ? { status } : {}),

@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 import underPressure from '@fastify/under-pressure'
-import { buildHttpServer, registerHealthRoutes, type Logger, type MenuItem } from '@restaurant/shared'
+import { buildHttpServer, registerHealthRoutes, type Logger, type MenuItem, type Topology } from '@restaurant/shared'
+import { registerDocs } from './docs.js'
 import { registerOrderRoutes } from './routes.js'
 import type { Waiter } from './waiter.js'
 
@@ -12,11 +13,13 @@ export interface WaiterAppDeps {
   ready: () => Promise<void>
   /** Event-loop delay beyond which requests are shed with 503 rather than queued. */
   maxEventLoopDelayMs: number
+  /** Names the exchange and queues in the published message contract. */
+  topology: Topology
 }
 
 export const OverloadedError = createError('OVERLOADED', 'The waiter is overloaded (%s); try again shortly', 503)
 
-export function buildWaiterApp({ log, waiter, menu, ready, maxEventLoopDelayMs }: WaiterAppDeps) {
+export async function buildWaiterApp({ log, waiter, menu, ready, maxEventLoopDelayMs, topology }: WaiterAppDeps) {
   const app = buildHttpServer(log)
   void app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
@@ -24,6 +27,7 @@ export function buildWaiterApp({ log, waiter, menu, ready, maxEventLoopDelayMs }
       throw new OverloadedError(type)
     },
   })
+  await registerDocs(app, topology)
   registerHealthRoutes(app, ready)
   registerOrderRoutes(app, waiter, menu)
   return app

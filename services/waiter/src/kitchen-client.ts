@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
 import {
+  DEFAULT_PAGE_SIZE,
   kitchenPaths,
   OrderPage,
   Problem,
@@ -46,7 +47,7 @@ export function createKitchenClient({ baseUrl, timeoutMs }: { baseUrl: string; t
       const response = await call(kitchenPaths.ticket(orderId), requestId)
       return response.status === 404 ? undefined : read(response, checkTicket)
     },
-    async listOrders({ status, limit, cursor }, requestId) {
+    async listOrders({ status, limit = DEFAULT_PAGE_SIZE, cursor }, requestId) {
       const query = new URLSearchParams({ limit: String(limit), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })
       return read(await call(`${kitchenPaths.tickets}?${query}`, requestId), checkPage)
     },

@@ -1,12 +1,56 @@
-import { Type } from 'typebox'
-import { ListOrdersQuery, MenuItemSchema, Order, OrderIdParams, OrderPage, PlaceOrderBody, Problem, type HttpServer, type MenuItem } from '@restaurant/shared'
+import { Type, type TSchema } from 'typebox'
+import {
+  ListOrdersQuery,
+  MenuItemSchema,
+  Order,
+  OrderIdParams,
+  OrderPage,
+  PlaceOrderBody,
+  Problem,
+  PROBLEM_CONTENT_TYPE,
+  type HttpServer,
+  type MenuItem,
+} from '@restaurant/shared'
 import type { RequestContext, Waiter } from './waiter.js'
 
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'Makes placing an order safe to retry: a retry with the same key and body answers with the order the first ' +
+        'request placed, and places nothing; the same key with a different body is refused with 422.',
+    }),
+  ),
 })
 const Menu = Type.Object({ items: Type.Array(MenuItemSchema) })
-const errors = { 400: Problem, 404: Problem, 409: Problem, 415: Problem, 422: Problem, 503: Problem }
+
+const location = { Location: { type: 'string', description: 'The order: `/api/orders/{id}`' } }
+const retryAfter = { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' } }
+
+type Headers = Record<string, { type: string; description: string }>
+
+const json = <T extends TSchema>(description: string, schema: T, headers?: Headers) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema } },
+})
+// Keyed by media type so that the document says what is sent: errors are problem+json, not plain JSON.
+const problem = (description: string, headers?: Headers) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+})
+
+const anyRequestErrors = {
+  415: problem('The request has a body that is not `application/json`'),
+  500: problem('An unexpected failure; logged with the request id, not detailed here'),
+  503: problem('The waiter is overloaded or a service it needs is unavailable; retry later', retryAfter),
+}
+const invalid = problem('The request is malformed or invalid; `invalidParams` names each offending field')
+const notFound = problem('No order with this id')
 
 /** The public order API, as the gateway forwards it. Each route's schema validates, shapes and documents it. */
 export function registerOrderRoutes(app: HttpServer, waiter: Waiter, menu: () => readonly MenuItem[]): void {
@@ -17,28 +61,95 @@ export function registerOrderRoutes(app: HttpServer, waiter: Waiter, menu: () =>
     log: request.log,
   })
 
-  app.get('/api/menu', { schema: { response: { 200: Menu } } }, async () => ({ items: [...menu()] }))
+  app.get(
+    '/api/menu',
+    {
+      schema: {
+        tags: ['menu'],
+        summary: 'Read the menu',
+        description: 'Every item with its price, preparation time and station; items marked unavailable cannot be ordered.',
+        response: { 200: json('The menu', Menu), ...anyRequestErrors },
+      },
+    },
+    async () => ({ items: [...menu()] }),
+  )
 
   app.post(
     '/api/orders',
-    { schema: { body: PlaceOrderBody, headers: IdempotencyHeaders, response: { 202: Order, ...errors } } },
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order',
+        description:
+          'Prices the order from the menu and hands it to the kitchen. The answer comes once the order is durable, ' +
+          'before it is cooked: follow its status at `Location`. Send an `Idempotency-Key` to retry safely.',
+        body: PlaceOrderBody,
+        headers: IdempotencyHeaders,
+        response: {
+          202: json('The order was taken (or, for a retry with the same key, was taken before)', Order, location),
+          400: invalid,
+          413: problem('The body is larger than the waiter accepts'),
+          422: problem('An item is unknown or unavailable (see `invalidParams`), or the Idempotency-Key was used with another body'),
+          ...anyRequestErrors,
+        },
+      },
+    },
     async (request, reply) => {
       const order = await waiter.placeOrder(request.body, request.headers['idempotency-key'], context(request))
       return reply.code(202).header('location', `/api/orders/${order.id}`).send(order)
     },
   )
 
-  app.get('/api/orders', { schema: { querystring: ListOrdersQuery, response: { 200: OrderPage, ...errors } } }, async (request) =>
-    waiter.listOrders(request.query, request.id),
+  app.get(
+    '/api/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'List orders',
+        description: 'Newest first, optionally of one status. Pass `nextCursor` back as `cursor` for the next page.',
+        querystring: ListOrdersQuery,
+        response: { 200: json('A page of orders', OrderPage), 400: invalid, ...anyRequestErrors },
+      },
+    },
+    async (request) => waiter.listOrders(request.query, request.id),
   )
 
-  app.get('/api/orders/:id', { schema: { params: OrderIdParams, response: { 200: Order, ...errors } } }, async (request) =>
-    waiter.getOrder(request.params.id, context(request)),
+  app.get(
+    '/api/orders/:id',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Read an order',
+        description: 'The order with its status history and, once cooked, the kitchen result.',
+        params: OrderIdParams,
+        response: { 200: json('The order', Order), 400: invalid, 404: notFound, ...anyRequestErrors },
+      },
+    },
+    async (request) => waiter.getOrder(request.params.id, context(request)),
   )
 
   app.post(
     '/api/orders/:id/cancel',
-    { schema: { params: OrderIdParams, response: { 202: Order, ...errors } } },
-    async (request, reply) => reply.code(202).send(await waiter.cancelOrder(request.params.id, context(request))),
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order',
+        description:
+          'Asks the kitchen to cancel an order that is still `placed` or `accepted`. The answer shows the order as it ' +
+          'was; its status becomes `cancelled` once the kitchen has applied the request: follow it at `Location`.',
+        params: OrderIdParams,
+        response: {
+          202: json('The cancellation was sent to the kitchen', Order, location),
+          400: invalid,
+          404: notFound,
+          409: problem('The order is past the point where it can be cancelled; `currentStatus` says where it is'),
+          ...anyRequestErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const order = await waiter.cancelOrder(request.params.id, context(request))
+      return reply.code(202).header('location', `/api/orders/${order.id}`).send(order)
+    },
   )
 }

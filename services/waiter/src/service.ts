@@ -39,7 +39,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     orderIdSecret: config.ORDER_ID_SECRET,
   })
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
-  const app = buildWaiterApp({
+  const app = await buildWaiterApp({
     log,
     waiter,
     menu: () => menu,
@@ -48,6 +48,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
       if (!bus.isConnected()) throw new Error('not connected to RabbitMQ')
     },
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+    topology,
   })
 
   async function close(): Promise<void> {

@@ -7,6 +7,7 @@ import { stations } from '../menu.js'
 export const MAX_LINES = 50
 export const MAX_QUANTITY = 20
 export const MAX_NOTES_LENGTH = 200
+export const DEFAULT_PAGE_SIZE = 20
 
 export const OrderId = Type.String({ format: 'uuid', description: 'Unguessable order id' })
 export const OrderStatusSchema = Type.Enum(orderStatuses)
@@ -93,7 +94,7 @@ export type OrderPage = Static<typeof OrderPage>
 export const ListOrdersQuery = Type.Object(
   {
     status: Type.Optional(OrderStatusSchema),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

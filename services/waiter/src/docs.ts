@@ -1,0 +1,35 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { buildAsyncApiDocument, type HttpServer, type Topology } from '@restaurant/shared'
+
+export const API_VERSION = '1.0.0'
+
+const description =
+  'Order food and follow it through the kitchen. Every error is an RFC 9457 problem details document ' +
+  '(`application/problem+json`): `code` is a stable machine-readable reason (also the last segment of `type`), ' +
+  '`invalidParams` names each invalid field, and `instance` the request path. Every response carries the ' +
+  "request's correlation id in `x-request-id`. The messages behind the API are described at `/docs/asyncapi.json`."
+
+/**
+ * Publishes the contract: OpenAPI from the route schemas at `/docs/json` (UI at `/docs`) and AsyncAPI for the
+ * messages at `/docs/asyncapi.json`. Await it before adding routes: @fastify/swagger collects them in an
+ * onRoute hook, which exists only once the plugin has loaded.
+ */
+export async function registerDocs(app: HttpServer, topology: Topology): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'The restaurant API', version: API_VERSION, description },
+      servers: [{ url: '/' }],
+      tags: [
+        { name: 'menu', description: 'What can be ordered' },
+        { name: 'orders', description: 'Placing, following and cancelling orders' },
+      ],
+    },
+    // The published API is what the gateway forwards: probes and the docs themselves stay out of it.
+    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  const asyncApi = buildAsyncApiDocument(topology)
+  app.get('/docs/asyncapi.json', async () => asyncApi)
+}
