@@ -102,7 +102,8 @@ t.test('when the broker closes the connection, the bus reconnects by itself and 
   t.same(watch.changes.map((c) => c.connected), [true, false, true], `connected, then not for ${downMs} ms, then connected again`)
   t.equal(losses(), 1, 'the loss was logged once')
   t.equal(await within(1_000, 'the refusal', whileDown?.outcome ?? Promise.resolve('not attempted')), 'BROKER_UNAVAILABLE')
-  t.ok((await whileDown?.settledIn ?? Infinity) < 50, 'refused at once, not after a timeout')
+  // Far below the 5 s confirm timeout, with room for a loaded machine's event loop.
+  t.ok((await whileDown?.settledIn ?? Infinity) < 1_000, 'refused at once, not after a confirm timeout')
   await within(5_000, 'the raw publish while reconnecting', rawWhileDown ?? Promise.reject(new Error('not attempted')))
   await within(5_000, 'a publish after recovery', bus.publish(waiterStatus.routingKey, { greeting: 'after' }, 'corr-after'))
   await until('the deliveries after recovery', () => received.length === 3)

@@ -131,7 +131,7 @@ t.test('a failing message does not block the ones behind it', async (t) => {
   const { topology, connect, depthAfterClose, losses } = await setup(t)
   const { waiterStatus } = topology.queues
   // One delivery in flight at a time: a failing message that held its slot while it waited would stall the rest.
-  const { bus } = await connect({ prefetch: 1, retryDelaysMs: [1_000] })
+  const { bus } = await connect({ prefetch: 1, retryDelaysMs: [3_000] })
   const handled: string[] = []
   let failures = 0
   await bus.consume(waiterStatus, Greeting, async ({ greeting }) => {

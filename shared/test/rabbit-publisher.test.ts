@@ -56,7 +56,7 @@ t.test('publishes beyond maxPendingPublishes are refused at once with BROKER_BUS
   t.ok(busy >= 1, `${busy} of 50 refused as busy`)
   t.ok(confirmed >= 1, `${confirmed} of 50 confirmed`)
   t.equal(busy + confirmed, 50, `no other outcome: ${[...new Set(outcomes)].join(', ')}`)
-  t.ok(firstRefusal - started < 100, `the first refusal came at once (${firstRefusal - started} ms)`)
+  t.ok(firstRefusal - started < 1_000, `the first refusal came at once, not after a confirm timeout (${firstRefusal - started} ms)`)
   t.equal(await depth(kitchenOrders.queue), confirmed, 'exactly the confirmed ones reached the queue')
   await within(5_000, 'a publish once the burst is over', bus.publish(kitchenOrders.routingKey, { greeting: 'later' }, 'corr-later'))
   t.equal(losses(), 0, 'the connection was never lost')
