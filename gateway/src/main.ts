@@ -1,11 +1,8 @@
-import closeWithGrace from 'close-with-grace'
-import { createLogger, runService } from '@restaurant/shared'
+import { runService } from '@restaurant/shared'
 import { buildGatewayApp } from './app.js'
 import { listOf, loadGatewayConfig } from './config.js'
 
-runService('gateway', async () => {
-  const config = loadGatewayConfig()
-  const log = createLogger({ name: 'gateway', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY })
+runService('gateway', () => loadGatewayConfig(), async (config, log) => {
   const app = buildGatewayApp({
     log,
     waiterUrl: config.WAITER_URL,
@@ -15,10 +12,5 @@ runService('gateway', async () => {
     corsOrigins: listOf(config.CORS_ORIGINS),
     trustProxy: listOf(config.TRUST_PROXY),
   })
-  await app.listen({ host: config.HOST, port: config.PORT })
-  closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'shutting down after an error')
-    log.info({ signal }, 'shutting down')
-    await app.close()
-  })
+  return { app, close: () => app.close() }
 })

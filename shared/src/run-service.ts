@@ -1,9 +1,44 @@
+import closeWithGrace from 'close-with-grace'
+import type { Logger } from 'pino'
+import { createLogger } from './logger.js'
+
+/** The settings every service's entry needs, whatever else its configuration holds. */
+export interface ServiceSettings {
+  HOST: string
+  PORT: number
+  LOG_LEVEL: string
+  LOG_PRETTY: boolean
+  SHUTDOWN_TIMEOUT_MS: number
+}
+
+export interface RunningService {
+  app: { listen(options: { host: string; port: number }): Promise<string> }
+  /** Stops intake, finishes the work in hand, closes connections. */
+  close(): Promise<void>
+}
+
 /**
- * Runs a service's start-up; a failure (bad configuration, a dependency that never came) ends the
- * process with one readable line rather than a stack trace.
+ * The entry every service shares: configuration read once, a logger, start, listen, and on SIGTERM or
+ * SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS. A failed start-up (bad configuration, a
+ * dependency that never came) ends the process with one readable line rather than a stack trace.
  */
-export function runService(name: string, start: () => Promise<void>): void {
-  start().catch((err: unknown) => {
+export function runService<C extends ServiceSettings>(
+  name: string,
+  loadConfig: () => C,
+  start: (config: C, log: Logger) => Promise<RunningService>,
+): void {
+  const run = async () => {
+    const config = loadConfig()
+    const log = createLogger({ name, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY })
+    const service = await start(config, log)
+    await service.app.listen({ host: config.HOST, port: config.PORT })
+    closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
+      if (err) log.error({ err }, 'shutting down after an error')
+      log.info({ signal }, 'shutting down: no new work, finishing the work in hand')
+      await service.close()
+    })
+  }
+  run().catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err)
     process.stderr.write(`${name} could not start: ${message}\n`)
     process.exit(1)

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { placeOrders } from '../support/order-client.js'
 import { scoreRun, summary } from '../support/scoring.js'
@@ -8,10 +7,7 @@ t.test('the kitchen killed five times while 1,000 orders are in flight: none los
   const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0' })
   t.teardown(stack.stop)
   const load = placeOrders(() => stack.gateway.url, 1_000, { concurrency: 20, keyPrefix: 'kitchen-crash', deadlineMs: Date.now() + 120_000 })
-  for (let kill = 0; kill < 5; kill++) {
-    await sleep(300)
-    await stack.restart('kitchen', 'SIGKILL')
-  }
+  await stack.crashRepeatedly('kitchen', 5, 300)
   const records = await load
   const score = await scoreRun(records, () => stack.kitchen.url, () => stack.outputs('kitchen'), 60_000)
   t.comment(summary('kitchen SIGKILL ×5', score, { kills: 5 }))

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { placeOrders } from '../support/order-client.js'
 import { scoreRun, summary } from '../support/scoring.js'
@@ -8,10 +7,7 @@ t.test('the waiter killed three times while orders stream in: clients retry with
   const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0' })
   t.teardown(stack.stop)
   const load = placeOrders(() => stack.gateway.url, 1_000, { concurrency: 20, keyPrefix: 'waiter-crash', deadlineMs: Date.now() + 120_000 })
-  for (let kill = 0; kill < 3; kill++) {
-    await sleep(500)
-    await stack.restart('waiter', 'SIGKILL')
-  }
+  await stack.crashRepeatedly('waiter', 3, 500)
   const records = await load
   const score = await scoreRun(records, () => stack.kitchen.url, () => stack.outputs('kitchen'), 60_000)
   const retried = records.filter((record) => record.attempts > 1).length

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { isolatedRun } from './isolation.js'
 import { startService, type ServiceProcess } from './processes.js'
 
@@ -54,6 +55,13 @@ export async function startStack(env: Record<string, string> = {}) {
     async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL') {
       await this.stopOne(name, signal)
       return this.startAgain(name)
+    },
+    /** Kills a service `times` times, `pauseMs` apart, restarting it after each crash. */
+    async crashRepeatedly(name: Name, times: number, pauseMs: number) {
+      for (let crash = 0; crash < times; crash++) {
+        await sleep(pauseMs)
+        await this.restart(name, 'SIGKILL')
+      }
     },
     /** Everything every generation of the service has written. */
     outputs(name: Name): string {

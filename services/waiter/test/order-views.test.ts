@@ -4,6 +4,14 @@ import t from 'tap'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
 import { buildViews } from './views-harness.js'
 
+/** One order through its happy path: placed, accepted, cooking, ready. */
+function lifecycle() {
+  const placed = buildOrder()
+  const accepted = withStatus(placed, 'accepted')
+  const cooking = withStatus(accepted, 'cooking')
+  return [placed, accepted, cooking, withStatus(cooking, 'ready')] as const
+}
+
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]]
   return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
@@ -24,10 +32,7 @@ t.test('an unknown order id has no view', async (t) => {
 
 t.test('a later status replaces an earlier one, an earlier or equal one changes nothing', async (t) => {
   const { views } = buildViews(t)
-  const placed = buildOrder()
-  const accepted = withStatus(placed, 'accepted')
-  const cooking = withStatus(accepted, 'cooking')
-  const ready = withStatus(cooking, 'ready')
+  const [placed, accepted, cooking, ready] = lifecycle()
 
   t.equal(await views.apply(cooking), true, 'cooking over nothing')
   t.equal(await views.apply(ready), true, 'ready over cooking')
@@ -45,12 +50,9 @@ t.test('a later status replaces an earlier one, an earlier or equal one changes 
 
 t.test('events applied in any order end at the furthest status', async (t) => {
   const { views } = buildViews(t)
-  const placed = buildOrder()
-  const accepted = withStatus(placed, 'accepted')
-  const cooking = withStatus(accepted, 'cooking')
-  const ready = withStatus(cooking, 'ready')
-  const lifecycle = [placed, accepted, cooking, ready]
-  const orders = permutations(lifecycle)
+  const steps = lifecycle()
+  const ready = steps[3]
+  const orders = permutations(steps)
   t.equal(orders.length, 24)
 
   for (const sequence of orders) {
@@ -60,7 +62,7 @@ t.test('events applied in any order end at the furthest status', async (t) => {
     const label = sequence.map((o) => o.status).join(' → ')
     t.same(await views.get(id), { ...ready, id }, label)
     // An event changes the view exactly when it is further along than every event before it.
-    const expected = sequence.map((o, i) => sequence.slice(0, i).every((earlier) => lifecycle.indexOf(earlier) < lifecycle.indexOf(o)))
+    const expected = sequence.map((o, i) => sequence.slice(0, i).every((earlier) => steps.indexOf(earlier) < steps.indexOf(o)))
     t.same(applied, expected, `${label}: which events changed the view`)
   }
 })
