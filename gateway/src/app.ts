@@ -1,44 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import proxy from '@fastify/http-proxy'
-import { buildHttpServer, REQUEST_ID_HEADER, registerHealthRoutes, type HttpServer, type Logger } from '@restaurant/shared'
-import { forwardOnlyPublicRoutes } from './route-allowlist.js'
+import jwt from '@fastify/jwt'
+import rateLimit from '@fastify/rate-limit'
+import type { Redis } from 'ioredis'
+import { buildHttpServer, createApiKeys, REQUEST_ID_HEADER, registerHealthRoutes, type HttpServer, type Logger } from '@restaurant/shared'
+import { createAuthenticator } from './authentication.js'
+import { listOf, type GatewayConfig } from './config.js'
+import { guardPublicRoutes } from './front-door.js'
+import { createIdentityForwarding } from './identity-forwarding.js'
+import { redisStoreWithLocalFallback } from './rate-limit-store.js'
+import { jwtOptions, tokenSettingsFrom } from './tokens.js'
 import { replyWithUpstreamError } from './upstream-errors.js'
 
-export interface GatewayOptions {
+export interface GatewayDeps {
   log: Logger
-  waiterUrl: string
-  kitchenUrl: string
-  upstreamTimeoutMs: number
-  /** Origins a browser may call the API from; none when empty. */
-  corsOrigins: string[]
-  trustProxy: string[]
-  requestTimeoutMs: number
+  /** API keys and rate limits; the gateway keeps serving JWT callers while it is away. */
+  redis: Redis
 }
 
 /**
- * The front door: the documented `/api` routes go to the waiter with the request's correlation id, and
- * `/docs` shows its contract. The gateway holds no domain rules.
+ * The front door: it authenticates and authorizes every documented `/api` route, applies the rate limits,
+ * and forwards what passes to the waiter with a signed identity; `/docs` shows the contract. It holds no
+ * domain rules.
  */
-export function buildGatewayApp(options: GatewayOptions): HttpServer {
-  const { log, waiterUrl, kitchenUrl, upstreamTimeoutMs } = options
-  const app = buildHttpServer(log, { trustProxy: options.trustProxy, requestTimeoutMs: options.requestTimeoutMs })
-  void app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } })
-  void app.register(cors, { origin: options.corsOrigins, exposedHeaders: [REQUEST_ID_HEADER, 'location', 'retry-after'] })
-  forwardOnlyPublicRoutes(app)
-  registerHealthRoutes(app, async () => {
-    await Promise.all([assertReady('waiter', waiterUrl, upstreamTimeoutMs), assertReady('kitchen', kitchenUrl, upstreamTimeoutMs)])
+export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
+  const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
+  const app = buildHttpServer(log, { trustProxy: listOf(config.TRUST_PROXY), requestTimeoutMs: config.REQUEST_TIMEOUT_MS })
+  await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } })
+  await app.register(cors, {
+    origin: listOf(config.CORS_ORIGINS),
+    exposedHeaders: [REQUEST_ID_HEADER, 'location', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
   })
+  await app.register(jwt, jwtOptions(tokenSettingsFrom(config)))
+  await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
+  const identityOf = guardPublicRoutes(app, createAuthenticator(app, createApiKeys(redis)), {
+    perAddress: { max: config.RATE_LIMIT_PER_ADDRESS, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
+    perCredential: { max: config.RATE_LIMIT_PER_CREDENTIAL, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
+    orderQuota: { max: config.ORDER_QUOTA, timeWindowMs: config.ORDER_QUOTA_WINDOW_MS },
+  })
+  registerHealthRoutes(app, async () => {
+    await Promise.all([assertReady('waiter', config.WAITER_URL, upstreamTimeoutMs), assertReady('kitchen', config.KITCHEN_URL, upstreamTimeoutMs)])
+  })
+  const forwardedHeaders = createIdentityForwarding(config.IDENTITY_SECRET)
   const toWaiter = {
-    upstream: waiterUrl,
+    upstream: config.WAITER_URL,
     undici: { headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs },
     replyOptions: {
       onError: replyWithUpstreamError,
-      rewriteRequestHeaders: (request: { id: string }, headers: Record<string, unknown>) => ({ ...headers, [REQUEST_ID_HEADER]: request.id }),
+      rewriteRequestHeaders: (request: { id: string }, headers: IncomingHttpHeaders) => forwardedHeaders(headers, identityOf(request), request.id),
     },
   }
-  void app.register(proxy, { ...toWaiter, prefix: '/api', rewritePrefix: '/api' })
-  void app.register(proxy, { ...toWaiter, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })
+  await app.register(proxy, { ...toWaiter, prefix: '/api', rewritePrefix: '/api' })
+  await app.register(proxy, { ...toWaiter, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })
   return app
 }
 

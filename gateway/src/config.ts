@@ -1,8 +1,10 @@
 import { Type } from 'typebox'
-import { commonConfig, loadConfig } from '@restaurant/shared'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, redisConfig } from '@restaurant/shared'
 
 export const gatewayConfigSchema = {
   ...commonConfig,
+  ...redisConfig,
+  ...identityConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   WAITER_URL: Type.String({ default: 'http://127.0.0.1:3001' }),
   KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
@@ -10,6 +12,14 @@ export const gatewayConfigSchema = {
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   CORS_ORIGINS: Type.String({ default: 'http://localhost:3000,http://127.0.0.1:3000' }),
   TRUST_PROXY: Type.String({ default: '' }),
+  JWT_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.JWT_SECRET }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'restaurant' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'restaurant-api' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
+  RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1_200 }),
+  RATE_LIMIT_PER_CREDENTIAL: Type.Integer({ minimum: 1, default: 600 }),
+  ORDER_QUOTA: Type.Integer({ minimum: 1, default: 100 }),
+  ORDER_QUOTA_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 3_600_000 }),
 }
 
 /** A comma-separated setting as a list, without empty entries. */

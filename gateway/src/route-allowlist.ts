@@ -1,6 +1,5 @@
 import createError from '@fastify/error'
-import type { FastifyInstance } from 'fastify'
-import { publicRoutes } from '@restaurant/shared'
+import { publicRoutes, type PublicRoute } from '@restaurant/shared'
 
 export const UnknownRouteError = createError('NOT_FOUND', 'No such route', 404)
 
@@ -12,19 +11,14 @@ function pattern(path: string): RegExp {
   return new RegExp(`^${path.replace(/:[a-z]+/gi, '[A-Za-z0-9-]+')}$`)
 }
 
-const allowed = publicRoutes.map(({ method, path }) => ({ methods: method === 'GET' ? ['GET', 'HEAD'] : [method], pattern: pattern(path) }))
+const allowed = publicRoutes.map((route) => ({
+  route,
+  methods: route.method === 'GET' ? ['GET', 'HEAD'] : [route.method],
+  pattern: pattern(route.path),
+}))
 
-/** Whether the gateway forwards this method and raw path (query excluded). */
-export function isForwarded(method: string, rawPath: string): boolean {
-  if (!safePath.test(rawPath) || hasTraversal.test(rawPath)) return false
-  return allowed.some((route) => route.methods.includes(method) && route.pattern.test(rawPath))
-}
-
-/** Refuses, before the proxy, any `/api` request that is not one of the documented routes. */
-export function forwardOnlyPublicRoutes(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    const rawPath = (request.raw.url ?? '/').split('?')[0] ?? '/'
-    if (!rawPath.startsWith('/api')) return
-    if (!isForwarded(request.method, rawPath)) throw new UnknownRouteError()
-  })
+/** The documented route this method and raw path (query excluded) call, if the gateway forwards it. */
+export function publicRouteOf(method: string, rawPath: string): PublicRoute | undefined {
+  if (!safePath.test(rawPath) || hasTraversal.test(rawPath)) return undefined
+  return allowed.find((entry) => entry.methods.includes(method) && entry.pattern.test(rawPath))?.route
 }

@@ -1,16 +1,24 @@
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
-import { createLogger } from '@restaurant/shared'
-import { buildGatewayApp } from '../src/app.js'
+import { createIdentityVerifier, DEVELOPMENT_SECRETS, IDENTITY_HEADER } from '@restaurant/shared'
+import { asCustomer } from '../../test/support/credentials.js'
+import { startGateway as startTestGateway } from '../../test/support/gateway.js'
 
-const log = createLogger({ name: 'test', level: 'silent', pretty: false })
+const verifyIdentity = createIdentityVerifier(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 
 /** A real upstream on port 0 that reports what it received. */
 async function startUpstream(t: Test, options: { delayMs?: number; ready?: boolean } = {}) {
   const upstream = Fastify()
   upstream.all('/api/*', async (request) => {
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
-    return { url: request.url, method: request.method, requestId: request.headers['x-request-id'] ?? null }
+    const identity = request.headers[IDENTITY_HEADER]
+    return {
+      url: request.url,
+      method: request.method,
+      requestId: request.headers['x-request-id'] ?? null,
+      identity: typeof identity === 'string' ? verifyIdentity(identity) : null,
+      headers: Object.keys(request.headers),
+    }
   })
   upstream.get('/ready', async (_request, reply) => reply.code(options.ready === false ? 503 : 200).send({}))
   const url = await upstream.listen({ host: '127.0.0.1', port: 0 })
@@ -19,18 +27,31 @@ async function startUpstream(t: Test, options: { delayMs?: number; ready?: boole
 }
 
 async function startGateway(t: Test, waiterUrl: string, kitchenUrl = waiterUrl, upstreamTimeoutMs = 2_000) {
-  const gateway = buildGatewayApp({ log, waiterUrl, kitchenUrl, upstreamTimeoutMs, corsOrigins: ['http://localhost:3000'], trustProxy: [], requestTimeoutMs: 5_000 })
-  t.teardown(() => gateway.close())
-  await gateway.ready()
-  return gateway
+  const env = { KITCHEN_URL: kitchenUrl, UPSTREAM_TIMEOUT_MS: String(upstreamTimeoutMs), CORS_ORIGINS: 'http://localhost:3000' }
+  return (await startTestGateway(t, waiterUrl, env)).gateway
 }
 
 t.test('requests under /api reach the waiter with their path, method and correlation id', async (t) => {
   const gateway = await startGateway(t, await startUpstream(t))
-  const response = await gateway.inject({ method: 'POST', url: '/api/orders?x=1', headers: { 'x-request-id': 'trace-42' }, payload: {} })
+  const response = await gateway.inject({ method: 'POST', url: '/api/orders?x=1', headers: { 'x-request-id': 'trace-42', ...asCustomer('alice') }, payload: {} })
   t.equal(response.statusCode, 200)
-  t.same(response.json(), { url: '/api/orders?x=1', method: 'POST', requestId: 'trace-42' })
+  t.match(response.json(), { url: '/api/orders?x=1', method: 'POST', requestId: 'trace-42' })
   t.equal(response.headers['x-request-id'], 'trace-42')
+})
+
+t.test('the waiter receives the verified caller as a signed identity, and never the credential itself', async (t) => {
+  const gateway = await startGateway(t, await startUpstream(t))
+  const forged = { 'x-restaurant-identity': 'forged', 'x-user-id': 'mallory', 'x-forwarded-user': 'mallory', cookie: 'session=1' }
+  const response = await gateway.inject({ url: '/api/orders', headers: { ...forged, ...asCustomer('alice') } })
+  const { identity, headers } = response.json<{ identity: unknown; headers: string[] }>()
+  t.same(identity, { subject: 'alice', roles: ['customer'] })
+  for (const name of ['authorization', 'cookie', 'x-user-id', 'x-forwarded-user']) t.notOk(headers.includes(name), `${name} is stripped`)
+})
+
+t.test('an anonymous caller of an open route is forwarded as anonymous', async (t) => {
+  const gateway = await startGateway(t, await startUpstream(t))
+  const response = await gateway.inject({ url: '/api/menu' })
+  t.same(response.json().identity, { subject: 'anonymous', roles: [] })
 })
 
 t.test('a request without a usable correlation id gets a new one, passed on and echoed', async (t) => {

@@ -2,10 +2,10 @@ import { connect } from 'node:net'
 import { once } from 'node:events'
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
-import { createLogger } from '@restaurant/shared'
-import { buildGatewayApp } from '../src/app.js'
+import { asCustomer } from '../../test/support/credentials.js'
+import { startGateway as startTestGateway } from '../../test/support/gateway.js'
 
-const log = createLogger({ name: 'test', level: 'silent', pretty: false })
+const auth = asCustomer()
 
 /** A real upstream on port 0 that counts what reaches it. */
 async function startGateway(t: Test) {
@@ -17,20 +17,8 @@ async function startGateway(t: Test) {
     return { ok: true }
   })
   const waiterUrl = await upstream.listen({ host: '127.0.0.1', port: 0 })
-  const gateway = buildGatewayApp({
-    log,
-    waiterUrl,
-    kitchenUrl: waiterUrl,
-    upstreamTimeoutMs: 2_000,
-    corsOrigins: ['https://menu.example'],
-    trustProxy: [],
-    requestTimeoutMs: 5_000,
-  })
-  t.teardown(async () => {
-    await gateway.close()
-    await upstream.close()
-  })
-  await gateway.ready()
+  t.teardown(() => upstream.close())
+  const { gateway } = await startTestGateway(t, waiterUrl, { CORS_ORIGINS: 'https://menu.example' })
   return { gateway, reached }
 }
 
@@ -38,12 +26,12 @@ t.test('a body declared as anything but plain JSON is refused with 415 and never
   const { gateway, reached } = await startGateway(t)
   const tricky = ['application/json;', ' application/json', '\tapplication/json', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']
   for (const type of tricky) {
-    const response = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': type }, payload: '{"items":[]}' })
+    const response = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': type, ...auth }, payload: '{"items":[]}' })
     t.equal(response.statusCode, 415, JSON.stringify(type))
     t.equal(response.json().code, 'unsupported-media-type')
   }
   t.same(reached, [])
-  const plain = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: '{}' })
+  const plain = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json; charset=utf-8', ...auth }, payload: '{}' })
   t.equal(plain.statusCode, 200, 'plain JSON with its charset goes through')
 })
 
@@ -71,7 +59,7 @@ t.test('only the documented paths and methods are forwarded; traversal and encod
   }
   t.same(reached, [], 'nor did the raw ones')
   for (const [method, url] of [['GET', '/api/menu'], ['GET', '/api/orders?status=ready&limit=5'], ['POST', '/api/orders/0190a0a0-0000-7000-8000-000000000000/cancel']] as const) {
-    t.equal((await gateway.inject({ method, url })).statusCode, 200, `${method} ${url} is forwarded`)
+    t.equal((await gateway.inject({ method, url, headers: auth })).statusCode, 200, `${method} ${url} is forwarded`)
   }
 })
 

@@ -1,6 +1,13 @@
 import { envSchema } from 'env-schema'
 import { Type, type Static, type TProperties } from 'typebox'
 
+/** Defaults that make a fresh clone run; a production start (`NODE_ENV=production`) refuses them. */
+export const DEVELOPMENT_SECRETS = {
+  IDENTITY_SECRET: 'development-only-identity-secret-change-me',
+  JWT_SECRET: 'development-only-jwt-secret-change-me-please',
+  ORDER_ID_SECRET: 'development-only-order-id-secret',
+} as const
+
 /** Settings every service shares; each service adds its own to these. */
 export const commonConfig = {
   NODE_ENV: Type.String({ default: 'development' }),
@@ -23,6 +30,11 @@ export const rabbitConfig = {
   AMQP_DELIVERY_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
 }
 
+/** The secret the gateway signs verified identities with, and the services check them with. */
+export const identityConfig = {
+  IDENTITY_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.IDENTITY_SECRET }),
+}
+
 export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>
 
 /**
@@ -34,5 +46,13 @@ export function loadConfig<P extends TProperties>(
   env: Record<string, string | undefined> = process.env,
 ): Static<ReturnType<typeof Type.Object<P>>> {
   const schema = Type.Object(properties)
-  return envSchema({ schema, data: env, dotenv: false }) as Static<typeof schema>
+  const config = envSchema({ schema, data: env, dotenv: false }) as Static<typeof schema>
+  refuseDevelopmentSecretsInProduction(config)
+  return config
+}
+
+function refuseDevelopmentSecretsInProduction(config: object): void {
+  if (Reflect.get(config, 'NODE_ENV') !== 'production') return
+  const weak = Object.entries(DEVELOPMENT_SECRETS).filter(([name, value]) => Reflect.get(config, name) === value)
+  if (weak.length > 0) throw new Error(`env/${weak[0]?.[0]} must be set to a secret of your own in production`)
 }

@@ -39,3 +39,11 @@ export const stationCapacity: Readonly<Record<Station, number>> = {
 export function findMenuItem(items: readonly MenuItem[], id: string): MenuItem | undefined {
   return items.find((item) => item.id === id)
 }
+
+/** The menu with staff's changes applied: `overrides` maps an item id to whether it is available now. */
+export function withAvailability(items: readonly MenuItem[], overrides: Readonly<Record<string, boolean>>): MenuItem[] {
+  return items.map((item) => {
+    const available = overrides[item.id]
+    return available === undefined ? item : { ...item, available }
+  })
+}

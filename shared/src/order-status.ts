@@ -1,6 +1,6 @@
 /**
  * The order lifecycle as a pure state machine:
- * placed → accepted → cooking → ready, with rejected (from placed), cancelled (from placed or accepted)
+ * placed → accepted → cooking → ready, with rejected (from placed or accepted), cancelled (from placed or accepted)
  * and failed (from any non-terminal status, when processing gave up).
  */
 export const orderStatuses = ['placed', 'accepted', 'cooking', 'ready', 'rejected', 'cancelled', 'failed'] as const
@@ -8,7 +8,7 @@ export type OrderStatus = (typeof orderStatuses)[number]
 
 const transitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   placed: ['accepted', 'rejected', 'cancelled', 'failed'],
-  accepted: ['cooking', 'cancelled', 'failed'],
+  accepted: ['cooking', 'rejected', 'cancelled', 'failed'],
   cooking: ['ready', 'failed'],
   ready: [],
   rejected: [],

@@ -31,7 +31,7 @@ t.test('an order the broker does not confirm is answered 503 with Retry-After, a
   const cap = await capQueue(queue)
   t.teardown(cap.remove)
   const place = (key: string) =>
-    system.app.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'fries', quantity: 1 }] }, headers: { 'idempotency-key': key } })
+    system.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'fries', quantity: 1 }] }, headers: { 'idempotency-key': key } })
 
   // The policy reaches the queue asynchronously; the first order fills it to its cap.
   let probe = 0

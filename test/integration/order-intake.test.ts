@@ -7,7 +7,7 @@ const fries = { items: [{ menuItemId: 'fries', quantity: 2 }] }
 
 t.test('an accepted order is durable, readable at once, and reaches ready with its history and result', async (t) => {
   const system = await startInProcessSystem(t)
-  const response = await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries })
+  const response = await system.inject({ method: 'POST', url: '/api/orders', payload: fries })
   t.equal(response.statusCode, 202)
   const placed = response.json<Order>()
   t.equal(response.headers.location, `/api/orders/${placed.id}`)
@@ -22,7 +22,7 @@ t.test('an accepted order is durable, readable at once, and reaches ready with i
 t.test('retries with one Idempotency-Key, even concurrent, make one order', async (t) => {
   const system = await startInProcessSystem(t)
   const post = () =>
-    system.app.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'retry-1' } })
+    system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'retry-1' } })
   const responses = await Promise.all(Array.from({ length: 10 }, post))
   t.same(new Set(responses.map((r) => r.statusCode)), new Set([202]))
   const ids = new Set(responses.map((r) => r.json<Order>().id))
@@ -32,15 +32,15 @@ t.test('retries with one Idempotency-Key, even concurrent, make one order', asyn
   const later = await post()
   t.equal(later.json<Order>().id, id)
   t.equal(later.json<Order>().status, 'ready', 'a later retry returns the order as it now stands')
-  const page = (await system.app.inject({ method: 'GET', url: '/api/orders?limit=100' })).json<{ orders: Order[] }>()
+  const page = (await system.inject({ method: 'GET', url: '/api/orders?limit=100' })).json<{ orders: Order[] }>()
   t.equal(page.orders.length, 1, 'the kitchen holds exactly one order')
 })
 
 t.test('the same Idempotency-Key with a different body is refused with 422', async (t) => {
   const system = await startInProcessSystem(t)
   const headers = { 'idempotency-key': 'reuse-1' }
-  await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })
-  const reused = await system.app.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'fries', quantity: 3 }] }, headers })
+  await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })
+  const reused = await system.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'fries', quantity: 3 }] }, headers })
   t.equal(reused.statusCode, 422)
   t.equal(reused.json().code, 'idempotency-key-reused')
 })
@@ -48,23 +48,23 @@ t.test('the same Idempotency-Key with a different body is refused with 422', asy
 t.test('after Redis forgets everything, a retry still returns the same order and key reuse is still refused', async (t) => {
   const system = await startInProcessSystem(t)
   const headers = { 'idempotency-key': 'forgotten-1' }
-  const first = (await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })).json<Order>()
+  const first = (await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })).json<Order>()
   await system.waitForStatus(first.id, 'ready')
   await removeRedisKeys(system.run.redisPrefix)
-  const retry = await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })
+  const retry = await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers })
   t.equal(retry.statusCode, 202)
   t.match(retry.json(), { id: first.id, status: 'ready' }, "answered from the kitchen's record")
   await removeRedisKeys(system.run.redisPrefix)
-  const reused = await system.app.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'lemonade', quantity: 1 }] }, headers })
+  const reused = await system.inject({ method: 'POST', url: '/api/orders', payload: { items: [{ menuItemId: 'lemonade', quantity: 1 }] }, headers })
   t.equal(reused.statusCode, 422)
 })
 
 t.test("reads fall back to the kitchen's record when the view is gone, and refill the view", async (t) => {
   const system = await startInProcessSystem(t)
-  const placed = (await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries })).json<Order>()
+  const placed = (await system.inject({ method: 'POST', url: '/api/orders', payload: fries })).json<Order>()
   await system.waitForStatus(placed.id, 'ready')
   await removeRedisKeys(system.run.redisPrefix)
-  const read = await system.app.inject({ method: 'GET', url: `/api/orders/${placed.id}` })
+  const read = await system.inject({ method: 'GET', url: `/api/orders/${placed.id}` })
   t.equal(read.statusCode, 200)
   t.equal(read.json<Order>().status, 'ready')
   t.ok(await system.redis.exists(`order:${placed.id}`), 'the view holds the order again')
@@ -72,7 +72,7 @@ t.test("reads fall back to the kitchen's record when the view is gone, and refil
 
 t.test('an unknown order is 404 with a problem body', async (t) => {
   const system = await startInProcessSystem(t)
-  const read = await system.app.inject({ method: 'GET', url: '/api/orders/0190a0a0-0000-7000-8000-000000000000' })
+  const read = await system.inject({ method: 'GET', url: '/api/orders/0190a0a0-0000-7000-8000-000000000000' })
   t.equal(read.statusCode, 404)
   t.equal(read.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal(read.json().code, 'order-not-found')
@@ -82,16 +82,16 @@ t.test('orders list newest first, filter by status and page with a cursor', asyn
   const system = await startInProcessSystem(t)
   const ids: string[] = []
   for (let i = 0; i < 5; i++) {
-    const order = (await system.app.inject({ method: 'POST', url: '/api/orders', payload: fries })).json<Order>()
+    const order = (await system.inject({ method: 'POST', url: '/api/orders', payload: fries })).json<Order>()
     ids.push(order.id)
     await system.waitForStatus(order.id, 'ready')
   }
-  const first = (await system.app.inject({ method: 'GET', url: '/api/orders?limit=3&status=ready' })).json<{ orders: Order[]; nextCursor?: string }>()
+  const first = (await system.inject({ method: 'GET', url: '/api/orders?limit=3&status=ready' })).json<{ orders: Order[]; nextCursor?: string }>()
   t.same(first.orders.map((o) => o.id), ids.slice(2).reverse())
   t.ok(first.nextCursor)
-  const second = (await system.app.inject({ method: 'GET', url: `/api/orders?limit=3&status=ready&cursor=${first.nextCursor}` })).json<{ orders: Order[]; nextCursor?: string }>()
+  const second = (await system.inject({ method: 'GET', url: `/api/orders?limit=3&status=ready&cursor=${first.nextCursor}` })).json<{ orders: Order[]; nextCursor?: string }>()
   t.same(second.orders.map((o) => o.id), ids.slice(0, 2).reverse())
   t.notOk(second.nextCursor, 'the last page has no cursor')
-  const none = (await system.app.inject({ method: 'GET', url: '/api/orders?status=cancelled' })).json<{ orders: Order[] }>()
+  const none = (await system.inject({ method: 'GET', url: '/api/orders?status=cancelled' })).json<{ orders: Order[] }>()
   t.same(none.orders, [])
 })

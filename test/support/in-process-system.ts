@@ -1,10 +1,18 @@
 import type { Test } from 'tap'
-import { createLogger, type Order, type OrderStatus } from '@restaurant/shared'
+import { createLogger, type Identity, type Order, type OrderStatus } from '@restaurant/shared'
 import { loadKitchenConfig } from '../../services/kitchen/src/config.js'
 import { startKitchenService } from '../../services/kitchen/src/service.js'
 import { loadWaiterConfig } from '../../services/waiter/src/config.js'
 import { startWaiterService } from '../../services/waiter/src/service.js'
+import { customer, signedIdentity, staff } from './credentials.js'
 import { eventually, isolatedRun } from './isolation.js'
+
+export interface InjectOptions {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  url: string
+  payload?: string | object
+  headers?: Record<string, string>
+}
 
 /**
  * The waiter and the kitchen in this process, on the machine's real RabbitMQ and Redis and an embedded
@@ -32,8 +40,12 @@ export async function startInProcessSystem(t: Test, env: Record<string, string> 
     await run.cleanUp()
   })
 
+  /** A request to the waiter as if through the gateway, from `identity` (by default the customer alice). */
+  function inject(options: InjectOptions, identity: Identity = customer()) {
+    return waiter.app.inject({ ...options, headers: { ...options.headers, ...signedIdentity(identity) } })
+  }
   async function readOrder(id: string): Promise<Order> {
-    return (await waiter.app.inject({ method: 'GET', url: `/api/orders/${id}` })).json<Order>()
+    return (await inject({ method: 'GET', url: `/api/orders/${id}` }, staff)).json<Order>()
   }
   async function waitForStatus(id: string, status: OrderStatus): Promise<Order> {
     return eventually(async () => {
@@ -41,5 +53,5 @@ export async function startInProcessSystem(t: Test, env: Record<string, string> 
       return order.status === status ? order : undefined
     }, 10_000, `order ${id} to be ${status}`)
   }
-  return { app: waiter.app, redis: waiter.redis, kitchen, run, readOrder, waitForStatus }
+  return { app: waiter.app, inject, redis: waiter.redis, kitchen, run, readOrder, waitForStatus }
 }

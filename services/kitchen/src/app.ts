@@ -3,12 +3,13 @@ import {
   buildProblem,
   DEFAULT_PAGE_SIZE,
   kitchenPaths,
-  ListOrdersQuery,
+  KitchenListQuery,
   OrderIdParams,
   OrderPage,
   Problem,
   PROBLEM_CONTENT_TYPE,
   registerHealthRoutes,
+  requireIdentity,
   TicketSchema,
   type Logger,
 } from '@restaurant/shared'
@@ -20,12 +21,15 @@ export interface KitchenAppDeps {
   store: TicketStore
   /** Throws naming the dependency that does not answer. */
   ready: () => Promise<void>
+  /** Checks the identity the waiter signs on every internal call. */
+  identitySecret: string
 }
 
 /** The kitchen's small HTTP side: health, readiness and the internal read API over its tickets. */
-export function buildKitchenApp({ log, store, ready }: KitchenAppDeps) {
+export function buildKitchenApp({ log, store, ready, identitySecret }: KitchenAppDeps) {
   const app = buildHttpServer(log)
   registerHealthRoutes(app, ready)
+  requireIdentity(app, identitySecret, ['/internal/'])
 
   app.get(
     kitchenPaths.ticketRoute,
@@ -37,11 +41,12 @@ export function buildKitchenApp({ log, store, ready }: KitchenAppDeps) {
     },
   )
 
-  app.get(kitchenPaths.tickets, { schema: { querystring: ListOrdersQuery, response: { 200: OrderPage } } }, async (request) => {
-    const { status, limit = DEFAULT_PAGE_SIZE, cursor } = request.query
+  app.get(kitchenPaths.tickets, { schema: { querystring: KitchenListQuery, response: { 200: OrderPage } } }, async (request) => {
+    const { status, owner, limit = DEFAULT_PAGE_SIZE, cursor } = request.query
     const orders = await store.list({
       limit: limit + 1,
       ...(status ? { status } : {}),
+      ...(owner ? { owner } : {}),
       ...(cursor ? { after: decodeCursor(cursor) } : {}),
     })
     const page = orders.slice(0, limit)

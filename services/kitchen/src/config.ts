@@ -1,9 +1,11 @@
 import { Type } from 'typebox'
-import { commonConfig, loadConfig, rabbitConfig } from '@restaurant/shared'
+import { commonConfig, identityConfig, loadConfig, rabbitConfig, redisConfig } from '@restaurant/shared'
 
 export const kitchenConfigSchema = {
   ...commonConfig,
   ...rabbitConfig,
+  ...redisConfig,
+  ...identityConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   MONGO_URL: Type.Optional(Type.String({ minLength: 1 })),
   MONGO_DB: Type.String({ default: 'restaurant' }),

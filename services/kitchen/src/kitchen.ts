@@ -16,7 +16,8 @@ export interface KitchenDeps {
   store: TicketStore
   /** Publishes the order's new state; resolves once the broker confirmed it. */
   announce: (order: Order, correlationId: string) => Promise<void>
-  menu: () => readonly MenuItem[]
+  /** The menu as it stands now, with items staff marked sold out. */
+  menu: () => Promise<readonly MenuItem[]>
   stations: Stations
   speedFactor: number
   now: () => number
@@ -59,18 +60,22 @@ export function createKitchen(deps: KitchenDeps) {
   }
 
   async function nextState(order: Order): Promise<Order> {
+    const menu = await deps.menu()
     if (order.status === 'placed') {
-      const reason = refusalReason(order, deps.menu())
+      const reason = refusalReason(order, menu)
       return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'accepted', now())
     }
     if (order.status === 'accepted') {
-      const plan = deps.stations.book(unitsOf(order, deps.menu(), deps.speedFactor), deps.now())
+      const plan = deps.stations.book(unitsOf(order, menu, deps.speedFactor), deps.now())
       plans.set(order.id, plan)
       await waitForStation(order.id, startsAt(plan, deps.now()))
-      return advance(order, 'cooking', now())
+      // An item may have sold out while the order queued for its station.
+      const reason = refusalReason(order, await deps.menu())
+      if (reason) plans.delete(order.id)
+      return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'cooking', now())
     }
     // A redelivered order found cooking lost its plan with the process that made it: book it again.
-    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, deps.menu(), deps.speedFactor), deps.now())
+    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, menu, deps.speedFactor), deps.now())
     plans.delete(order.id)
     await waitUntil(finishedAt(plan, deps.now()))
     return advance(order, 'ready', now(), { result: resultOf(plan) })

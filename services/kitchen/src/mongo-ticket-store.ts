@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type Collection, type Db, type Filter } from 'mongodb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import type { ListQuery, Ticket, TicketStore } from './ticket-store.js'
+import { listFilter, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `_id` and `orderId` are the order id; `placedAt` and `status` copy fields of `order` for indexes. */
 interface TicketDocument {
@@ -73,7 +73,7 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
     async list(query) {
       if (query.limit <= 0) return []
       const docs = await collection
-        .find(listFilter(query))
+        .find(listFilter(query) as Filter<TicketDocument>)
         .sort({ placedAt: -1, orderId: -1 })
         .limit(query.limit)
         .toArray()
@@ -95,6 +95,7 @@ async function ensureIndexes(collection: Collection<TicketDocument>): Promise<vo
     { key: { orderId: 1 }, unique: true },
     { key: { placedAt: -1, orderId: -1 } },
     { key: { status: 1, placedAt: -1, orderId: -1 } },
+    { key: { 'order.owner': 1, placedAt: -1, orderId: -1 } },
   ])
 }
 
@@ -108,12 +109,3 @@ function toTicket(doc: TicketDocument): Ticket {
   return doc.fingerprint === undefined ? { order: doc.order } : { order: doc.order, fingerprint: doc.fingerprint }
 }
 
-/** Strictly after the cursor in (placedAt desc, orderId desc) order; ISO timestamps compare as strings. */
-function listFilter({ status, after }: ListQuery): Filter<TicketDocument> {
-  const filter: Filter<TicketDocument> = status === undefined ? {} : { status }
-  if (after === undefined) return filter
-  return {
-    ...filter,
-    $or: [{ placedAt: { $lt: after.placedAt } }, { placedAt: after.placedAt, orderId: { $lt: after.id } }],
-  }
-}

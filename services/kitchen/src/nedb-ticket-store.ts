@@ -3,7 +3,7 @@ import { access, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import nedb from '@seald-io/nedb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import type { ListQuery, Ticket, TicketStore } from './ticket-store.js'
+import { listFilter, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `orderId`, `placedAt` and `status` copy fields of `order` so that the index, sort and filter stay flat. */
 interface TicketDocument {
@@ -108,17 +108,6 @@ function toDocument(ticket: Ticket): TicketDocument {
 
 function toTicket(doc: TicketDocument): Ticket {
   return doc.fingerprint === undefined ? { order: doc.order } : { order: doc.order, fingerprint: doc.fingerprint }
-}
-
-/** Strictly after the cursor in (placedAt desc, orderId desc) order; ISO timestamps compare as strings. */
-function listFilter({ status, after }: ListQuery): Record<string, unknown> {
-  const filter: Record<string, unknown> = status === undefined ? {} : { status }
-  if (after === undefined) return filter
-  const olderOrTiedAndLower = [
-    { placedAt: { $lt: after.placedAt } },
-    { placedAt: after.placedAt, orderId: { $lt: after.id } },
-  ]
-  return { ...filter, $or: olderOrTiedAndLower }
 }
 
 function isUniqueViolation(error: unknown): boolean {

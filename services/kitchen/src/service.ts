@@ -3,7 +3,8 @@ import {
   CancelOrderMessage,
   busOptionsFrom,
   connectBus,
-  menu,
+  createMenuAvailability,
+  createRedis,
   OrderPlacedMessage,
   redactUrl,
   routingKeys,
@@ -30,10 +31,13 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen' }))
+  // Only sold-out marks come from Redis; without it the kitchen goes on with the last menu it read.
+  const redis = createRedis(config, log)
+  const menu = createMenuAvailability(redis, log)
   const kitchen = createKitchen({
     store,
     announce: (order, correlationId) => bus.publish(routingKeys.orderStatusChanged, { order }, correlationId),
-    menu: () => menu,
+    menu: menu.current,
     stations: createStations(stationCapacity),
     speedFactor: config.KITCHEN_SPEED_FACTOR,
     now: Date.now,
@@ -41,13 +45,19 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
-  const app = buildKitchenApp({ log, store, ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))) })
+  const app = buildKitchenApp({
+    log,
+    store,
+    ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))),
+    identitySecret: config.IDENTITY_SECRET,
+  })
 
   async function close(): Promise<void> {
     await bus.cancelConsumers(kitchen.handBackWaiting)
     await app.close()
     await bus.close()
     await store.close()
+    redis.disconnect()
   }
   return { app, store, close }
 }

@@ -9,6 +9,8 @@ export interface Ticket {
 
 export interface ListQuery {
   status?: OrderStatus
+  /** Only this owner's orders. */
+  owner?: string
   limit: number
   /** Cursor: the `placedAt` and `id` of the last order of the previous page. */
   after?: { placedAt: string; id: string }
@@ -29,4 +31,14 @@ export interface TicketStore {
   /** Throws when the store cannot serve requests (readiness). */
   ping(): Promise<void>
   close(): Promise<void>
+}
+
+/**
+ * The list query in the MongoDB query language, which both stores speak: strictly after the cursor in
+ * (placedAt desc, orderId desc) order; ISO timestamps compare as strings.
+ */
+export function listFilter({ status, owner, after }: ListQuery): Record<string, unknown> {
+  const filter = { ...(status === undefined ? {} : { status }), ...(owner === undefined ? {} : { 'order.owner': owner }) }
+  if (after === undefined) return filter
+  return { ...filter, $or: [{ placedAt: { $lt: after.placedAt } }, { placedAt: after.placedAt, orderId: { $lt: after.id } }] }
 }

@@ -22,10 +22,12 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWa
   let cooked = 0
   let waits = 0
   const stations = createStations(stationCapacity)
+  let menu = options.menu ?? realMenu
+  const sellOut = (id: string) => (menu = menu.map((item) => (item.id === id ? { ...item, available: false } : item)))
   const kitchen = createKitchen({
     store,
     announce: async (order: Order) => void announced.push({ id: order.id, status: order.status }),
-    menu: () => options.menu ?? realMenu,
+    menu: async () => menu,
     stations: {
       book: (units, now) => {
         cooked += 1
@@ -40,7 +42,7 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWa
     },
   })
   const job = (redelivered = false, retries = 0) => ({ correlationId: 'test', redelivered, retries, log })
-  return { kitchen, store, announced, job, cookCount: () => cooked }
+  return { kitchen, store, announced, job, sellOut, cookCount: () => cooked }
 }
 
 t.test('a placed order is accepted, cooked and ready, each step stored and announced', async (t) => {
@@ -99,6 +101,16 @@ t.test('an order with a sold-out item is rejected with the reason and never cook
   t.same(announced.map((a) => a.status), ['rejected'])
   t.match((await store.get(order.id))?.order, { status: 'rejected', reason: 'sold out: classic-burger' })
   t.equal(cookCount(), 0)
+})
+
+t.test('an order waiting for its station when an item sells out is rejected with the reason, not cooked', async (t) => {
+  let sellOut = (_id: string): unknown => undefined
+  const built = await buildKitchen(t, { onWait: async () => void sellOut('classic-burger') })
+  sellOut = built.sellOut
+  const order = buildOrder()
+  await built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job())
+  t.same(built.announced.map((a) => a.status), ['accepted', 'rejected'])
+  t.match((await built.store.get(order.id))?.order, { status: 'rejected', reason: 'sold out: classic-burger' })
 })
 
 t.test('a cancellation that arrives before the order is cancels it, and the order is never cooked', async (t) => {

@@ -1,14 +1,19 @@
 import createError from '@fastify/error'
 import underPressure from '@fastify/under-pressure'
-import { buildHttpServer, registerHealthRoutes, type Logger, type MenuItem, type Topology } from '@restaurant/shared'
+import { buildHttpServer, registerHealthRoutes, requireIdentity, type ApiKeys, type Logger, type Topology } from '@restaurant/shared'
 import { registerDocs } from './docs.js'
-import { registerOrderRoutes } from './routes.js'
+import { registerKeyRoutes } from './key-routes.js'
+import { registerMenuRoutes } from './menu-routes.js'
+import { registerOrderRoutes } from './order-routes.js'
+import { requestContexts } from './request-context.js'
 import type { Waiter } from './waiter.js'
 
 export interface WaiterAppDeps {
   log: Logger
   waiter: Waiter
-  menu: () => readonly MenuItem[]
+  apiKeys: ApiKeys
+  /** Checks the identity the gateway signs on every `/api` request. */
+  identitySecret: string
   /** Throws naming the dependency that does not answer. */
   ready: () => Promise<void>
   /** Event-loop delay beyond which requests are shed with 503 rather than queued. */
@@ -19,7 +24,7 @@ export interface WaiterAppDeps {
 
 export const OverloadedError = createError('OVERLOADED', 'The waiter is overloaded (%s); try again shortly', 503)
 
-export async function buildWaiterApp({ log, waiter, menu, ready, maxEventLoopDelayMs, topology }: WaiterAppDeps) {
+export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology }: WaiterAppDeps) {
   const app = buildHttpServer(log)
   void app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
@@ -29,6 +34,9 @@ export async function buildWaiterApp({ log, waiter, menu, ready, maxEventLoopDel
   })
   await registerDocs(app, topology)
   registerHealthRoutes(app, ready)
-  registerOrderRoutes(app, waiter, menu)
+  const contextOf = requestContexts(requireIdentity(app, identitySecret, ['/api/']))
+  registerMenuRoutes(app, waiter, contextOf)
+  registerOrderRoutes(app, waiter, contextOf)
+  registerKeyRoutes(app, apiKeys)
   return app
 }

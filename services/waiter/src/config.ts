@@ -1,16 +1,15 @@
 import { Type } from 'typebox'
-import { commonConfig, loadConfig, rabbitConfig } from '@restaurant/shared'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig, redisConfig } from '@restaurant/shared'
 
 export const waiterConfigSchema = {
   ...commonConfig,
   ...rabbitConfig,
+  ...redisConfig,
+  ...identityConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
-  REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
-  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
   KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
   KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),
-  ORDER_ID_SECRET: Type.String({ minLength: 16, default: 'development-only-order-id-secret' }),
+  ORDER_ID_SECRET: Type.String({ minLength: 16, default: DEVELOPMENT_SECRETS.ORDER_ID_SECRET }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
   VIEW_TTL_SECONDS: Type.Integer({ minimum: 1, default: 604_800 }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1_000 }),

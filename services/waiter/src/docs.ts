@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { buildAsyncApiDocument, type HttpServer, type Topology } from '@restaurant/shared'
+import { ANYONE, buildAsyncApiDocument, findPublicRoute, type HttpServer, type Topology } from '@restaurant/shared'
 
 export const API_VERSION = '1.0.0'
 
@@ -24,10 +24,28 @@ export async function registerDocs(app: HttpServer, topology: Topology): Promise
       tags: [
         { name: 'menu', description: 'What can be ordered' },
         { name: 'orders', description: 'Placing, following and cancelling orders' },
+        { name: 'keys', description: 'API keys for machine clients (admin)' },
       ],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A JWT for a person (HS256, with `sub`, `roles`, `iss`, `aud` and `exp`), or an API key (`rk_…`)',
+          },
+        },
+      },
     },
     // The published API is what the gateway forwards: probes and the docs themselves stay out of it.
-    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
+    transform: ({ schema, url, route }) => {
+      const publicRoute = findPublicRoute([route.method].flat()[0] ?? '', url)
+      if (!publicRoute) return { schema: { ...schema, hide: true }, url }
+      const open = publicRoute.roles === ANYONE
+      const who = open ? 'Anyone; a credential, when sent, must be valid.' : `Roles: ${publicRoute.roles.join(', ')}.`
+      const description = [schema.description, who].filter(Boolean).join(' ')
+      const bearer: Record<string, string[]> = { bearer: [] }
+      return { schema: { ...schema, description, security: open ? [{}, bearer] : [bearer] }, url }
+    },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   const asyncApi = buildAsyncApiDocument(topology)

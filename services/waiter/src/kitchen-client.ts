@@ -2,12 +2,13 @@ import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
 import {
   DEFAULT_PAGE_SIZE,
+  IDENTITY_HEADER,
   kitchenPaths,
   OrderPage,
   Problem,
   REQUEST_ID_HEADER,
   TicketSchema,
-  type ListOrdersQuery,
+  type KitchenListQuery,
   type TicketView,
 } from '@restaurant/shared'
 
@@ -15,19 +16,26 @@ export const KitchenUnavailableError = createError('KITCHEN_UNAVAILABLE', 'The k
 
 export interface KitchenClient {
   getTicket(orderId: string, requestId: string): Promise<TicketView | undefined>
-  listOrders(query: ListOrdersQuery, requestId: string): Promise<OrderPage>
+  listOrders(query: KitchenListQuery, requestId: string): Promise<OrderPage>
 }
 
 const checkTicket = Compile(TicketSchema)
 const checkPage = Compile(OrderPage)
 const checkProblem = Compile(Problem)
 
+export interface KitchenClientOptions {
+  baseUrl: string
+  timeoutMs: number
+  /** A fresh signed identity of the waiter, which the kitchen requires on its internal API. */
+  identity: () => string
+}
+
 /** The kitchen's internal read API over HTTP, with a deadline on every call. */
-export function createKitchenClient({ baseUrl, timeoutMs }: { baseUrl: string; timeoutMs: number }): KitchenClient {
+export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenClientOptions): KitchenClient {
   async function call(path: string, requestId: string): Promise<Response> {
     try {
       return await fetch(new URL(path, baseUrl), {
-        headers: { [REQUEST_ID_HEADER]: requestId, accept: 'application/json' },
+        headers: { [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (err) {
@@ -47,8 +55,13 @@ export function createKitchenClient({ baseUrl, timeoutMs }: { baseUrl: string; t
       const response = await call(kitchenPaths.ticket(orderId), requestId)
       return response.status === 404 ? undefined : read(response, checkTicket)
     },
-    async listOrders({ status, limit = DEFAULT_PAGE_SIZE, cursor }, requestId) {
-      const query = new URLSearchParams({ limit: String(limit), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })
+    async listOrders({ status, owner, limit = DEFAULT_PAGE_SIZE, cursor }, requestId) {
+      const query = new URLSearchParams({
+        limit: String(limit),
+        ...(status ? { status } : {}),
+        ...(owner ? { owner } : {}),
+        ...(cursor ? { cursor } : {}),
+      })
       return read(await call(`${kitchenPaths.tickets}?${query}`, requestId), checkPage)
     },
   }

@@ -36,13 +36,14 @@ export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): Pri
   return { lines: priced, totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0) }
 }
 
-export function newOrder(id: string, body: PlaceOrderBody, priced: PricedOrder, now: Date): Order {
+export function newOrder(id: string, body: PlaceOrderBody, priced: PricedOrder, owner: string, now: Date): Order {
   const placedAt = now.toISOString()
   return {
     id,
     status: 'placed',
     placedAt,
     ...priced,
+    owner,
     ...(body.table === undefined ? {} : { table: body.table }),
     ...(body.customer === undefined ? {} : { customer: body.customer }),
     history: [{ status: 'placed', at: placedAt }],

@@ -1,5 +1,16 @@
-import { Redis } from 'ioredis'
-import { busOptionsFrom, connectBus, menu, OrderStatusChangedMessage, redactUrl, topologyFor, waitFor, type Logger } from '@restaurant/shared'
+import {
+  busOptionsFrom,
+  connectBus,
+  createApiKeys,
+  createIdentitySigner,
+  createMenuAvailability,
+  createRedis,
+  OrderStatusChangedMessage,
+  redactUrl,
+  topologyFor,
+  waitFor,
+  type Logger,
+} from '@restaurant/shared'
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
 import { createKitchenClient } from './kitchen-client.js'
@@ -10,15 +21,11 @@ import { createWaiter } from './waiter.js'
  * Wires the waiter: Redis, bus, the status consumer and the HTTP app (not yet listening). `close` stops
  * intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
  */
+// The waiter reads the kitchen's records on behalf of its callers, whom it has already authorized.
+const waiterIdentity = { subject: 'service:waiter', roles: [] }
+
 export async function startWaiterService(config: WaiterConfig, log: Logger) {
-  // No request waits on Redis for long: commands fail fast while it is away and ioredis reconnects by itself.
-  const redis = new Redis(config.REDIS_URL, {
-    keyPrefix: config.REDIS_PREFIX,
-    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  })
-  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
+  const redis = createRedis(config, log)
   await waitFor(() => redis.ping(), {
     what: `Redis at ${redactUrl(config.REDIS_URL)}`,
     hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
@@ -30,11 +37,12 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     viewTtlSeconds: config.VIEW_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
   })
+  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
   const waiter = createWaiter({
     views,
-    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS }),
+    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
     publish: bus.publish,
-    menu: () => menu,
+    menu: createMenuAvailability(redis, log),
     now: () => new Date(),
     orderIdSecret: config.ORDER_ID_SECRET,
   })
@@ -42,7 +50,8 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const app = await buildWaiterApp({
     log,
     waiter,
-    menu: () => menu,
+    apiKeys: createApiKeys(redis),
+    identitySecret: config.IDENTITY_SECRET,
     // Without Redis the waiter still takes and shows orders (degraded), so only the broker decides readiness.
     ready: async () => {
       if (!bus.isConnected()) throw new Error('not connected to RabbitMQ')

@@ -1,6 +1,19 @@
 import createError from '@fastify/error'
 import type { FastifyBaseLogger } from 'fastify'
-import { isCancellable, routingKeys, type MenuItem, type Order, type PlaceOrderBody, type RoutingKey } from '@restaurant/shared'
+import {
+  findMenuItem,
+  isCancellable,
+  routingKeys,
+  seesEveryOrder,
+  type Identity,
+  type ListOrdersQuery,
+  type MenuAvailability,
+  type MenuItem,
+  type Order,
+  type OrderPage,
+  type PlaceOrderBody,
+  type RoutingKey,
+} from '@restaurant/shared'
 import type { KitchenClient } from './kitchen-client.js'
 import { newOrderId, orderIdFor } from './order-ids.js'
 import type { OrderViews } from './order-views.js'
@@ -8,6 +21,7 @@ import { fingerprintOf, newOrder, priceOrder } from './orders.js'
 
 export const OrderNotFoundError = createError('ORDER_NOT_FOUND', 'No order with id %s', 404)
 export const TooLateToCancelError = createError('TOO_LATE_TO_CANCEL', 'The order is %s and can no longer be cancelled', 409)
+export const MenuItemNotFoundError = createError('MENU_ITEM_NOT_FOUND', 'No menu item %s', 404)
 export const IdempotencyKeyReusedError = createError(
   'IDEMPOTENCY_KEY_REUSED',
   'This Idempotency-Key was already used with a different request body',
@@ -18,15 +32,15 @@ export interface WaiterDeps {
   views: OrderViews
   kitchen: KitchenClient
   publish: (routingKey: RoutingKey, message: object, correlationId: string) => Promise<void>
-  menu: () => readonly MenuItem[]
+  menu: MenuAvailability
   now: () => Date
   orderIdSecret: string
 }
 
 export interface RequestContext {
   requestId: string
-  /** Who is asking; idempotency keys are scoped to it. */
-  clientId: string
+  /** Who is asking: idempotency keys are scoped to it, and customers see only the orders they placed. */
+  identity: Identity
   log: FastifyBaseLogger
 }
 
@@ -45,12 +59,13 @@ export function createWaiter(deps: WaiterDeps) {
   }
 
   async function placeOrder(body: PlaceOrderBody, idempotencyKey: string | undefined, ctx: RequestContext): Promise<Order> {
-    const priced = priceOrder(body, deps.menu())
+    const priced = priceOrder(body, await deps.menu.current())
     const fingerprint = fingerprintOf(body)
-    const id = idempotencyKey ? orderIdFor(deps.orderIdSecret, ctx.clientId, idempotencyKey) : newOrderId()
+    const { subject } = ctx.identity
+    const id = idempotencyKey ? orderIdFor(deps.orderIdSecret, subject, idempotencyKey) : newOrderId()
     const earlier = idempotencyKey ? await findEarlier(id, fingerprint, ctx) : undefined
     if (earlier) return earlier
-    const order = newOrder(id, body, priced, deps.now())
+    const order = newOrder(id, body, priced, subject, deps.now())
     await deps.publish(routingKeys.orderPlaced, { order, fingerprint }, ctx.requestId)
     await withoutFailing('write', () => views.apply(order), ctx)
     ctx.log.info({ orderId: id, totalCents: order.totalCents }, 'order placed')
@@ -72,13 +87,24 @@ export function createWaiter(deps: WaiterDeps) {
     return ticket?.order
   }
 
+  /** Another customer's order answers as if it did not exist: its id tells nothing. */
   async function getOrder(id: string, ctx: RequestContext): Promise<Order> {
+    const order = await findOrder(id, ctx)
+    if (!order || !(seesEveryOrder(ctx.identity) || order.owner === ctx.identity.subject)) throw new OrderNotFoundError(id)
+    return order
+  }
+
+  async function findOrder(id: string, ctx: RequestContext): Promise<Order | undefined> {
     const view = await withoutFailing('read', () => views.get(id), ctx)
     if (view) return view
     const ticket = await kitchen.getTicket(id, ctx.requestId)
-    if (!ticket) throw new OrderNotFoundError(id)
-    await withoutFailing('refill', () => views.apply(ticket.order), ctx)
-    return ticket.order
+    if (ticket) await withoutFailing('refill', () => views.apply(ticket.order), ctx)
+    return ticket?.order
+  }
+
+  async function listOrders(query: ListOrdersQuery, ctx: RequestContext): Promise<OrderPage> {
+    const owner = seesEveryOrder(ctx.identity) ? {} : { owner: ctx.identity.subject }
+    return kitchen.listOrders({ ...query, ...owner }, ctx.requestId)
   }
 
   async function cancelOrder(id: string, ctx: RequestContext): Promise<Order> {
@@ -89,12 +115,21 @@ export function createWaiter(deps: WaiterDeps) {
     return order
   }
 
+  /** Marks an item sold out or back; the kitchen rejects queued orders for a sold-out item. */
+  async function setAvailability(menuItemId: string, available: boolean, ctx: RequestContext): Promise<MenuItem> {
+    const item = findMenuItem(await deps.menu.current(), menuItemId)
+    if (!item) throw new MenuItemNotFoundError(menuItemId)
+    await deps.menu.setAvailable(menuItemId, available)
+    ctx.log.info({ menuItemId, available, by: ctx.identity.subject }, available ? 'menu item back' : 'menu item sold out')
+    return { ...item, available }
+  }
+
   /** Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. */
   async function applyStatus({ order }: { order: Order }): Promise<void> {
     await views.apply(order)
   }
 
-  return { placeOrder, getOrder, cancelOrder, listOrders: kitchen.listOrders, applyStatus }
+  return { placeOrder, getOrder, cancelOrder, listOrders, setAvailability, menu: deps.menu.current, applyStatus }
 }
 
 export type Waiter = ReturnType<typeof createWaiter>

@@ -2,11 +2,13 @@ import t, { type Test } from 'tap'
 import {
   CancelOrderMessage,
   createLogger,
+  DEVELOPMENT_SECRETS,
   OrderPlacedMessage,
   OrderStatusChangedMessage,
   Problem,
   PROBLEM_CONTENT_TYPE,
   topologyFor,
+  type ApiKeys,
   type AsyncApiDocument,
 } from '@restaurant/shared'
 import { buildWaiterApp } from '../src/app.js'
@@ -22,8 +24,10 @@ interface Operation {
   parameters?: Parameter[]
   requestBody?: { content: Record<string, Media> }
   responses: Record<string, Response>
+  security?: Record<string, string[]>[]
 }
 interface OpenApiDocument {
+  components?: { securitySchemes?: Record<string, object> }
   openapi: string
   info: { title: string; version: string; description?: string }
   servers?: { url: string }[]
@@ -31,7 +35,17 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>
 }
 
-const publicRoutes = ['GET /api/menu', 'POST /api/orders', 'GET /api/orders', 'GET /api/orders/{id}', 'POST /api/orders/{id}/cancel']
+const publicRoutes = [
+  'GET /api/menu',
+  'PATCH /api/menu/{id}',
+  'POST /api/orders',
+  'GET /api/orders',
+  'GET /api/orders/{id}',
+  'POST /api/orders/{id}/cancel',
+  'POST /api/keys',
+  'GET /api/keys',
+  'DELETE /api/keys/{id}',
+]
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
@@ -39,13 +53,23 @@ const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 const uncalled = async (): Promise<never> => {
   throw new Error('the docs tests call no route')
 }
-const waiter: Waiter = { placeOrder: uncalled, getOrder: uncalled, cancelOrder: uncalled, listOrders: uncalled, applyStatus: uncalled }
+const waiter: Waiter = {
+  placeOrder: uncalled,
+  getOrder: uncalled,
+  cancelOrder: uncalled,
+  listOrders: uncalled,
+  setAvailability: uncalled,
+  menu: uncalled,
+  applyStatus: uncalled,
+}
+const apiKeys: ApiKeys = { create: uncalled, authenticate: uncalled, list: uncalled, revoke: uncalled }
 
 async function buildApp(t: Test) {
   const app = await buildWaiterApp({
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     waiter,
-    menu: () => [],
+    apiKeys,
+    identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
     ready: async () => {},
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
@@ -122,6 +146,17 @@ t.test('every public route is tagged, summarised, described and answers errors a
       t.same(response.content?.[PROBLEM_CONTENT_TYPE]?.schema, plain(Problem), `${route} ${status} uses the Problem schema`)
     }
   }
+})
+
+t.test('every route says who may call it: anyone, or a bearer credential with the roles it needs', async (t) => {
+  const doc = await openApi(t)
+  t.match(doc, { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } })
+  t.same(doc.paths['/api/menu']?.get?.security, [{}, { bearer: [] }])
+  t.match(doc.paths['/api/menu']?.get?.description, /Anyone/)
+  t.same(doc.paths['/api/menu/{id}']?.patch?.security, [{ bearer: [] }])
+  t.match(doc.paths['/api/menu/{id}']?.patch?.description, /Roles: staff\./)
+  t.match(doc.paths['/api/keys']?.post?.description, /Roles: admin\./)
+  t.match(doc.paths['/api/orders']?.post?.description, /Roles: customer\./)
 })
 
 t.test('placing an order documents the Idempotency-Key header and a 202 with its Location', async (t) => {

@@ -36,8 +36,8 @@ t.test('unknown and sold-out items are refused, each named by its field', async 
 
 t.test('a new order is placed, with its placement in the history', async (t) => {
   const now = new Date('2026-01-02T03:04:05.000Z')
-  const order = newOrder('id-1', buildBody({ table: '7' }), priceOrder(buildBody(), menu), now)
-  t.match(order, { id: 'id-1', status: 'placed', placedAt: now.toISOString(), table: '7', totalCents: 2750 })
+  const order = newOrder('id-1', buildBody({ table: '7' }), priceOrder(buildBody(), menu), 'alice', now)
+  t.match(order, { id: 'id-1', status: 'placed', placedAt: now.toISOString(), table: '7', totalCents: 2750, owner: 'alice' })
   t.same(order.history, [{ status: 'placed', at: now.toISOString() }])
   t.notOk('customer' in order, 'absent optional fields stay absent')
 })

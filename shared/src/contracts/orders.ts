@@ -79,6 +79,7 @@ export const Order = Type.Object({
   totalCents: Type.Integer(),
   table: Type.Optional(Type.String()),
   customer: Type.Optional(Type.String()),
+  owner: Type.Optional(Type.String({ description: 'The credential that placed it (JWT `sub`, or `key:{id}`)' })),
   history: Type.Array(HistoryEntry),
   reason: Type.Optional(Type.String({ description: 'Why the order was rejected or failed' })),
   result: Type.Optional(KitchenResult),

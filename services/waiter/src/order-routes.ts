@@ -1,17 +1,8 @@
-import { Type, type TSchema } from 'typebox'
-import {
-  ListOrdersQuery,
-  MenuItemSchema,
-  Order,
-  OrderIdParams,
-  OrderPage,
-  PlaceOrderBody,
-  Problem,
-  PROBLEM_CONTENT_TYPE,
-  type HttpServer,
-  type MenuItem,
-} from '@restaurant/shared'
-import type { RequestContext, Waiter } from './waiter.js'
+import { Type } from 'typebox'
+import { ListOrdersQuery, Order, OrderIdParams, OrderPage, PlaceOrderBody, type HttpServer } from '@restaurant/shared'
+import type { RequestContextOf } from './request-context.js'
+import { anyRequestErrors, invalid, json, location, problem } from './route-docs.js'
+import type { Waiter } from './waiter.js'
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -21,59 +12,16 @@ const IdempotencyHeaders = Type.Object({
       pattern: '^[\\x21-\\x7e]+$',
       description:
         'Makes placing an order safe to retry: a retry with the same key and body answers with the order the first ' +
-        'request placed, and places nothing; the same key with a different body is refused with 422.',
+        'request placed, and places nothing; the same key with a different body is refused with 422. Keys are ' +
+        "scoped to the caller's credential.",
     }),
   ),
 })
-const Menu = Type.Object({ items: Type.Array(MenuItemSchema) })
 
-const location = { Location: { type: 'string', description: 'The order: `/api/orders/{id}`' } }
-const retryAfter = { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' } }
-
-type Headers = Record<string, { type: string; description: string }>
-
-const json = <T extends TSchema>(description: string, schema: T, headers?: Headers) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema } },
-})
-// Keyed by media type so that the document says what is sent: errors are problem+json, not plain JSON.
-const problem = (description: string, headers?: Headers) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
-})
-
-const anyRequestErrors = {
-  415: problem('The request has a body that is not `application/json`'),
-  500: problem('An unexpected failure; logged with the request id, not detailed here'),
-  503: problem('The waiter is overloaded or a service it needs is unavailable; retry later', retryAfter),
-}
-const invalid = problem('The request is malformed or invalid; `invalidParams` names each offending field')
-const notFound = problem('No order with this id')
+const notFound = problem('No order with this id that the caller may see')
 
 /** The public order API, as the gateway forwards it. Each route's schema validates, shapes and documents it. */
-export function registerOrderRoutes(app: HttpServer, waiter: Waiter, menu: () => readonly MenuItem[]): void {
-  const context = (request: { id: string; log: RequestContext['log'] }): RequestContext => ({
-    requestId: request.id,
-    // Until authentication exists every caller is the same client; keys are scoped per client.
-    clientId: 'anonymous',
-    log: request.log,
-  })
-
-  app.get(
-    '/api/menu',
-    {
-      schema: {
-        tags: ['menu'],
-        summary: 'Read the menu',
-        description: 'Every item with its price, preparation time and station; items marked unavailable cannot be ordered.',
-        response: { 200: json('The menu', Menu), ...anyRequestErrors },
-      },
-    },
-    async () => ({ items: [...menu()] }),
-  )
-
+export function registerOrderRoutes(app: HttpServer, waiter: Waiter, context: RequestContextOf): void {
   app.post(
     '/api/orders',
     {
@@ -106,12 +54,14 @@ export function registerOrderRoutes(app: HttpServer, waiter: Waiter, menu: () =>
       schema: {
         tags: ['orders'],
         summary: 'List orders',
-        description: 'Newest first, optionally of one status. Pass `nextCursor` back as `cursor` for the next page.',
+        description:
+          "Newest first, optionally of one status: a customer's own orders, or every order for staff. Pass `nextCursor` " +
+          'back as `cursor` for the next page.',
         querystring: ListOrdersQuery,
         response: { 200: json('A page of orders', OrderPage), 400: invalid, ...anyRequestErrors },
       },
     },
-    async (request) => waiter.listOrders(request.query, request.id),
+    async (request) => waiter.listOrders(request.query, context(request)),
   )
 
   app.get(

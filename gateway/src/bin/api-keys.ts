@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { once } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createApiKeys, createLogger, createRedis, redactUrl, roles, waitFor, type Role } from '@restaurant/shared'
+import { loadGatewayConfig } from '../config.js'
+
+const usage = `usage:
+  npm run keys -- create NAME ROLE[,ROLE]   a new API key, printed once (roles: ${roles.join(', ')})
+  npm run keys -- list                      every key, revoked ones included (never their secrets)
+  npm run keys -- revoke ID                 the key stops working at once
+uses REDIS_URL and REDIS_PREFIX like the services`
+
+const config = loadGatewayConfig()
+const [command, first = '', second = ''] = process.argv.slice(2)
+const isRole = (role: string): role is Role => (roles as readonly string[]).includes(role)
+const wanted = second.split(',').filter(Boolean)
+const valid = command === 'list' || (command === 'revoke' && first) || (command === 'create' && first && wanted.length > 0 && wanted.every(isRole))
+if (!valid) {
+  process.stderr.write(`${usage}\n`)
+  process.exit(2)
+}
+
+const log = createLogger({ name: 'keys', level: 'warn', pretty: true })
+const redis = createRedis({ ...config, REDIS_COMMAND_TIMEOUT_MS: 5_000 }, log)
+const apiKeys = createApiKeys(redis)
+try {
+  await Promise.race([once(redis, 'ready'), sleep(2_000)])
+  await waitFor(() => redis.ping(), { what: `Redis at ${redactUrl(config.REDIS_URL)}`, hint: 'start Redis first', log })
+  if (command === 'create') {
+    const { key, apiKey } = await apiKeys.create({ name: first, roles: wanted.filter(isRole) })
+    process.stdout.write(`created ${apiKey.id} (${apiKey.name}: ${apiKey.roles.join(', ')}); the key, shown once:\n${key}\n`)
+  } else if (command === 'revoke') {
+    const revoked = await apiKeys.revoke(first)
+    process.stdout.write(revoked ? `revoked ${revoked.id} (${revoked.name})\n` : `no key ${first}\n`)
+    if (!revoked) process.exitCode = 1
+  } else {
+    process.stdout.write(`API keys in ${redactUrl(config.REDIS_URL)} (${config.REDIS_PREFIX})\n`)
+    for (const key of await apiKeys.list()) {
+      process.stdout.write(`${key.id}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}  ${key.roles.join(',')}  ${key.name}\n`)
+    }
+  }
+} finally {
+  redis.disconnect()
+}

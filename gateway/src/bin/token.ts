@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { roles, type Role } from '@restaurant/shared'
+import { loadGatewayConfig } from '../config.js'
+import { mintToken, tokenSettingsFrom } from '../tokens.js'
+
+const usage = `usage:
+  npm run token -- SUBJECT ROLE[,ROLE] [HOURS]   a JWT for a person (roles: ${roles.join(', ')}; default 12 hours)
+  npm run token -- --dev                         one token per role, for trying the API locally
+signs with JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE like the gateway`
+
+const settings = tokenSettingsFrom(loadGatewayConfig())
+const [subject, granted = '', hours = '12'] = process.argv.slice(2)
+const isRole = (role: string): role is Role => (roles as readonly string[]).includes(role)
+
+if (subject === '--dev') {
+  const people: [string, Role][] = [['guest', 'customer'], ['chef', 'staff'], ['owner', 'admin']]
+  process.stdout.write('Development tokens (12 hours), for `Authorization: Bearer <token>`:\n')
+  for (const [who, role] of people) process.stdout.write(`  ${role.padEnd(8)} ${mintToken(settings, { subject: who, roles: [role] }, 12 * 3600)}\n`)
+  process.stdout.write('More with `npm run token -- SUBJECT ROLE`; API keys with `npm run keys`.\n')
+} else {
+  const wanted = granted.split(',').filter(Boolean)
+  const seconds = Number(hours) * 3600
+  if (!subject || wanted.length === 0 || !wanted.every(isRole) || !(seconds > 0)) {
+    process.stderr.write(`${usage}\n`)
+    process.exit(2)
+  }
+  process.stdout.write(`${mintToken(settings, { subject, roles: wanted.filter(isRole) }, seconds)}\n`)
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { anonymous, ForbiddenError, mayCall, type Identity } from '@restaurant/shared'
+import type { createAuthenticator } from './authentication.js'
+import { createLimiter, type LimitSettings } from './rate-limits.js'
+import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'
+
+export interface FrontDoorLimits {
+  perAddress: LimitSettings
+  perCredential: LimitSettings
+  /** Orders one customer may place per window. */
+  orderQuota: LimitSettings
+}
+
+/**
+ * Every `/api` request passes the same checks, in this order: a documented route (404), the budget of its
+ * address (429), a valid credential (401), a role the route admits (403), the budget of the credential
+ * (429) and, to place an order, the customer's order quota (429). Returns the verified caller.
+ */
+export function guardPublicRoutes(app: FastifyInstance, identify: ReturnType<typeof createAuthenticator>, limits: FrontDoorLimits) {
+  const identities = new WeakMap<object, Identity>()
+  const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? request.ip
+  const open = { failClosed: false }
+  const perAddress = createLimiter(app, 'per address', limits.perAddress, (request) => request.ip, { nameSpace: 'address', ...open })
+  const perCredential = createLimiter(app, 'per credential', limits.perCredential, subjectOf, { nameSpace: 'credential', ...open })
+  // Key management fails closed: without Redis to count, admins get 503 rather than an unlimited API.
+  const keyManagement = createLimiter(app, 'per credential', limits.perCredential, subjectOf, { nameSpace: 'keys', failClosed: true })
+  const orderQuota = createLimiter(app, 'order quota', limits.orderQuota, subjectOf, { nameSpace: 'order-quota', ...open })
+
+  app.addHook('onRequest', async (request, reply) => {
+    const rawPath = (request.raw.url ?? '/').split('?')[0] ?? '/'
+    if (!rawPath.startsWith('/api')) return
+    const route = publicRouteOf(request.method, rawPath)
+    if (!route) throw new UnknownRouteError()
+    await perAddress(request, reply)
+    const identity = await identify(request, route, reply)
+    if (!mayCall(route, identity)) throw new ForbiddenError(request.method, route.path)
+    identities.set(request, identity)
+    if (identity === anonymous) return
+    await (route.path.startsWith('/api/keys') ? keyManagement : perCredential)(request, reply)
+    if (route.method === 'POST' && route.path === '/api/orders') await orderQuota(request, reply)
+  })
+
+  return (request: object): Identity => identities.get(request) ?? anonymous
+}

@@ -1,0 +1,30 @@
+import { Redis } from 'ioredis'
+import { Type } from 'typebox'
+import type { Logger } from 'pino'
+
+export const redisConfig = {
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
+}
+
+export interface RedisSettings {
+  REDIS_URL: string
+  REDIS_PREFIX: string
+  REDIS_COMMAND_TIMEOUT_MS: number
+}
+
+/**
+ * A Redis client that never makes a request wait long: commands fail fast while Redis is away (no
+ * offline queue) and ioredis reconnects by itself. Callers decide what failing means for them.
+ */
+export function createRedis(config: RedisSettings, log: Logger): Redis {
+  const redis = new Redis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_PREFIX,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  })
+  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
+  return redis
+}

@@ -1,0 +1,37 @@
+import { once } from 'node:events'
+import type { Test } from 'tap'
+import { createLogger, createRedis } from '@restaurant/shared'
+import { buildGatewayApp } from '../../gateway/src/app.js'
+import { loadGatewayConfig } from '../../gateway/src/config.js'
+import { removeRedisKeys } from './isolation.js'
+
+/** Limits high enough that only the tests about limits meet them. */
+export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_CREDENTIAL: '1000000', ORDER_QUOTA: '1000000' }
+
+/**
+ * The gateway in this process in front of `waiterUrl`, on the machine's real Redis under the run's prefix
+ * (a fresh one unless given). Its Redis client is returned for tests that inspect or break it.
+ */
+export async function startGateway(t: Test, waiterUrl: string, env: Record<string, string> = {}) {
+  const ownPrefix = env.REDIS_PREFIX === undefined
+  const config = loadGatewayConfig({
+    REDIS_PREFIX: `test-gateway-${process.pid}-${Math.random().toString(36).slice(2)}:`,
+    WAITER_URL: waiterUrl,
+    KITCHEN_URL: waiterUrl,
+    UPSTREAM_TIMEOUT_MS: '2000',
+    REQUEST_TIMEOUT_MS: '5000',
+    ...generousLimits,
+    ...env,
+  })
+  const log = createLogger({ name: 'test-gateway', level: 'silent', pretty: false })
+  const redis = createRedis(config, log)
+  const gateway = await buildGatewayApp(config, { log, redis })
+  t.teardown(async () => {
+    await gateway.close()
+    redis.disconnect()
+    if (ownPrefix) await removeRedisKeys(config.REDIS_PREFIX)
+  })
+  await gateway.ready()
+  if (redis.status !== 'ready') await once(redis, 'ready')
+  return { gateway, redis, config }
+}
