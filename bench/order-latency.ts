@@ -4,6 +4,7 @@
  * every millisecond until ready. Run with `pnpm bench` (RabbitMQ and Redis must be up).
  */
 import { performance } from 'node:perf_hooks'
+import { loadCustomer } from '../test/support/order-client.js'
 import { startStack } from '../test/support/stack.js'
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200)
@@ -23,13 +24,13 @@ async function placeAndWait(): Promise<number> {
   const started = performance.now()
   const response = await fetch(`${stack.gateway.url}/api/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...loadCustomer },
     body: JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 2 }] }),
   })
   if (response.status !== 202) throw new Error(`POST answered ${response.status}`)
   const { id } = (await response.json()) as { id: string }
   for (;;) {
-    const order = (await (await fetch(`${stack.gateway.url}/api/orders/${id}`)).json()) as { status: string }
+    const order = (await (await fetch(`${stack.gateway.url}/api/orders/${id}`, { headers: loadCustomer })).json()) as { status: string }
     if (order.status === 'ready') return performance.now() - started
     await new Promise((resolve) => setTimeout(resolve, 1))
   }

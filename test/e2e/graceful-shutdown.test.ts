@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import t from 'tap'
 import { topologyFor, type Order } from '@restaurant/shared'
 import { eventually, queueDepth } from '../support/isolation.js'
+import { loadCustomer } from '../support/order-client.js'
 import { startStack } from '../support/stack.js'
 
 t.test('SIGTERM on a cooking kitchen finishes the order in hand before it exits; nothing is lost', async (t) => {
@@ -10,11 +11,11 @@ t.test('SIGTERM on a cooking kitchen finishes the order in hand before it exits;
   t.teardown(stack.stop)
   const placed = await fetch(`${stack.gateway.url}/api/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...loadCustomer },
     body: JSON.stringify({ items: [{ menuItemId: 'grilled-chicken', quantity: 1 }] }),
   })
   const { id } = (await placed.json()) as Order
-  const read = async () => (await (await fetch(`${stack.gateway.url}/api/orders/${id}`)).json()) as Order
+  const read = async () => (await (await fetch(`${stack.gateway.url}/api/orders/${id}`, { headers: loadCustomer })).json()) as Order
   await eventually(async () => ((await read()).status === 'cooking' ? true : undefined), 10_000, 'cooking')
 
   const stopping = performance.now()

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import t from 'tap'
 import type { Order } from '@restaurant/shared'
 import { contractChecker, type RecordedResponse } from '../support/contract.js'
+import { admin, badTokens, bearer, customer, staff, tokenFor } from '../support/credentials.js'
 import { eventually } from '../support/isolation.js'
 import { startStack } from '../support/stack.js'
 
@@ -9,10 +10,15 @@ import { startStack } from '../support/stack.js'
 t.test('the restaurant, end to end through the gateway', async (t) => {
   const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0.05' })
   t.teardown(stack.stop)
+  const guestToken = tokenFor(customer('e2e-guest'))
+  const guest = bearer(guestToken)
+  /** Every credential sent, to look for in the logs at the end. */
+  const secrets = [guestToken]
   const recorded: RecordedResponse[] = []
   /** Every /api response is recorded, to be checked against the published contract at the end. */
-  const api = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${stack.gateway.url}${path}`, init)
+  /** Sent as the guest, a customer, unless another credential (or none: `{}`) is given. */
+  const api = async (path: string, init: RequestInit = {}, credential: Record<string, string> = guest) => {
+    const response = await fetch(`${stack.gateway.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...credential } })
     if (path.startsWith('/api/')) {
       const body: unknown = await response.clone().json().catch(() => undefined)
       const [pathOnly = path] = path.split('?')
@@ -20,12 +26,17 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     }
     return response
   }
-  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    api(path, {
-      method: 'POST',
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, credential = guest) =>
+    api(
+      path,
+      {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+      credential,
+    )
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) => send('POST', path, body, headers)
   const statusOf = async (id: string) => (await (await api(`/api/orders/${id}`)).json()) as Order
   const until = (id: string, status: string) =>
     eventually(async () => ((await statusOf(id)).status === status ? statusOf(id) : undefined), 20_000, `${id} ${status}`)
@@ -107,6 +118,54 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     }
     t.equal((await api('/api/orders/not-a-uuid')).status, 400)
     t.equal((await api('/api/orders/0190a0a0-0000-7000-8000-000000000000')).status, 404)
+  })
+
+  t.test('without a valid credential the API answers 401; with the wrong role, 403', async (t) => {
+    const orders = await api('/api/orders', {}, {})
+    t.equal(orders.status, 401)
+    t.match(orders.headers.get('www-authenticate'), /^Bearer/)
+    t.equal((await api('/api/orders', {}, bearer(badTokens.expired))).status, 401)
+    t.equal((await api('/api/menu', {}, {})).status, 200, 'the menu is open to anyone')
+    t.equal((await send('PATCH', '/api/menu/fries', { available: false })).status, 403, 'a customer cannot change the menu')
+  })
+
+  t.test('staff mark an item sold out: queued orders for it are rejected with the reason, new ones refused with 422', async (t) => {
+    const busy = (await (await post('/api/orders', { items: [{ menuItemId: 'grilled-chicken', quantity: 20 }] })).json()) as Order
+    const queued = (await (await post('/api/orders', { items: [{ menuItemId: 'veggie-burger', quantity: 1 }] })).json()) as Order
+    await until(queued.id, 'accepted')
+    const soldOut = await send('PATCH', '/api/menu/veggie-burger', { available: false }, {}, bearer(staff))
+    t.equal(soldOut.status, 200)
+    t.match(await soldOut.json(), { id: 'veggie-burger', available: false })
+    t.match(await until(queued.id, 'rejected'), { reason: 'sold out: veggie-burger' })
+    const refused = await post('/api/orders', { items: [{ menuItemId: 'veggie-burger', quantity: 1 }] })
+    t.equal(refused.status, 422)
+    t.match(await refused.json(), { invalidParams: [{ name: '/items/0/menuItemId', reason: 'veggie-burger is sold out' }] })
+    const { items } = (await (await api('/api/menu', {}, {})).json()) as { items: Array<{ id: string; available: boolean }> }
+    t.match(items.find((item) => item.id === 'veggie-burger'), { available: false })
+    t.equal((await send('PATCH', '/api/menu/veggie-burger', { available: true }, {}, bearer(staff))).status, 200)
+    t.equal((await post('/api/orders', { items: [{ menuItemId: 'veggie-burger', quantity: 1 }] })).status, 202, 'back on the menu')
+    await until(busy.id, 'ready')
+  })
+
+  t.test('an admin creates an API key; a till orders with it; once revoked it is refused', async (t) => {
+    const created = await send('POST', '/api/keys', { name: 'front till', roles: ['customer'] }, {}, bearer(admin))
+    t.equal(created.status, 201)
+    const { id, key } = (await created.json()) as { id: string; key: string }
+    secrets.push(key)
+    const till = bearer(key)
+    const placed = await send('POST', '/api/orders', { items: [{ menuItemId: 'fries', quantity: 1 }] }, {}, till)
+    t.equal(placed.status, 202)
+    t.match(await placed.json(), { owner: `key:${id}` })
+    const listed = (await (await api('/api/keys', {}, bearer(admin))).json()) as { keys: Array<Record<string, unknown>> }
+    t.ok(listed.keys.some((entry) => entry.id === id && !('key' in entry) && !('hash' in entry)), 'listed without its secret')
+    t.equal((await send('DELETE', `/api/keys/${id}`, undefined, {}, bearer(admin))).status, 200)
+    t.equal((await api('/api/orders', {}, till)).status, 401, 'revoked at once')
+  })
+
+  t.test('credentials never reach the logs', async (t) => {
+    for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
+      for (const secret of secrets) t.notOk(service.output().includes(secret), `${service.name} never logs ${secret.slice(0, 8)}…`)
+    }
   })
 
   t.test('every response above conforms to the published OpenAPI document', async (t) => {

@@ -3,7 +3,7 @@ import t from 'tap'
 import type { Order } from '@restaurant/shared'
 import { eventually } from '../support/isolation.js'
 import { redisServer, stopDuringTest } from '../support/machine-services.js'
-import { placeOrders, type OrderRecord } from '../support/order-client.js'
+import { loadCustomer, placeOrders, type OrderRecord } from '../support/order-client.js'
 import { scoreRun, summary } from '../support/scoring.js'
 import { startStack } from '../support/stack.js'
 
@@ -18,7 +18,7 @@ function readWhile(url: () => string, records: OrderRecord[], running: () => boo
       const id = placed[Math.floor(Math.random() * placed.length)]?.id
       if (id) {
         const started = Date.now()
-        const response = await fetch(`${url()}/api/orders/${id}`, { signal: AbortSignal.timeout(5_000) })
+        const response = await fetch(`${url()}/api/orders/${id}`, { headers: loadCustomer, signal: AbortSignal.timeout(5_000) })
         stats.slowestMs = Math.max(stats.slowestMs, Date.now() - started)
         stats.reads += 1
         if (response.status >= 500) stats.serverErrors += 1
@@ -66,7 +66,7 @@ t.test('Redis stopped for 30 s under load: no request hangs, no order lost, reco
   // Status events parked during the outage come back through the retry tiers: every view ends ready.
   const views = await eventually(async () => {
     const statuses = await Promise.all(
-      records.map(async (record) => ((await (await fetch(`${stack.gateway.url}/api/orders/${record.id}`)).json()) as Order).status),
+      records.map(async (record) => ((await (await fetch(`${stack.gateway.url}/api/orders/${record.id}`, { headers: loadCustomer })).json()) as Order).status),
     )
     return statuses.every((status) => status === 'ready') ? statuses : undefined
   }, 90_000, 'every view to show ready')

@@ -1,3 +1,4 @@
+import { createSigner } from 'fast-jwt'
 import { createIdentitySigner, DEVELOPMENT_SECRETS, IDENTITY_HEADER, type Identity, type Role } from '@restaurant/shared'
 import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { mintToken, tokenSettingsFrom } from '../../gateway/src/tokens.js'
@@ -31,4 +32,18 @@ const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 /** The header the gateway adds, for calling a service directly as if through the gateway. */
 export function signedIdentity(identity: Identity): Record<string, string> {
   return { [IDENTITY_HEADER]: signIdentity(identity) }
+}
+
+const seconds = () => Math.floor(Date.now() / 1000)
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const claimsOf = (identity: Identity) => ({ sub: identity.subject, roles: identity.roles, iss: tokenSettings.issuer, aud: tokenSettings.audience })
+
+/** Tokens a careless or hostile client might send; the gateway must refuse every one. */
+export const badTokens = {
+  garbage: 'not-a-token',
+  expired: createSigner({ key: tokenSettings.secret, algorithm: 'HS256' })({ ...claimsOf(customer()), iat: seconds() - 120, exp: seconds() - 60 }),
+  wrongAudience: createSigner({ key: tokenSettings.secret, algorithm: 'HS256' })({ ...claimsOf(customer()), aud: 'another-api', exp: seconds() + 3_600 }),
+  wrongSecret: createSigner({ key: 'a-secret-that-is-not-the-gateways-own!', algorithm: 'HS256' })({ ...claimsOf(customer()), exp: seconds() + 3_600 }),
+  // Unsigned, and claiming every role.
+  algNone: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claimsOf({ subject: 'alice', roles: ['customer', 'staff', 'admin'] }), exp: seconds() + 3_600 })}.`,
 }

@@ -1,4 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { asCustomer } from './credentials.js'
+
+/** The customer every load client orders as; reads of its orders need the same credential. */
+export const loadCustomer = asCustomer('load-customer')
 
 export interface OrderRecord {
   key: string
@@ -25,7 +29,7 @@ export async function placeOrder(gatewayUrl: () => string, key: string, deadline
     try {
       const response = await fetch(`${gatewayUrl()}/api/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, ...loadCustomer },
         body,
         signal: AbortSignal.timeout(5_000),
       })

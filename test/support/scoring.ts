@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isTerminal, type Order } from '@restaurant/shared'
 import type { OrderRecord } from './order-client.js'
+import { signedIdentity, staff } from './credentials.js'
 
 export interface Score {
   attempted: number
@@ -23,7 +24,7 @@ export async function allTickets(kitchenUrl: string): Promise<Order[]> {
   let cursor: string | undefined
   do {
     const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })
-    const page = (await (await fetch(`${kitchenUrl}/internal/orders?${query}`)).json()) as { orders: Order[]; nextCursor?: string }
+    const page = (await (await fetch(`${kitchenUrl}/internal/orders?${query}`, { headers: signedIdentity(staff) })).json()) as { orders: Order[]; nextCursor?: string }
     orders.push(...page.orders)
     cursor = page.nextCursor
   } while (cursor)

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { generousLimits } from './gateway.js'
 import { isolatedRun } from './isolation.js'
 import { startService, type ServiceProcess } from './processes.js'
 
@@ -17,6 +18,7 @@ export async function startStack(env: Record<string, string> = {}) {
     DATA_DIR: run.dataDir,
     KITCHEN_SPEED_FACTOR: '0',
     AMQP_RETRY_DELAYS_MS: retryDelays,
+    ...generousLimits,
     ...env,
   }
   const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }

@@ -1,0 +1,117 @@
+import t from 'tap'
+import { createApiKeys, type Order } from '@restaurant/shared'
+import { admin, badTokens, bearer, customer, staff } from '../support/credentials.js'
+import { startGateway } from '../support/gateway.js'
+import { startInProcessSystem } from '../support/in-process-system.js'
+
+/** Any answer that means the caller was let in (a cancel may come too late for the kitchen: 409). */
+const allowed = 'allowed'
+type Expected = number | typeof allowed
+
+const credentials = ['none', 'garbage', 'expired', 'wrong audience', 'alg none', 'wrong secret', 'revoked key', 'customer', 'other customer', 'customer key', 'staff', 'admin'] as const
+type Credential = (typeof credentials)[number]
+const refused = { none: 401, garbage: 401, expired: 401, 'wrong audience': 401, 'alg none': 401, 'wrong secret': 401, 'revoked key': 401 }
+
+/** Who may do what, route by route: the expected answer for each credential. */
+function matrix(ids: { order: string; key: string }) {
+  const customerRow = (own: Expected, others: Expected) => ({ customer: own, 'other customer': others, 'customer key': others })
+  return [
+    { method: 'GET', url: '/api/menu', expect: { ...refused, none: 200, ...customerRow(200, 200), staff: 200, admin: 200 } },
+    { method: 'PATCH', url: '/api/menu/fries', body: { available: true }, expect: { ...refused, ...customerRow(403, 403), staff: 200, admin: 403 } },
+    { method: 'POST', url: '/api/orders', body: { items: [{ menuItemId: 'fries', quantity: 1 }] }, expect: { ...refused, ...customerRow(202, 202), staff: 403, admin: 403 } },
+    { method: 'GET', url: '/api/orders', expect: { ...refused, ...customerRow(200, 200), staff: 200, admin: 403 } },
+    { method: 'GET', url: `/api/orders/${ids.order}`, expect: { ...refused, ...customerRow(200, 404), staff: 200, admin: 403 } },
+    { method: 'POST', url: `/api/orders/${ids.order}/cancel`, expect: { ...refused, ...customerRow(allowed, 404), staff: allowed, admin: 403 } },
+    { method: 'POST', url: '/api/keys', body: { name: 'till', roles: ['customer'] }, expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 201 } },
+    { method: 'GET', url: '/api/keys', expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200 } },
+    { method: 'DELETE', url: `/api/keys/${ids.key}`, expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200 } },
+  ] as const satisfies readonly { method: string; url: string; body?: object; expect: Record<Credential, Expected> }[]
+}
+
+t.test('the authorization matrix: every route × every kind of credential gets the expected answer', async (t) => {
+  const system = await startInProcessSystem(t)
+  const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
+  const apiKeys = createApiKeys(system.redis)
+  const revoked = await apiKeys.create({ name: 'old till', roles: ['customer'] })
+  await apiKeys.revoke(revoked.apiKey.id)
+  const live = await apiKeys.create({ name: 'till', roles: ['customer'] })
+  const disposable = await apiKeys.create({ name: 'to revoke', roles: ['customer'] })
+  const headersOf: Record<Credential, Record<string, string>> = {
+    none: {},
+    garbage: bearer(badTokens.garbage),
+    expired: bearer(badTokens.expired),
+    'wrong audience': bearer(badTokens.wrongAudience),
+    'alg none': bearer(badTokens.algNone),
+    'wrong secret': bearer(badTokens.wrongSecret),
+    'revoked key': bearer(revoked.key),
+    customer: bearer(customer('alice')),
+    'other customer': bearer(customer('bob')),
+    'customer key': bearer(live.key),
+    staff: bearer(staff),
+    admin: bearer(admin),
+  }
+  const send = (method: string, url: string, credential: Credential, body?: object) =>
+    gateway.inject({ method: method as 'GET', url, headers: headersOf[credential], ...(body ? { payload: body } : {}) })
+  const placed = await send('POST', '/api/orders', 'customer', { items: [{ menuItemId: 'lemonade', quantity: 1 }] })
+  const order = placed.json<Order>().id
+
+  const mismatches: string[] = []
+  for (const route of matrix({ order, key: disposable.apiKey.id })) {
+    for (const credential of credentials) {
+      const response = await send(route.method, route.url, credential, 'body' in route ? route.body : undefined)
+      const expected = route.expect[credential]
+      const ok = expected === allowed ? [200, 202, 409].includes(response.statusCode) : response.statusCode === expected
+      if (!ok) mismatches.push(`${route.method} ${route.url} as ${credential}: ${response.statusCode}, expected ${expected}`)
+      if (response.statusCode >= 400) t.match(response.headers['content-type'], /^application\/problem\+json/)
+      if (response.statusCode === 401) t.match(response.headers['www-authenticate'], /^Bearer/)
+    }
+  }
+  t.same(mismatches, [], `${credentials.length} credentials × 9 routes`)
+})
+
+t.test("a customer's list holds only their own orders; staff see everyone's", async (t) => {
+  const system = await startInProcessSystem(t)
+  const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
+  const place = async (who: string) =>
+    (await gateway.inject({ method: 'POST', url: '/api/orders', headers: bearer(customer(who)), payload: { items: [{ menuItemId: 'fries', quantity: 1 }] } })).json<Order>()
+  const [alices, bobs] = [await place('alice'), await place('bob')]
+  t.equal(alices.owner, 'alice')
+  await system.waitForStatus(bobs.id, 'ready')
+  const listOf = async (headers: Record<string, string>) =>
+    (await gateway.inject({ url: '/api/orders', headers })).json<{ orders: Order[] }>().orders.map((order) => order.id)
+  t.same(await listOf(bearer(customer('alice'))), [alices.id])
+  t.same(await listOf(bearer(customer('bob'))), [bobs.id])
+  t.same((await listOf(bearer(staff))).sort(), [alices.id, bobs.id].sort())
+})
+
+t.test('the same Idempotency-Key from two customers places two orders: keys are scoped to the caller', async (t) => {
+  const system = await startInProcessSystem(t)
+  const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
+  const place = async (who: string) =>
+    (
+      await gateway.inject({
+        method: 'POST',
+        url: '/api/orders',
+        headers: { ...bearer(customer(who)), 'idempotency-key': 'shared-key' },
+        payload: { items: [{ menuItemId: 'fries', quantity: 1 }] },
+      })
+    ).json<Order>()
+  const [alices, bobs] = [await place('alice'), await place('bob')]
+  t.not(alices.id, bobs.id)
+  t.equal(bobs.owner, 'bob')
+})
+
+t.test('going around the gateway does not go around authorization: the services refuse unsigned requests', async (t) => {
+  const system = await startInProcessSystem(t)
+  const waiterUrl = await system.app.listen({ host: '127.0.0.1', port: 0 })
+  for (const headers of [{}, bearer(admin), { 'x-restaurant-identity': badTokens.algNone }, { 'x-restaurant-identity': badTokens.wrongSecret }]) {
+    const response = await fetch(`${waiterUrl}/api/orders`, { headers })
+    t.equal(response.status, 401, JSON.stringify(Object.keys(headers)))
+    t.match(await response.json(), { code: 'identity-required' })
+  }
+  const kitchenUrl = system.kitchen?.app.server.address()
+  t.ok(kitchenUrl && typeof kitchenUrl === 'object')
+  if (kitchenUrl && typeof kitchenUrl === 'object') {
+    t.equal((await fetch(`http://127.0.0.1:${kitchenUrl.port}/internal/orders`)).status, 401, 'the kitchen too')
+  }
+})
