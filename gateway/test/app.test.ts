@@ -1,30 +1,9 @@
 import t, { type Test } from 'tap'
-import Fastify from 'fastify'
-import { createIdentityVerifier, DEVELOPMENT_SECRETS, IDENTITY_HEADER } from '@restaurant/shared'
 import { asCustomer } from '../../test/support/credentials.js'
 import { startGateway as startTestGateway } from '../../test/support/gateway.js'
+import { startUpstream as startEcho } from './upstream.js'
 
-const verifyIdentity = createIdentityVerifier(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
-
-/** A real upstream on port 0 that reports what it received. */
-async function startUpstream(t: Test, options: { delayMs?: number; ready?: boolean } = {}) {
-  const upstream = Fastify()
-  upstream.all('/api/*', async (request) => {
-    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
-    const identity = request.headers[IDENTITY_HEADER]
-    return {
-      url: request.url,
-      method: request.method,
-      requestId: request.headers['x-request-id'] ?? null,
-      identity: typeof identity === 'string' ? verifyIdentity(identity) : null,
-      headers: Object.keys(request.headers),
-    }
-  })
-  upstream.get('/ready', async (_request, reply) => reply.code(options.ready === false ? 503 : 200).send({}))
-  const url = await upstream.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(() => upstream.close())
-  return url
-}
+const startUpstream = async (t: Test, options: { delayMs?: number; ready?: boolean } = {}) => (await startEcho(t, options)).url
 
 async function startGateway(t: Test, waiterUrl: string, kitchenUrl = waiterUrl, upstreamTimeoutMs = 2_000) {
   const env = { KITCHEN_URL: kitchenUrl, UPSTREAM_TIMEOUT_MS: String(upstreamTimeoutMs), CORS_ORIGINS: 'http://localhost:3000' }

@@ -1,24 +1,16 @@
 import { connect } from 'node:net'
 import { once } from 'node:events'
 import t, { type Test } from 'tap'
-import Fastify from 'fastify'
 import { asCustomer } from '../../test/support/credentials.js'
 import { startGateway as startTestGateway } from '../../test/support/gateway.js'
+import { startUpstream } from './upstream.js'
 
 const auth = asCustomer()
 
-/** A real upstream on port 0 that counts what reaches it. */
+/** The gateway in front of an upstream that records what reaches it. */
 async function startGateway(t: Test) {
-  const reached: string[] = []
-  const upstream = Fastify()
-  upstream.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
-  upstream.all('/*', async (request) => {
-    reached.push(`${request.method} ${request.url}`)
-    return { ok: true }
-  })
-  const waiterUrl = await upstream.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(() => upstream.close())
-  const { gateway } = await startTestGateway(t, waiterUrl, { CORS_ORIGINS: 'https://menu.example' })
+  const { url, reached } = await startUpstream(t)
+  const { gateway } = await startTestGateway(t, url, { CORS_ORIGINS: 'https://menu.example' })
   return { gateway, reached }
 }
 

@@ -12,7 +12,7 @@ export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PE
  * The gateway in this process in front of `waiterUrl`, on the machine's real Redis under the run's prefix
  * (a fresh one unless given). Its Redis client is returned for tests that inspect or break it.
  */
-export async function startGateway(t: Test, waiterUrl: string, env: Record<string, string> = {}) {
+export async function startGateway(t: Test, waiterUrl: string, env: Record<string, string> = {}, { waitForRedis = true } = {}) {
   const ownPrefix = env.REDIS_PREFIX === undefined
   const config = loadGatewayConfig({
     REDIS_PREFIX: `test-gateway-${process.pid}-${Math.random().toString(36).slice(2)}:`,
@@ -32,6 +32,6 @@ export async function startGateway(t: Test, waiterUrl: string, env: Record<strin
     if (ownPrefix) await removeRedisKeys(config.REDIS_PREFIX)
   })
   await gateway.ready()
-  if (redis.status !== 'ready') await once(redis, 'ready')
+  if (waitForRedis && redis.status !== 'ready') await once(redis, 'ready')
   return { gateway, redis, config }
 }

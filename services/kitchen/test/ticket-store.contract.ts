@@ -108,6 +108,20 @@ export function ticketStoreContract(t: Test, subject: StoreUnderTest): void {
     t.strictSame(await store.list({ status: 'accepted', limit: 100, ...(after && { after }) }), accepted.slice(2))
   })
 
+  t.test('list filters by owner, alone, with a status and across pages', async (t) => {
+    const store = await makeStore(t)
+    const owners = ['alice', 'bob']
+    const orders = Array.from({ length: 12 }, (_, i) => buildOrder({ placedAt: instant(i % 5), owner: owners[i % 2], status: i % 4 < 2 ? 'placed' : 'accepted' }))
+    await insertAll(store, orders)
+    const alices = newestFirst(orders.filter((order) => order.owner === 'alice'))
+    t.strictSame(await store.list({ owner: 'alice', limit: 100 }), alices)
+    t.strictSame(await store.list({ owner: 'alice', status: 'accepted', limit: 100 }), alices.filter((order) => order.status === 'accepted'))
+    const last = alices[2]
+    const after = last && { placedAt: last.placedAt, id: last.id }
+    t.strictSame(await store.list({ owner: 'alice', limit: 100, ...(after && { after }) }), alices.slice(3))
+    t.strictSame(await store.list({ owner: 'carol', limit: 100 }), [])
+  })
+
   t.test('a moved order is listed under its new status only', async (t) => {
     const store = await makeStore(t)
     const placed = buildOrder()

@@ -1,0 +1,39 @@
+import type { Test } from 'tap'
+import Fastify from 'fastify'
+import { createIdentityVerifier, DEVELOPMENT_SECRETS, IDENTITY_HEADER } from '@restaurant/shared'
+
+const verifyIdentity = createIdentityVerifier(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
+
+export interface Echo {
+  url: string
+  method: string
+  requestId: string | null
+  identity: unknown
+  headers: string[]
+}
+
+/**
+ * A real upstream on port 0 standing in for the waiter (and the kitchen's `/ready`): it answers any body
+ * with what it received, including the verified identity, and records every request that reached it.
+ */
+export async function startUpstream(t: Test, options: { delayMs?: number; ready?: boolean } = {}) {
+  const reached: string[] = []
+  const upstream = Fastify()
+  upstream.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+  upstream.get('/ready', async (_request, reply) => reply.code(options.ready === false ? 503 : 200).send({}))
+  upstream.all('/*', async (request): Promise<Echo> => {
+    reached.push(`${request.method} ${request.url}`)
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
+    const identity = request.headers[IDENTITY_HEADER]
+    return {
+      url: request.url,
+      method: request.method,
+      requestId: typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : null,
+      identity: typeof identity === 'string' ? verifyIdentity(identity) : null,
+      headers: Object.keys(request.headers),
+    }
+  })
+  const url = await upstream.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => upstream.close())
+  return { url, reached }
+}

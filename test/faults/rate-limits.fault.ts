@@ -1,0 +1,31 @@
+import t from 'tap'
+import { createApiKeys } from '@restaurant/shared'
+import { admin, asCustomer, bearer } from '../support/credentials.js'
+import { startGateway } from '../support/gateway.js'
+import { startInProcessSystem } from '../support/in-process-system.js'
+import { eventually } from '../support/isolation.js'
+import { redisServer, stopDuringTest } from '../support/machine-services.js'
+
+t.test('Redis stopped: ordinary routes fail open on an in-memory limiter, key management fails closed, all recover', async (t) => {
+  const system = await startInProcessSystem(t)
+  const waiterUrl = await system.app.listen({ host: '127.0.0.1', port: 0 })
+  const { gateway } = await startGateway(t, waiterUrl, { REDIS_PREFIX: system.run.redisPrefix, RATE_LIMIT_PER_CREDENTIAL: '4' })
+  const { key } = await createApiKeys(system.redis).create({ name: 'till', roles: ['customer'] })
+  const alice = asCustomer('alice')
+  const statusOf = async (url: string, headers: Record<string, string>) => (await gateway.inject({ url, headers })).statusCode
+  t.equal(await statusOf('/api/orders', alice), 200, 'counted in Redis')
+  t.equal(await statusOf('/api/orders', bearer(key)), 200, 'the API key works')
+
+  const restart = await stopDuringTest(t, redisServer)
+  t.equal(await statusOf('/api/keys', bearer(admin)), 503, 'key management fails closed')
+  t.equal(await statusOf('/api/orders', bearer(key)), 503, 'an API key cannot be checked, so it is not taken on trust')
+  const answers: number[] = []
+  for (let i = 0; i < 5; i++) answers.push(await statusOf('/api/orders', alice))
+  t.same(answers, [200, 200, 200, 200, 429], 'a JWT caller is served, within the in-memory budget')
+
+  await restart()
+  await eventually(async () => ((await statusOf('/api/keys', bearer(admin))) === 200 ? true : undefined), 15_000, 'key management to come back')
+  // This machine's Redis keeps nothing across a restart (no persistence), so the check is made with a new key.
+  const again = await createApiKeys(system.redis).create({ name: 'till', roles: ['customer'] })
+  t.equal(await statusOf('/api/orders', bearer(again.key)), 200, 'API keys are checked again')
+})
