@@ -10,6 +10,7 @@ import { createAuthenticator } from './authentication.js'
 import { listOf, type GatewayConfig } from './config.js'
 import { guardPublicRoutes } from './front-door.js'
 import { createIdentityForwarding } from './identity-forwarding.js'
+import { registerPages } from './pages.js'
 import { redisStoreWithLocalFallback } from './rate-limit-store.js'
 import { jwtOptions, tokenSettingsFrom } from './tokens.js'
 import { replyWithUpstreamError } from './upstream-errors.js'
@@ -28,12 +29,14 @@ export interface GatewayDeps {
 export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
   const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
   const app = buildHttpServer(log, { trustProxy: listOf(config.TRUST_PROXY), requestTimeoutMs: config.REQUEST_TIMEOUT_MS })
-  await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } })
+  // The pages load only their own scripts; no upgrade to https, which a plain-http development stack lacks.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } })
   await app.register(cors, {
     origin: listOf(config.CORS_ORIGINS),
     exposedHeaders: [REQUEST_ID_HEADER, 'location', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
   })
-  await app.register(jwt, jwtOptions(tokenSettingsFrom(config)))
+  const tokens = tokenSettingsFrom(config)
+  await app.register(jwt, jwtOptions(tokens))
   await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
   const identityOf = guardPublicRoutes(app, createAuthenticator(app, createApiKeys(redis)), {
     perAddress: { max: config.RATE_LIMIT_PER_ADDRESS, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
@@ -54,6 +57,7 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis }: Gat
   }
   await app.register(proxy, { ...toWaiter, prefix: '/api', rewritePrefix: '/api' })
   await app.register(proxy, { ...toWaiter, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })
+  await registerPages(app, { devSignIn: config.DEV_SIGN_IN, tokens })
   return app
 }
 

@@ -20,6 +20,8 @@ export const gatewayConfigSchema = {
   RATE_LIMIT_PER_CREDENTIAL: Type.Integer({ minimum: 1, default: 600 }),
   ORDER_QUOTA: Type.Integer({ minimum: 1, default: 100 }),
   ORDER_QUOTA_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 3_600_000 }),
+  // Lets the web pages ask for a customer or staff token: for a development stack only (`npm start` sets it).
+  DEV_SIGN_IN: Type.Boolean({ default: false }),
 }
 
 /** A comma-separated setting as a list, without empty entries. */
@@ -31,6 +33,8 @@ export function listOf(setting: string): string[] {
 }
 
 export function loadGatewayConfig(env?: Record<string, string | undefined>) {
-  return loadConfig(gatewayConfigSchema, env)
+  const config = loadConfig(gatewayConfigSchema, env)
+  if (config.DEV_SIGN_IN && config.NODE_ENV === 'production') throw new Error('env/DEV_SIGN_IN must be false in production')
+  return config
 }
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>

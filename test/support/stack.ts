@@ -19,6 +19,7 @@ export async function startStack(env: Record<string, string> = {}) {
     KITCHEN_SPEED_FACTOR: '0',
     AMQP_RETRY_DELAYS_MS: retryDelays,
     ...generousLimits,
+    DEV_SIGN_IN: 'true',
     ...env,
   }
   const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }
@@ -26,6 +27,7 @@ export async function startStack(env: Record<string, string> = {}) {
   const waiter = await startService('waiter', { ...common, KITCHEN_URL: kitchen.url })
   const gateway = await startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: kitchen.url })
   const services: Record<Name, ServiceProcess> = { gateway, waiter, kitchen }
+  const extras: ServiceProcess[] = []
   const envOf: Record<Name, Record<string, string>> = {
     kitchen: common,
     waiter: { ...common, KITCHEN_URL: kitchen.url },
@@ -65,12 +67,18 @@ export async function startStack(env: Record<string, string> = {}) {
         await this.restart(name, 'SIGKILL')
       }
     },
+    /** Starts one more instance of a service beside the first, sharing its broker, Redis and store settings. */
+    async addInstance(name: Exclude<Name, 'gateway'>) {
+      const extra = await startService(name, { ...envOf[name], ...(name === 'kitchen' ? { DATA_DIR: `${run.dataDir}/kitchen-${extras.length + 2}` } : {}) })
+      extras.push(extra)
+      return extra
+    },
     /** Everything every generation of the service has written. */
     outputs(name: Name): string {
       return [...earlier[name], services[name].output()].join('\n')
     },
     async stop() {
-      await Promise.all(Object.values(services).map((service) => service.stop()))
+      await Promise.all([...Object.values(services), ...extras].map((service) => service.stop()))
       await run.cleanUp()
     },
   }

@@ -1,9 +1,12 @@
 import createError from '@fastify/error'
+import { fastifySSE } from '@fastify/sse'
 import underPressure from '@fastify/under-pressure'
 import { buildHttpServer, registerHealthRoutes, requireIdentity, type ApiKeys, type Logger, type Topology } from '@restaurant/shared'
 import { registerDocs } from './docs.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerMenuRoutes } from './menu-routes.js'
+import type { OrderEventHub } from './order-event-hub.js'
+import { registerOrderEventRoutes } from './order-event-routes.js'
 import { registerOrderRoutes } from './order-routes.js'
 import { requestContexts } from './request-context.js'
 import type { Waiter } from './waiter.js'
@@ -20,11 +23,13 @@ export interface WaiterAppDeps {
   maxEventLoopDelayMs: number
   /** Names the exchange and queues in the published message contract. */
   topology: Topology
+  /** Status changes for the event streams. */
+  events: { hub: OrderEventHub; heartbeatMs: number; maxUnreadBytes: number }
 }
 
 export const OverloadedError = createError('OVERLOADED', 'The waiter is overloaded (%s); try again shortly', 503)
 
-export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology }: WaiterAppDeps) {
+export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology, events }: WaiterAppDeps) {
   const app = buildHttpServer(log)
   void app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
@@ -32,10 +37,12 @@ export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, rea
       throw new OverloadedError(type)
     },
   })
+  await app.register(fastifySSE, { heartbeatInterval: events.heartbeatMs })
   await registerDocs(app, topology)
   registerHealthRoutes(app, ready)
   const contextOf = requestContexts(requireIdentity(app, identitySecret, ['/api/']))
   registerMenuRoutes(app, waiter, contextOf)
+  registerOrderEventRoutes(app, { waiter, hub: events.hub, contextOf, maxUnreadBytes: events.maxUnreadBytes })
   registerOrderRoutes(app, waiter, contextOf)
   registerKeyRoutes(app, apiKeys)
   return app

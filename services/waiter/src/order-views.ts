@@ -1,27 +1,48 @@
 import type { Redis, Result } from 'ioredis'
 import { statusRank, type Order } from '@restaurant/shared'
+import { ALL_ORDER_EVENTS, orderEventsKey } from './order-event-hub.js'
 
 /**
  * The waiter's order view in Redis: a cache of the kitchen's record, kept monotonic by a script that
- * writes an order only when its status is further along than the stored one.
+ * writes an order only when its status is further along than the stored one. In the same step it appends
+ * one event per status the view moves past (from the order's history, so a skipped step is not lost) to
+ * the stream of all orders and, with the same id, to the order's own stream: every status once, in order.
+ * KEYS: view, all events, the order's events. ARGV: rank, order, ttl, correlation id, max length of the
+ * stream of all orders, then rank, status and time of each history entry. An empty correlation id
+ * refills the view without announcing anything (the statuses were announced when they happened).
  */
 const applyIfNewer = `
-local stored = redis.call('HGET', KEYS[1], 'rank')
-if stored and tonumber(stored) >= tonumber(ARGV[1]) then return 0 end
+local stored = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
+if stored >= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'rank', ARGV[1], 'order', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+local order = cjson.decode(ARGV[2])
+for i = 6, #ARGV, 3 do
+  if ARGV[4] ~= '' and tonumber(ARGV[i]) > stored then
+    local fields = { 'orderId', order.id, 'status', ARGV[i + 1], 'at', ARGV[i + 2], 'correlationId', ARGV[4], 'order', ARGV[2] }
+    local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
+    redis.call('XADD', KEYS[3], id, unpack(fields))
+  end
+end
+redis.call('EXPIRE', KEYS[3], ARGV[3])
 return 1`
+
+// The stream of all orders keeps about this many events: enough for any client to resume after a break.
+const ALL_EVENTS_MAX_LENGTH = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    applyOrderView(key: string, rank: number, order: string, ttlSeconds: number): Result<number, Context>
+    applyOrderView(view: string, allEvents: string, orderEvents: string, ...args: (string | number)[]): Result<number, Context>
   }
 }
 
 export interface OrderViews {
   get(orderId: string): Promise<Order | undefined>
-  /** Stores the order unless the view already holds this status or a later one; true when it changed. */
-  apply(order: Order): Promise<boolean>
+  /**
+   * Stores the order unless the view already holds this status or a later one and, given the correlation
+   * id of the change, announces each status it moves past on the order event streams; true when it changed.
+   */
+  apply(order: Order, correlationId?: string): Promise<boolean>
   /** Records the body fingerprint for an idempotency key's order; returns the one stored earlier, if any. */
   claimKey(orderId: string, fingerprint: string): Promise<string | undefined>
   ping(): Promise<void>
@@ -33,15 +54,26 @@ export interface OrderViewOptions {
 }
 
 export function createOrderViews(redis: Redis, options: OrderViewOptions): OrderViews {
-  redis.defineCommand('applyOrderView', { numberOfKeys: 1, lua: applyIfNewer })
+  redis.defineCommand('applyOrderView', { numberOfKeys: 3, lua: applyIfNewer })
   const viewKey = (orderId: string) => `order:${orderId}`
   return {
     async get(orderId) {
       const stored = await redis.hget(viewKey(orderId), 'order')
       return stored ? (JSON.parse(stored) as Order) : undefined
     },
-    async apply(order) {
-      const changed = await redis.applyOrderView(viewKey(order.id), statusRank(order.status), JSON.stringify(order), options.viewTtlSeconds)
+    async apply(order, correlationId) {
+      const history = order.history.flatMap((entry) => [statusRank(entry.status), entry.status, entry.at])
+      const changed = await redis.applyOrderView(
+        viewKey(order.id),
+        ALL_ORDER_EVENTS,
+        orderEventsKey(order.id),
+        statusRank(order.status),
+        JSON.stringify(order),
+        options.viewTtlSeconds,
+        correlationId ?? '',
+        ALL_EVENTS_MAX_LENGTH,
+        ...history,
+      )
       return changed === 1
     },
     async claimKey(orderId, fingerprint) {

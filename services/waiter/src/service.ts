@@ -14,6 +14,7 @@ import {
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
 import { createKitchenClient } from './kitchen-client.js'
+import { createOrderEventHub } from './order-event-hub.js'
 import { createOrderViews } from './order-views.js'
 import { createWaiter } from './waiter.js'
 
@@ -46,6 +47,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     now: () => new Date(),
     orderIdSecret: config.ORDER_ID_SECRET,
   })
+  const hub = createOrderEventHub(config, redis, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const app = await buildWaiterApp({
     log,
@@ -58,12 +60,14 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     },
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,
+    events: { hub, heartbeatMs: config.SSE_HEARTBEAT_MS, maxUnreadBytes: config.SSE_MAX_UNREAD_BYTES },
   })
 
   async function close(): Promise<void> {
     await app.close()
     await bus.cancelConsumers()
     await bus.close()
+    await hub.close()
     redis.disconnect()
   }
   return { app, redis, close }

@@ -67,7 +67,7 @@ export function createWaiter(deps: WaiterDeps) {
     if (earlier) return earlier
     const order = newOrder(id, body, priced, subject, deps.now())
     await deps.publish(routingKeys.orderPlaced, { order, fingerprint }, ctx.requestId)
-    await withoutFailing('write', () => views.apply(order), ctx)
+    await withoutFailing('write', () => views.apply(order, ctx.requestId), ctx)
     ctx.log.info({ orderId: id, totalCents: order.totalCents }, 'order placed')
     return order
   }
@@ -125,8 +125,8 @@ export function createWaiter(deps: WaiterDeps) {
   }
 
   /** Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. */
-  async function applyStatus({ order }: { order: Order }): Promise<void> {
-    await views.apply(order)
+  async function applyStatus({ order }: { order: Order }, { correlationId }: { correlationId: string }): Promise<void> {
+    await views.apply(order, correlationId)
   }
 
   return { placeOrder, getOrder, cancelOrder, listOrders, setAvailability, menu: deps.menu.current, applyStatus }

@@ -12,6 +12,7 @@ import {
   type AsyncApiDocument,
 } from '@restaurant/shared'
 import { buildWaiterApp } from '../src/app.js'
+import type { OrderEventHub } from '../src/order-event-hub.js'
 import type { Waiter } from '../src/waiter.js'
 
 interface Media { schema?: unknown }
@@ -41,6 +42,8 @@ const publicRoutes = [
   'POST /api/orders',
   'GET /api/orders',
   'GET /api/orders/{id}',
+  'GET /api/orders/events',
+  'GET /api/orders/{id}/events',
   'POST /api/orders/{id}/cancel',
   'POST /api/keys',
   'GET /api/keys',
@@ -63,6 +66,7 @@ const waiter: Waiter = {
   applyStatus: uncalled,
 }
 const apiKeys: ApiKeys = { create: uncalled, authenticate: uncalled, list: uncalled, revoke: uncalled }
+const hub: OrderEventHub = { subscribe: () => () => undefined, orderEvents: uncalled, allEvents: uncalled, close: async () => undefined }
 
 async function buildApp(t: Test) {
   const app = await buildWaiterApp({
@@ -73,6 +77,7 @@ async function buildApp(t: Test) {
     ready: async () => {},
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
+    events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
   })
   t.teardown(() => app.close())
   return app

@@ -12,7 +12,10 @@ export const publicRoutes = [
   { method: 'PATCH', path: '/api/menu/:id', roles: ['staff'] },
   { method: 'POST', path: '/api/orders', roles: ['customer'] },
   { method: 'GET', path: '/api/orders', roles: ['customer', 'staff'] },
+  // Before `/api/orders/:id`, which its path would match too.
+  { method: 'GET', path: '/api/orders/events', roles: ['staff'] },
   { method: 'GET', path: '/api/orders/:id', roles: ['customer', 'staff'] },
+  { method: 'GET', path: '/api/orders/:id/events', roles: ['customer', 'staff'] },
   { method: 'POST', path: '/api/orders/:id/cancel', roles: ['customer', 'staff'] },
   { method: 'POST', path: '/api/keys', roles: ['admin'] },
   { method: 'GET', path: '/api/keys', roles: ['admin'] },

@@ -1,0 +1,51 @@
+import { devSignIn, keepToken, signOut, tokenFor } from './session.js'
+
+/**
+ * The header's sign-in: the person signed in as `role`, or a development sign-in button and a field to
+ * paste a token. Calls `onToken` with the token once there is one.
+ */
+export function renderSignIn(container, role, subject, onToken) {
+  const token = tokenFor(role)
+  container.replaceChildren()
+  if (token) {
+    const out = button(`Sign out (${role})`, 'secondary', () => {
+      signOut(role)
+      location.reload()
+    })
+    container.append(out)
+    onToken(token)
+    return
+  }
+  const dev = button(`Sign in as ${role === 'staff' ? 'staff' : 'a guest'} (development)`, '', async () => {
+    try {
+      await devSignIn(role, subject)
+      renderSignIn(container, role, subject, onToken)
+    } catch (err) {
+      message.textContent = err.message
+    }
+  })
+  const label = document.createElement('label')
+  label.textContent = 'or paste a token '
+  const input = document.createElement('input')
+  input.name = 'token'
+  input.autocomplete = 'off'
+  label.append(input)
+  const use = button('Use token', 'secondary', () => {
+    if (!input.value.trim()) return
+    keepToken(role, input.value)
+    renderSignIn(container, role, subject, onToken)
+  })
+  const message = document.createElement('span')
+  message.className = 'error'
+  message.setAttribute('role', 'alert')
+  container.append(dev, label, use, message)
+}
+
+export function button(text, className, onClick) {
+  const element = document.createElement('button')
+  element.type = 'button'
+  element.textContent = text
+  if (className) element.className = className
+  element.addEventListener('click', onClick)
+  return element
+}

@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import type { Logger, Order, OrderStatus, RedisSettings } from '@restaurant/shared'
+
+/** One status change of one order, as the streams hold it and the SSE routes send it. */
+export interface OrderEvent {
+  /** The Redis stream entry id: increasing, and the SSE event id a client resumes from. */
+  id: string
+  orderId: string
+  status: OrderStatus
+  at: string
+  correlationId: string
+  order: Order
+}
+
+export const ALL_ORDER_EVENTS = 'order-events'
+export const orderEventsKey = (orderId: string) => `order-events:${orderId}`
+
+type Listener = (event: OrderEvent) => void
+
+export interface OrderEventHub {
+  /** Calls `listener` with every new event; returns the unsubscribe. */
+  subscribe(listener: Listener): () => void
+  /** An order's events after `afterId` (all of them without it), oldest first. */
+  orderEvents(orderId: string, afterId?: string): Promise<OrderEvent[]>
+  /** Every order's events after `afterId`, oldest first. */
+  allEvents(afterId: string): Promise<OrderEvent[]>
+  close(): Promise<void>
+}
+
+// Enough for any order's whole life; after a break, the stream of all orders replays at most this many.
+const REPLAY_LIMIT = 10_000
+
+/**
+ * Every waiter instance follows the one Redis stream of status events (written by whichever instance
+ * consumed the kitchen's message) and hands each event to its own subscribers, so that a client connected
+ * anywhere sees every order. After a break it reads on from the last entry it saw: nothing is skipped.
+ */
+export function createOrderEventHub(config: RedisSettings, redis: Redis, log: Logger): OrderEventHub {
+  // Blocking reads get their own connection, without the command timeout the other commands have.
+  const reader = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  reader.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error (order events)'))
+  const listeners = new Set<Listener>()
+  let running = true
+
+  async function follow(): Promise<void> {
+    let lastId: string | undefined
+    let failing = false
+    while (running) {
+      try {
+        lastId ??= (await reader.xrevrange(ALL_ORDER_EVENTS, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
+        const batch = await reader.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', ALL_ORDER_EVENTS, lastId)
+        if (failing) log.info('following order events again')
+        failing = false
+        for (const [id, fields] of batch?.[0]?.[1] ?? []) {
+          lastId = id
+          const event = eventFrom(id, fields)
+          for (const listener of listeners) listener(event)
+        }
+      } catch (err) {
+        if (!failing && running) log.warn({ err }, 'cannot follow order events; retrying')
+        failing = true
+        await sleep(250)
+      }
+    }
+  }
+  const following = follow()
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    orderEvents: (orderId, afterId) => readEvents(redis, orderEventsKey(orderId), afterId),
+    allEvents: (afterId) => readEvents(redis, ALL_ORDER_EVENTS, afterId),
+    async close() {
+      running = false
+      reader.disconnect()
+      await following
+    },
+  }
+}
+
+async function readEvents(redis: Redis, key: string, afterId: string | undefined): Promise<OrderEvent[]> {
+  const entries = await redis.xrange(key, afterId ? `(${afterId}` : '-', '+', 'COUNT', REPLAY_LIMIT)
+  return entries.map(([id, fields]) => eventFrom(id, fields))
+}
+
+function eventFrom(id: string, fields: string[]): OrderEvent {
+  const value = (name: string) => fields[fields.indexOf(name) + 1] ?? ''
+  return {
+    id,
+    orderId: value('orderId'),
+    status: value('status') as OrderStatus,
+    at: value('at'),
+    correlationId: value('correlationId'),
+    order: JSON.parse(value('order')) as Order,
+  }
+}
+
+/** Whether stream id `a` comes after `b` ("ms-seq" ids compare by both numbers). */
+export function isAfter(a: string, b: string): boolean {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number)
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number)
+  return aMs > bMs || (aMs === bMs && aSeq > bSeq)
+}

@@ -1,0 +1,101 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { OrderIdParams, type HttpServer } from '@restaurant/shared'
+import { isAfter, type OrderEvent, type OrderEventHub } from './order-event-hub.js'
+import type { RequestContextOf } from './request-context.js'
+import { anyRequestErrors, invalid, problem } from './route-docs.js'
+import type { Waiter } from './waiter.js'
+
+export interface OrderEventRoutesDeps {
+  waiter: Waiter
+  hub: OrderEventHub
+  contextOf: RequestContextOf
+  /** Bytes a client may leave unread before it is dropped (it resumes with Last-Event-ID). */
+  maxUnreadBytes: number
+}
+
+const eventStream = {
+  description:
+    'Server-Sent Events: one event per status change, `id` (send it back as `Last-Event-ID` to resume), `event` ' +
+    '(the status) and JSON `data` with `orderId`, `status`, `at`, `correlationId` and the `order`; a comment every few seconds.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+}
+
+/** Status changes as they happen, for one order (its owner, or staff) or for every order (staff). */
+export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutesDeps): void {
+  const { waiter, hub, contextOf } = deps
+  // Open streams end when the waiter closes, so that shutdown does not wait on them; clients resume elsewhere.
+  const open = new Set<FastifyReply>()
+  app.addHook('preClose', async () => {
+    for (const reply of open) reply.sse.close()
+  })
+
+  app.get(
+    '/api/orders/events',
+    {
+      sse: 'only',
+      schema: {
+        tags: ['orders'],
+        summary: 'Follow every order',
+        description: 'Every status change of every order, live; after a break, `Last-Event-ID` replays what was missed.',
+        response: { 200: eventStream, ...anyRequestErrors },
+      },
+    },
+    async (request, reply) => {
+      await stream(request, reply, async (after) => (after ? hub.allEvents(after) : []), () => true)
+    },
+  )
+
+  app.get(
+    '/api/orders/:id/events',
+    {
+      sse: 'only',
+      schema: {
+        tags: ['orders'],
+        summary: "Follow an order's status",
+        description: "The order's status changes from the first (`placed`) on; with `Last-Event-ID`, only those after it.",
+        params: OrderIdParams,
+        response: { 200: eventStream, 400: invalid, 404: problem('No order with this id that the caller may see'), ...anyRequestErrors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      await waiter.getOrder(id, contextOf(request))
+      await stream(request, reply, (after) => hub.orderEvents(id, after), (event) => event.orderId === id)
+    },
+  )
+
+  /**
+   * Replays what the client missed, then relays live events: those that arrive during the replay wait
+   * their turn, and nothing is sent twice or out of order (ids only increase).
+   */
+  async function stream(request: FastifyRequest, reply: FastifyReply, replay: (after?: string) => Promise<OrderEvent[]>, wanted: (event: OrderEvent) => boolean) {
+    reply.sse.keepAlive()
+    // Committed now: a stream with nothing to replay must still open (and get its heartbeats).
+    reply.sse.sendHeaders()
+    let last = reply.sse.lastEventId ?? undefined
+    let replaying = true
+    const waiting: OrderEvent[] = []
+    const send = (event: OrderEvent) => {
+      if (last !== undefined && !isAfter(event.id, last)) return
+      if (reply.raw.writableLength > deps.maxUnreadBytes) {
+        request.log.warn({ unreadBytes: reply.raw.writableLength }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
+        void reply.sse.close()
+        return
+      }
+      last = event.id
+      const { id, status, ...data } = event
+      void reply.sse.send({ id, event: status, data: { status, ...data } })
+    }
+    const unsubscribe = hub.subscribe((event) => {
+      if (wanted(event)) (replaying ? waiting.push(event) : send(event))
+    })
+    open.add(reply)
+    reply.sse.onClose(() => {
+      unsubscribe()
+      open.delete(reply)
+    })
+    for (const event of await replay(last)) send(event)
+    replaying = false
+    waiting.forEach(send)
+  }
+}
