@@ -11,11 +11,18 @@ const columns = [
   ['closed', 'Rejected, cancelled or failed'],
 ]
 const tickets = new Map()
+// What arrived and when, for the browser tests and the latency figure.
+const received = []
+window.restaurant = { received }
 let token
 
 renderSignIn($('session'), 'staff', 'pass', async (signedIn) => {
   token = signedIn
-  follow('/api/orders/events', { token, onEvent: ({ data }) => show(data.order), onState: (state) => ($('connection').textContent = `Live updates: ${state}`) })
+  const onEvent = ({ data }) => {
+    received.push({ orderId: data.orderId, status: data.status, at: data.at, receivedAt: Date.now() })
+    show(data.order)
+  }
+  follow('/api/orders/events', { token, onEvent, onState: (state) => ($('connection').textContent = `Live updates: ${state}`) })
   const { orders } = await api(token, '/api/orders?limit=100')
   orders.forEach(show)
   renderStock()
@@ -26,7 +33,18 @@ function show(order) {
   const known = tickets.get(order.id)
   if (known && rankOf(known.status) > rankOf(order.status)) return
   tickets.set(order.id, order)
-  render()
+  scheduleRender()
+}
+
+// Many events can arrive in one frame: draw the board once per frame, not once per event.
+let renderPending = false
+function scheduleRender() {
+  if (renderPending) return
+  renderPending = true
+  requestAnimationFrame(() => {
+    renderPending = false
+    render()
+  })
 }
 
 const columnOf = (status) => (rankOf(status) === 3 && status !== 'ready' ? 'closed' : status)

@@ -66,8 +66,26 @@ t.test('the authorization matrix: every route × every kind of credential gets t
       if (response.statusCode === 401) t.match(response.headers['www-authenticate'], /^Bearer/)
     }
   }
-  t.same(mismatches, [], `${credentials.length} credentials × 9 routes`)
+  // The event streams never end when allowed, so they are opened over HTTP and judged by their status alone.
+  const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 })
+  const streams = [
+    { url: '/api/orders/events', expect: { ...refused, ...customerStreams(403, 403), staff: 200, admin: 403 } },
+    { url: `/api/orders/${order}/events`, expect: { ...refused, ...customerStreams(200, 404), staff: 200, admin: 403 } },
+  ]
+  for (const route of streams) {
+    for (const credential of credentials) {
+      const controller = new AbortController()
+      const response = await fetch(`${gatewayUrl}${route.url}`, { headers: { accept: 'text/event-stream', ...headersOf[credential] }, signal: controller.signal })
+      controller.abort()
+      if (response.status !== route.expect[credential]) mismatches.push(`GET ${route.url} as ${credential}: ${response.status}, expected ${route.expect[credential]}`)
+    }
+  }
+  t.same(mismatches, [], `${credentials.length} credentials × 11 routes`)
 })
+
+function customerStreams(own: number, others: number) {
+  return { customer: own, 'other customer': others, 'customer key': others }
+}
 
 t.test("a customer's list holds only their own orders; staff see everyone's", async (t) => {
   const system = await startInProcessSystem(t)

@@ -18,7 +18,8 @@ export async function startGateway(t: Test, waiterUrl: string, env: Record<strin
     REDIS_PREFIX: `test-gateway-${process.pid}-${Math.random().toString(36).slice(2)}:`,
     WAITER_URL: waiterUrl,
     KITCHEN_URL: waiterUrl,
-    UPSTREAM_TIMEOUT_MS: '2000',
+    // Above the waiter's SSE heartbeat (5 s), so that a quiet event stream is not cut.
+    UPSTREAM_TIMEOUT_MS: '8000',
     REQUEST_TIMEOUT_MS: '5000',
     ...generousLimits,
     ...env,

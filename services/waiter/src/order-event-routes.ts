@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { OrderIdParams, type HttpServer } from '@restaurant/shared'
+import { OrderIdParams, statusRank, type HttpServer } from '@restaurant/shared'
 import { isAfter, type OrderEvent, type OrderEventHub } from './order-event-hub.js'
 import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, problem } from './route-docs.js'
@@ -66,23 +66,28 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
 
   /**
    * Replays what the client missed, then relays live events: those that arrive during the replay wait
-   * their turn, and nothing is sent twice or out of order (ids only increase).
+   * their turn, and nothing is sent twice or out of order (ids only increase, and an order's status only
+   * moves forward, even if Redis lost its view and announced the order again).
    */
   async function stream(request: FastifyRequest, reply: FastifyReply, replay: (after?: string) => Promise<OrderEvent[]>, wanted: (event: OrderEvent) => boolean) {
     reply.sse.keepAlive()
-    // Committed now: a stream with nothing to replay must still open (and get its heartbeats).
+    // A first comment now: a stream with nothing to replay still opens at once, through any proxy.
     reply.sse.sendHeaders()
+    reply.raw.write(': open\n\n')
     let last = reply.sse.lastEventId ?? undefined
     let replaying = true
     const waiting: OrderEvent[] = []
+    const sentRank = new Map<string, number>()
     const send = (event: OrderEvent) => {
       if (last !== undefined && !isAfter(event.id, last)) return
+      if (statusRank(event.status) <= (sentRank.get(event.orderId) ?? -1)) return
       if (reply.raw.writableLength > deps.maxUnreadBytes) {
         request.log.warn({ unreadBytes: reply.raw.writableLength }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
         void reply.sse.close()
         return
       }
       last = event.id
+      sentRank.set(event.orderId, statusRank(event.status))
       const { id, status, ...data } = event
       void reply.sse.send({ id, event: status, data: { status, ...data } })
     }

@@ -20,6 +20,6 @@ export function buildViews(t: Test, overrides: Partial<OrderViewOptions> = {}) {
     await redis.quit()
   })
   const views = createOrderViews(redis, { viewTtlSeconds: 60, idempotencyTtlSeconds: 60, ...overrides })
-  return { views, redis }
+  return { views, redis, prefix }
 }
 
