@@ -15,13 +15,14 @@ export interface OrderRecord {
   slowestMs: number
 }
 
-const body = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] })
+const friesAndLemonade = { items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] }
 
 /**
  * A client as a real one behaves: every order has its own Idempotency-Key, and a failed attempt (no
  * answer, a timeout, a 5xx) is retried with the same key and a growing pause until `deadlineMs`.
  */
-export async function placeOrder(gatewayUrl: () => string, key: string, deadlineMs: number): Promise<OrderRecord> {
+export async function placeOrder(gatewayUrl: () => string, key: string, deadlineMs: number, order: object = friesAndLemonade): Promise<OrderRecord> {
+  const body = JSON.stringify(order)
   const record: OrderRecord = { key, attempts: 0, slowestMs: 0 }
   for (let pause = 50; Date.now() < deadlineMs; pause = Math.min(pause * 2, 1_000)) {
     record.attempts += 1
@@ -55,6 +56,8 @@ export interface LoadOptions {
   deadlineMs: number
   /** Pause of each client between two orders, to spread the load over time. */
   paceMs?: number
+  /** What each client orders; fries and a lemonade unless given. */
+  body?: object
   /** Called as each order is settled, for observers that run beside the load. */
   onSettled?: (record: OrderRecord) => void
 }
@@ -66,7 +69,7 @@ export async function placeOrders(gatewayUrl: () => string, count: number, optio
   const worker = async () => {
     while (next < count) {
       const key = `${options.keyPrefix}-${next++}`
-      const record = await placeOrder(gatewayUrl, key, options.deadlineMs)
+      const record = await placeOrder(gatewayUrl, key, options.deadlineMs, options.body)
       records.push(record)
       options.onSettled?.(record)
       if (options.paceMs) await sleep(options.paceMs)

@@ -17,6 +17,7 @@ if (subject === '--dev') {
   process.stdout.write('Development tokens (12 hours), for `Authorization: Bearer <token>`:\n')
   for (const [who, role] of people) process.stdout.write(`  ${role.padEnd(8)} ${mintToken(settings, { subject: who, roles: [role] }, 12 * 3600)}\n`)
   process.stdout.write('More with `npm run token -- SUBJECT ROLE`; API keys with `npm run keys`.\n')
+  process.stdout.write('Order at http://127.0.0.1:3000/ and watch the pass at http://127.0.0.1:3000/board (sign in there).\n')
 } else {
   const wanted = granted.split(',').filter(Boolean)
   const seconds = Number(hours) * 3600
