@@ -55,5 +55,5 @@ export function redisStoreWithLocalFallback(redis: Redis, log: Logger): FastifyR
       return new RedisWithLocalFallback(options)
     }
   }
-  return RedisWithLocalFallback as unknown as FastifyRateLimitStoreCtor
+  return RedisWithLocalFallback
 }

@@ -24,22 +24,31 @@ const plausible = fc.record({
   table: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
 })
 const body = fc.oneof(json.map((value) => JSON.stringify(value)), deep, huge, plausible.map((value) => JSON.stringify(value)), fc.string({ maxLength: 200 }))
-const contentType = fc.oneof(fc.constant('application/json'), fc.constantFrom('application/json;', 'text/plain', 'application/xml', 'multipart/form-data', ''), fc.string({ maxLength: 40 }))
+const contentType = fc.oneof(
+  { arbitrary: fc.constant('application/json'), weight: 3 },
+  { arbitrary: fc.constantFrom('application/json;', 'text/plain', 'application/xml', 'multipart/form-data', ''), weight: 1 },
+  { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
+)
 const headerValue = fc.string({ maxLength: 300 }).filter((value) => /^[\x20-\x7e]*$/.test(value))
 const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }).map(encodeURIComponent))
 const query = fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'x'), fc.string({ maxLength: 50 }), { maxKeys: 4 }).map((q) => new URLSearchParams(q).toString())
 
 /** Who sends the request: nobody, a customer, staff, an admin, or an arbitrary Authorization header. */
+// Valid credentials weigh most, so that the requests also reach the routes' own validation and rules.
 const credential = fc.oneof(
-  fc.constant({}),
-  fc.constantFrom(asCustomer('fuzz-a'), asCustomer('fuzz-b'), as('staff'), as('admin'), as('customer', 'staff', 'admin')),
-  headerValue.map((value) => ({ authorization: value })),
-  headerValue.map((value) => ({ authorization: `Bearer ${value}` })),
+  { arbitrary: fc.constant({}), weight: 1 },
+  { arbitrary: fc.constantFrom(asCustomer('fuzz-a'), asCustomer('fuzz-b'), as('staff'), as('admin'), as('customer', 'staff', 'admin')), weight: 4 },
+  { arbitrary: headerValue.map((value) => ({ authorization: value })), weight: 1 },
+  { arbitrary: headerValue.map((value) => ({ authorization: `Bearer ${value}` })), weight: 1 },
 )
 /** A body with a content type, or none. */
 const withBody = fc.option(fc.record({ body, contentType }), { nil: undefined }).map((sent) =>
   sent === undefined ? {} : { payload: sent.body, headers: { 'content-type': sent.contentType } },
 )
+/** A body the route could accept, as JSON: fuzzing should also reach what lies past validation. */
+const asJson = (value: fc.Arbitrary<object>) => value.map((payload) => ({ payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }))
+const availability = asJson(fc.record({ available: fc.boolean() }))
+const newKey = asJson(fc.record({ name: fc.string({ maxLength: 120 }), roles: fc.array(fc.constantFrom('customer', 'staff', 'admin', 'root'), { maxLength: 4 }) }))
 const menuItemId = fc.oneof(fc.constantFrom('fries', 'lemonade', 'truffle-pasta', 'nope'), segment)
 const keyId = fc.oneof(fc.stringMatching(/^[0-9a-f]{12}$/), segment)
 
@@ -62,9 +71,9 @@ const routes = [
   },
   {
     name: 'PATCH /api/menu/{id}',
-    request: fc.record({ id: menuItemId, sent: withBody }).map(({ id, sent }) => ({ method: 'PATCH' as const, url: `/api/menu/${id}`, ...sent })),
+    request: fc.record({ id: menuItemId, sent: fc.oneof(withBody, availability) }).map(({ id, sent }) => ({ method: 'PATCH' as const, url: `/api/menu/${id}`, ...sent })),
   },
-  { name: 'POST /api/keys', request: withBody.map((sent) => ({ method: 'POST' as const, url: '/api/keys', ...sent })) },
+  { name: 'POST /api/keys', request: fc.oneof(withBody, newKey).map((sent) => ({ method: 'POST' as const, url: '/api/keys', ...sent })) },
   { name: 'GET /api/keys', request: query.map((q) => ({ method: 'GET' as const, url: `/api/keys?${q}` })) },
   { name: 'DELETE /api/keys/{id}', request: keyId.map((id) => ({ method: 'DELETE' as const, url: `/api/keys/${id}` })) },
 ]
