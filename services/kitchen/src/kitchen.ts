@@ -60,13 +60,12 @@ export function createKitchen(deps: KitchenDeps) {
   }
 
   async function nextState(order: Order): Promise<Order> {
-    const menu = await deps.menu()
     if (order.status === 'placed') {
-      const reason = refusalReason(order, menu)
+      const reason = refusalReason(order, await deps.menu())
       return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'accepted', now())
     }
     if (order.status === 'accepted') {
-      const plan = deps.stations.book(unitsOf(order, menu, deps.speedFactor), deps.now())
+      const plan = deps.stations.book(unitsOf(order, await deps.menu(), deps.speedFactor), deps.now())
       plans.set(order.id, plan)
       await waitForStation(order.id, startsAt(plan, deps.now()))
       // An item may have sold out while the order queued for its station.
@@ -75,7 +74,7 @@ export function createKitchen(deps: KitchenDeps) {
       return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'cooking', now())
     }
     // A redelivered order found cooking lost its plan with the process that made it: book it again.
-    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, menu, deps.speedFactor), deps.now())
+    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, await deps.menu(), deps.speedFactor), deps.now())
     plans.delete(order.id)
     await waitUntil(finishedAt(plan, deps.now()))
     return advance(order, 'ready', now(), { result: resultOf(plan) })
