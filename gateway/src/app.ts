@@ -5,7 +5,16 @@ import proxy from '@fastify/http-proxy'
 import jwt from '@fastify/jwt'
 import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
-import { buildHttpServer, createApiKeys, REQUEST_ID_HEADER, registerHealthRoutes, type HttpServer, type Logger } from '@restaurant/shared'
+import {
+  buildHttpServer,
+  createApiKeys,
+  createMetricsRegistry,
+  REQUEST_ID_HEADER,
+  registerHealthRoutes,
+  registerMetrics,
+  type HttpServer,
+  type Logger,
+} from '@restaurant/shared'
 import { createAuthenticator } from './authentication.js'
 import { listOf, type GatewayConfig } from './config.js'
 import { guardPublicRoutes } from './front-door.js'
@@ -29,6 +38,7 @@ export interface GatewayDeps {
 export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
   const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
   const app = buildHttpServer(log, { trustProxy: listOf(config.TRUST_PROXY), requestTimeoutMs: config.REQUEST_TIMEOUT_MS })
+  await registerMetrics(app, createMetricsRegistry('gateway'))
   // The pages load only their own scripts; no upgrade to https, which a plain-http development stack lacks.
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } })
   await app.register(cors, {

@@ -162,6 +162,16 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     t.equal((await api('/api/orders', {}, till)).status, 401, 'revoked at once')
   })
 
+  t.test('every service serves its metrics in the Prometheus format, with request latencies by route', async (t) => {
+    for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
+      const response = await fetch(`${service.url}/metrics`)
+      t.equal(response.status, 200, service.name)
+      const text = await response.text()
+      t.match(text, new RegExp(`process_resident_memory_bytes\\{service="${service.name}"\\}`), `${service.name}: runtime metrics`)
+      t.match(text, /http_request_duration_seconds_bucket\{/, `${service.name}: request latencies`)
+    }
+  })
+
   t.test('credentials never reach the logs', async (t) => {
     for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
       for (const secret of secrets) t.notOk(service.output().includes(secret), `${service.name} never logs ${secret.slice(0, 8)}…`)

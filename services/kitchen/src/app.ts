@@ -1,6 +1,7 @@
 import {
   buildHttpServer,
   buildProblem,
+  createMetricsRegistry,
   DEFAULT_PAGE_SIZE,
   kitchenPaths,
   KitchenListQuery,
@@ -9,6 +10,7 @@ import {
   Problem,
   PROBLEM_CONTENT_TYPE,
   registerHealthRoutes,
+  registerMetrics,
   requireIdentity,
   TicketSchema,
   type Logger,
@@ -25,9 +27,10 @@ export interface KitchenAppDeps {
   identitySecret: string
 }
 
-/** The kitchen's small HTTP side: health, readiness and the internal read API over its tickets. */
-export function buildKitchenApp({ log, store, ready, identitySecret }: KitchenAppDeps) {
+/** The kitchen's small HTTP side: health, readiness, metrics and the internal read API over its tickets. */
+export async function buildKitchenApp({ log, store, ready, identitySecret }: KitchenAppDeps) {
   const app = buildHttpServer(log)
+  await registerMetrics(app, createMetricsRegistry('kitchen'))
   registerHealthRoutes(app, ready)
   requireIdentity(app, identitySecret, ['/internal/'])
 

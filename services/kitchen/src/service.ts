@@ -45,7 +45,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
-  const app = buildKitchenApp({
+  const app = await buildKitchenApp({
     log,
     store,
     ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))),

@@ -1,7 +1,16 @@
 import createError from '@fastify/error'
 import { fastifySSE } from '@fastify/sse'
 import underPressure from '@fastify/under-pressure'
-import { buildHttpServer, registerHealthRoutes, requireIdentity, type ApiKeys, type Logger, type Topology } from '@restaurant/shared'
+import {
+  buildHttpServer,
+  createMetricsRegistry,
+  registerHealthRoutes,
+  registerMetrics,
+  requireIdentity,
+  type ApiKeys,
+  type Logger,
+  type Topology,
+} from '@restaurant/shared'
 import { registerDocs } from './docs.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerMenuRoutes } from './menu-routes.js'
@@ -31,6 +40,7 @@ export const OverloadedError = createError('OVERLOADED', 'The waiter is overload
 
 export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology, events }: WaiterAppDeps) {
   const app = buildHttpServer(log)
+  await registerMetrics(app, createMetricsRegistry('waiter'))
   void app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
     pressureHandler: (_request, _reply, type) => {
