@@ -1,5 +1,6 @@
 import fastifyMetricsModule from 'fastify-metrics'
-import { collectDefaultMetrics, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import type { Order } from './contracts/orders.js'
 import type { HttpServer } from './http.js'
 
 // CommonJS with `exports.default`: under ESM the plugin is the default export's `default`.
@@ -32,4 +33,57 @@ export async function registerMetrics(app: HttpServer, registry: Registry): Prom
     },
   })
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
+}
+
+/** What the bus counts: every delivery by queue and outcome, redeliveries, and how long confirms take. */
+export function createBusMetrics(registry: Registry) {
+  return {
+    deliveries: new Counter({
+      name: 'amqp_deliveries_total',
+      help: 'Messages consumed, by queue and outcome: acked, retried, handed_back, requeued, dead_lettered or malformed',
+      labelNames: ['queue', 'outcome'] as const,
+      registers: [registry],
+    }),
+    redeliveries: new Counter({
+      name: 'amqp_redeliveries_total',
+      help: 'Messages the broker delivered again after an earlier delivery was not acked',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    confirmSeconds: new Histogram({
+      name: 'amqp_publish_confirm_seconds',
+      help: 'Time from a publish to its broker confirm',
+      labelNames: ['routing_key'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  }
+}
+export type BusMetrics = ReturnType<typeof createBusMetrics>
+
+/**
+ * How orders move: each status reached, the time from `placed` to it (from the order's own history), and
+ * the cooking time of ready ones. Returns the function to call with an order each time it moves.
+ */
+export function createOrderMetrics(registry: Registry, prefix: string) {
+  const statuses = new Counter({ name: `${prefix}_order_statuses_total`, help: 'Order status changes seen, by status (an order announced again after a redelivery counts again)', labelNames: ['status'] as const, registers: [registry] })
+  const sincePlaced = new Histogram({
+    name: `${prefix}_order_seconds_since_placed`,
+    help: 'Time from an order being placed to each later status',
+    labelNames: ['status'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    registers: [registry],
+  })
+  const cooking = new Histogram({
+    name: `${prefix}_cooking_seconds`,
+    help: 'Time from the first item of an order started to the last one done',
+    buckets: [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  })
+  return (order: Order) => {
+    statuses.inc({ status: order.status })
+    if (order.result) cooking.observe(order.result.totalPrepMs / 1000)
+    const reached = order.history.find((entry) => entry.status === order.status)
+    if (order.status !== 'placed' && reached) sincePlaced.observe({ status: order.status }, (Date.parse(reached.at) - Date.parse(order.placedAt)) / 1000)
+  }
 }

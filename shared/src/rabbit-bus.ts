@@ -6,6 +6,7 @@ import { Compile } from 'typebox/compile'
 import type { RabbitSettings } from './config.js'
 import type { QueueBinding, RoutingKey, Topology } from './contracts/messages.js'
 import { BrokerBusyError, BrokerUnavailableError } from './errors.js'
+import type { BusMetrics } from './metrics.js'
 import { createDelivery, type ConsumerSpec, type MessageContext, type MessageHandler } from './rabbit-delivery.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'
 import { assertTopology, type QueuePolicy } from './rabbit-topology.js'
@@ -25,6 +26,8 @@ export interface BusOptions extends QueuePolicy {
   heartbeatSeconds: number
   /** Publishes waiting for their confirm beyond which new ones are refused at once (load shedding). */
   maxPendingPublishes: number
+  /** Where deliveries and confirm times are counted, if anywhere. */
+  metrics?: BusMetrics
 }
 
 export interface ConsumeOptions<T> {
@@ -46,7 +49,7 @@ export interface Bus {
 }
 
 /** Bus options from the validated RabbitMQ settings every service shares. */
-export function busOptionsFrom(config: RabbitSettings, rest: Pick<BusOptions, 'topology' | 'log' | 'connectionName'>): BusOptions {
+export function busOptionsFrom(config: RabbitSettings, rest: Pick<BusOptions, 'topology' | 'log' | 'connectionName' | 'metrics'>): BusOptions {
   return {
     ...rest,
     url: config.AMQP_URL,
@@ -156,7 +159,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     const channel = await target.connection.createChannel()
     channel.on('close', () => closeWithChannel(target.connection))
     await channel.prefetch(options.prefetch)
-    const deliver = createDelivery(spec, options.retryDelaysMs, () => (session === target ? target.publisher : undefined), log)
+    const deliver = createDelivery(spec, options.retryDelaysMs, () => (session === target ? target.publisher : undefined), log, options.metrics)
     const { consumerTag } = await channel.consume(spec.queue, (raw) => {
       // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.
       if (!raw) return void channel.close().catch(() => undefined)
@@ -172,7 +175,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       if (stopping.signal.aborted || session.blocked || session.closed) throw new BrokerUnavailableError('not connected to the broker')
       if (session.publisher.pending() >= options.maxPendingPublishes) throw new BrokerBusyError()
       const content = Buffer.from(JSON.stringify(message))
+      const confirmed = options.metrics?.confirmSeconds.startTimer({ routing_key: routingKey })
       await session.publisher.publish(topology.exchange, routingKey, content, { correlationId, contentType: 'application/json' })
+      confirmed?.()
     },
     async consume(binding, schema, handler, consumeOptions = {}) {
       const spec = { queue: binding.queue, check: Compile(schema), handler, ...consumeOptions } as ConsumerSpec<Static<typeof schema>>

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { Compile } from 'typebox/compile'
 import { HandBackError } from './errors.js'
 import { retryQueueFor } from './rabbit-topology.js'
+import type { BusMetrics } from './metrics.js'
 import type { Publisher } from './rabbit-publisher.js'
 
 export interface MessageContext {
@@ -33,22 +34,34 @@ const PARK_FAILURE_PAUSE_MS = 1_000
  * after its handler resolved; a failing one is parked in the next retry tier (a confirmed publish, then
  * the ack) and, past the last tier, dead-lettered. Nothing is requeued in a tight loop.
  */
-export function createDelivery<T>(spec: ConsumerSpec<T>, retryDelaysMs: readonly number[], publisher: () => Publisher | undefined, log: Logger) {
+export function createDelivery<T>(
+  spec: ConsumerSpec<T>,
+  retryDelaysMs: readonly number[],
+  publisher: () => Publisher | undefined,
+  log: Logger,
+  metrics?: BusMetrics,
+) {
+  const counted = (outcome: string) => metrics?.deliveries.inc({ queue: spec.queue, outcome })
+
   return async function deliver(channel: Channel, raw: ConsumeMessage): Promise<void> {
     const correlationId = String(raw.properties.correlationId ?? raw.properties.messageId ?? 'none')
     const retries = Number(raw.properties.headers?.[RETRIES_HEADER] ?? 0)
     const context = { correlationId, redelivered: raw.fields.redelivered, retries, log: log.child({ reqId: correlationId, queue: spec.queue }) }
+    if (raw.fields.redelivered) metrics?.redeliveries.inc({ queue: spec.queue })
     const message = parse(raw.content, spec.check)
     if (message === undefined) {
       context.log.error({ bytes: raw.content.length }, 'malformed message dead-lettered')
+      counted('malformed')
       return settle(() => channel.nack(raw, false, false), context.log)
     }
     try {
       await spec.handler(message as T, context)
+      counted('acked')
       settle(() => channel.ack(raw), context.log)
     } catch (err) {
       if (err instanceof HandBackError) {
         context.log.info({ reason: err.message }, 'message handed back to the queue')
+        counted('handed_back')
         return settle(() => channel.nack(raw, false, true), context.log)
       }
       const delayMs = retryDelaysMs[retries]
@@ -64,11 +77,13 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, retryDelaysMs: readonly
       const headers = { ...raw.properties.headers, [RETRIES_HEADER]: context.retries + 1 }
       await target.publish('', retryQueueFor(spec.queue, delayMs), raw.content, { ...raw.properties, headers })
       context.log.warn({ err, retries: context.retries + 1, delayMs }, 'message handling failed; retrying later')
+      counted('retried')
       settle(() => channel.ack(raw), context.log)
     } catch (parkErr) {
       context.log.error({ err, parkErr }, 'message handling failed and could not be parked; requeued after a pause')
       // The pause keeps this from looping hot; the queue's delivery limit bounds how often it can happen.
       await sleep(PARK_FAILURE_PAUSE_MS)
+      counted('requeued')
       settle(() => channel.nack(raw, false, true), context.log)
     }
   }
@@ -76,6 +91,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, retryDelaysMs: readonly
   async function giveUp(channel: Channel, raw: ConsumeMessage, message: T, context: MessageContext, err: unknown) {
     context.log.error({ err, retries: context.retries }, 'message failed through every retry; dead-lettered')
     await spec.onGiveUp?.(message, context, err).catch((giveUpErr: unknown) => context.log.error({ err: giveUpErr }, 'could not report the failure'))
+    counted('dead_lettered')
     settle(() => channel.nack(raw, false, false), context.log)
   }
 }

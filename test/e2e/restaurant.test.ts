@@ -170,6 +170,18 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
       t.match(text, new RegExp(`process_resident_memory_bytes\\{service="${service.name}"\\}`), `${service.name}: runtime metrics`)
       t.match(text, /http_request_duration_seconds_bucket\{/, `${service.name}: request latencies`)
     }
+    const counted = (text: string, metric: string, ...labels: string[]) =>
+      text.split('\n').some((line) => line.startsWith(`${metric}{`) && labels.every((label) => line.includes(label)) && Number(line.split(' ').at(-1)) > 0)
+    const waiter = await (await fetch(`${stack.waiter.url}/metrics`)).text()
+    t.ok(counted(waiter, 'waiter_order_statuses_total', 'status="ready"'), 'orders by status')
+    t.ok(counted(waiter, 'waiter_order_seconds_since_placed_count', 'status="ready"'), 'time from placed to ready')
+    t.ok(counted(waiter, 'amqp_publish_confirm_seconds_count', 'routing_key="order.placed"'), 'publish-confirm latency')
+    t.ok(counted(waiter, 'amqp_deliveries_total', 'waiter.order-status', 'outcome="acked"'), 'status events consumed and acked')
+    t.match(waiter, /^sse_open_streams\{service="waiter"\} \d+$/m, 'open event streams')
+    const kitchen = await (await fetch(`${stack.kitchen.url}/metrics`)).text()
+    t.ok(counted(kitchen, 'amqp_deliveries_total', 'kitchen.orders', 'outcome="acked"'), 'orders consumed and acked')
+    t.ok(counted(kitchen, 'kitchen_cooking_seconds_count'), 'cooking times')
+    t.ok(counted(kitchen, 'amqp_publish_confirm_seconds_count', 'routing_key="order.status-changed"'), "the kitchen's confirms")
   })
 
   t.test('credentials never reach the logs', async (t) => {

@@ -1,7 +1,6 @@
 import {
   buildHttpServer,
   buildProblem,
-  createMetricsRegistry,
   DEFAULT_PAGE_SIZE,
   kitchenPaths,
   KitchenListQuery,
@@ -15,6 +14,7 @@ import {
   TicketSchema,
   type Logger,
 } from '@restaurant/shared'
+import type { Registry } from 'prom-client'
 import { decodeCursor, encodeCursor } from './ticket-cursor.js'
 import type { TicketStore } from './ticket-store.js'
 
@@ -25,12 +25,14 @@ export interface KitchenAppDeps {
   ready: () => Promise<void>
   /** Checks the identity the waiter signs on every internal call. */
   identitySecret: string
+  /** The service's metrics, served at /metrics. */
+  metrics: Registry
 }
 
 /** The kitchen's small HTTP side: health, readiness, metrics and the internal read API over its tickets. */
-export async function buildKitchenApp({ log, store, ready, identitySecret }: KitchenAppDeps) {
+export async function buildKitchenApp({ log, store, ready, identitySecret, metrics }: KitchenAppDeps) {
   const app = buildHttpServer(log)
-  await registerMetrics(app, createMetricsRegistry('kitchen'))
+  await registerMetrics(app, metrics)
   registerHealthRoutes(app, ready)
   requireIdentity(app, identitySecret, ['/internal/'])
 

@@ -3,7 +3,10 @@ import {
   CancelOrderMessage,
   busOptionsFrom,
   connectBus,
+  createBusMetrics,
   createMenuAvailability,
+  createMetricsRegistry,
+  createOrderMetrics,
   createRedis,
   OrderPlacedMessage,
   redactUrl,
@@ -30,13 +33,18 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
     log,
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen' }))
+  const metrics = createMetricsRegistry('kitchen')
+  const countOrder = createOrderMetrics(metrics, 'kitchen')
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen', metrics: createBusMetrics(metrics) }))
   // Only sold-out marks come from Redis; without it the kitchen goes on with the last menu it read.
   const redis = createRedis(config, log)
   const menu = createMenuAvailability(redis, log)
   const kitchen = createKitchen({
     store,
-    announce: (order, correlationId) => bus.publish(routingKeys.orderStatusChanged, { order }, correlationId),
+    announce: async (order, correlationId) => {
+      await bus.publish(routingKeys.orderStatusChanged, { order }, correlationId)
+      countOrder(order)
+    },
     menu: menu.current,
     stations: createStations(stationCapacity),
     speedFactor: config.KITCHEN_SPEED_FACTOR,
@@ -50,6 +58,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
     store,
     ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))),
     identitySecret: config.IDENTITY_SECRET,
+    metrics,
   })
 
   async function close(): Promise<void> {

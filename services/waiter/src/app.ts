@@ -3,7 +3,6 @@ import { fastifySSE } from '@fastify/sse'
 import underPressure from '@fastify/under-pressure'
 import {
   buildHttpServer,
-  createMetricsRegistry,
   registerHealthRoutes,
   registerMetrics,
   requireIdentity,
@@ -14,6 +13,7 @@ import {
 import { registerDocs } from './docs.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerMenuRoutes } from './menu-routes.js'
+import { Gauge, type Registry } from 'prom-client'
 import type { OrderEventHub } from './order-event-hub.js'
 import { registerOrderEventRoutes } from './order-event-routes.js'
 import { registerOrderRoutes } from './order-routes.js'
@@ -34,13 +34,16 @@ export interface WaiterAppDeps {
   topology: Topology
   /** Status changes for the event streams. */
   events: { hub: OrderEventHub; heartbeatMs: number; maxUnreadBytes: number }
+  /** The service's metrics, served at /metrics. */
+  metrics: Registry
 }
 
 export const OverloadedError = createError('OVERLOADED', 'The waiter is overloaded (%s); try again shortly', 503)
 
-export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology, events }: WaiterAppDeps) {
+export async function buildWaiterApp(deps: WaiterAppDeps) {
+  const { log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology, events, metrics } = deps
   const app = buildHttpServer(log)
-  await registerMetrics(app, createMetricsRegistry('waiter'))
+  await registerMetrics(app, metrics)
   void app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
     pressureHandler: (_request, _reply, type) => {
@@ -52,7 +55,8 @@ export async function buildWaiterApp({ log, waiter, apiKeys, identitySecret, rea
   registerHealthRoutes(app, ready)
   const contextOf = requestContexts(requireIdentity(app, identitySecret, ['/api/']))
   registerMenuRoutes(app, waiter, contextOf)
-  registerOrderEventRoutes(app, { waiter, hub: events.hub, contextOf, maxUnreadBytes: events.maxUnreadBytes })
+  const openStreams = new Gauge({ name: 'sse_open_streams', help: 'Event streams open on this waiter', registers: [metrics] })
+  registerOrderEventRoutes(app, { waiter, hub: events.hub, contextOf, maxUnreadBytes: events.maxUnreadBytes, openStreams })
   registerOrderRoutes(app, waiter, contextOf)
   registerKeyRoutes(app, apiKeys)
   return app

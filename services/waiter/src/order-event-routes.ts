@@ -11,6 +11,7 @@ export interface OrderEventRoutesDeps {
   contextOf: RequestContextOf
   /** Bytes a client may leave unread before it is dropped (it resumes with Last-Event-ID). */
   maxUnreadBytes: number
+  openStreams: { inc(): void; dec(): void }
 }
 
 const eventStream = {
@@ -95,9 +96,11 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
       if (wanted(event)) (replaying ? waiting.push(event) : send(event))
     })
     open.add(reply)
+    deps.openStreams.inc()
     reply.sse.onClose(() => {
       unsubscribe()
       open.delete(reply)
+      deps.openStreams.dec()
     })
     for (const event of await replay(last)) send(event)
     replaying = false

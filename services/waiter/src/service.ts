@@ -2,8 +2,11 @@ import {
   busOptionsFrom,
   connectBus,
   createApiKeys,
+  createBusMetrics,
   createIdentitySigner,
   createMenuAvailability,
+  createMetricsRegistry,
+  createOrderMetrics,
   createRedis,
   OrderStatusChangedMessage,
   redactUrl,
@@ -33,7 +36,9 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     log,
   })
   const topology = topologyFor(config.AMQP_NAMESPACE)
-  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter' }))
+  const metrics = createMetricsRegistry('waiter')
+  const countOrder = createOrderMetrics(metrics, 'waiter')
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
   const views = createOrderViews(redis, {
     viewTtlSeconds: config.VIEW_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
@@ -48,7 +53,9 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     orderIdSecret: config.ORDER_ID_SECRET,
   })
   const hub = createOrderEventHub(config, redis, log)
-  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
+  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, async (message, context) => {
+    if (await waiter.applyStatus(message, context)) countOrder(message.order)
+  })
   const app = await buildWaiterApp({
     log,
     waiter,
@@ -61,6 +68,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,
     events: { hub, heartbeatMs: config.SSE_HEARTBEAT_MS, maxUnreadBytes: config.SSE_MAX_UNREAD_BYTES },
+    metrics,
   })
 
   async function close(): Promise<void> {

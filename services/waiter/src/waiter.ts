@@ -124,9 +124,12 @@ export function createWaiter(deps: WaiterDeps) {
     return { ...item, available }
   }
 
-  /** Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. */
-  async function applyStatus({ order }: { order: Order }, { correlationId }: { correlationId: string }): Promise<void> {
-    await views.apply(order, correlationId)
+  /**
+   * Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. Resolves
+   * true when the order moved (not for a repeat or a late, older status).
+   */
+  async function applyStatus({ order }: { order: Order }, { correlationId }: { correlationId: string }): Promise<boolean> {
+    return views.apply(order, correlationId)
   }
 
   return { placeOrder, getOrder, cancelOrder, listOrders, setAvailability, menu: deps.menu.current, applyStatus }

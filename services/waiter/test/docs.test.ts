@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import {
   CancelOrderMessage,
   createLogger,
+  createMetricsRegistry,
   DEVELOPMENT_SECRETS,
   OrderPlacedMessage,
   OrderStatusChangedMessage,
@@ -78,6 +79,7 @@ async function buildApp(t: Test) {
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
     events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
+    metrics: createMetricsRegistry('docs-test'),
   })
   t.teardown(() => app.close())
   return app
