@@ -123,24 +123,24 @@ t.test('a cancellation that arrives before the order is cancels it, and the orde
   t.equal(cookCount(), 0)
 })
 
-t.test('a cancellation while the order waits for its station cancels it, and it is never cooked', async (t) => {
+/** Prepares an order whose cancellation arrives during the kitchen's `atWait`th wait (1: for the station, 2: cooking). */
+async function cancelDuringWait(t: Test, atWait: number) {
   let onWait: (wait: number) => Promise<void> = async () => undefined
   const { kitchen, store, announced, job } = await buildKitchen(t, { onWait: (wait) => onWait(wait) })
   const order = buildOrder()
-  onWait = async (wait) => (wait === 1 ? kitchen.cancel({ order }, job()) : undefined)
+  onWait = async (wait) => (wait === atWait ? kitchen.cancel({ order }, job()) : undefined)
   await kitchen.prepare({ order, fingerprint: 'fp' }, job())
-  t.equal((await store.get(order.id))?.order.status, 'cancelled')
-  t.same(announced.map((a) => a.status), ['accepted', 'cancelled'])
+  return { status: (await store.get(order.id))?.order.status, announced: announced.map((a) => a.status) }
+}
+
+t.test('a cancellation while the order waits for its station cancels it, and it is never cooked', async (t) => {
+  t.same(await cancelDuringWait(t, 1), { status: 'cancelled', announced: ['accepted', 'cancelled'] })
 })
 
 t.test('a cancellation once cooking has started changes nothing: the order is ready', async (t) => {
-  let onWait: (wait: number) => Promise<void> = async () => undefined
-  const { kitchen, store, announced, job } = await buildKitchen(t, { onWait: (wait) => onWait(wait) })
-  const order = buildOrder()
-  onWait = async (wait) => (wait === 2 ? kitchen.cancel({ order }, job()) : undefined)
-  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
-  t.equal((await store.get(order.id))?.order.status, 'ready')
-  t.same(announced.map((a) => a.status), ['accepted', 'cooking', 'cooking', 'ready'], 'the late cancel re-announces the current state')
+  const { status, announced } = await cancelDuringWait(t, 2)
+  t.equal(status, 'ready')
+  t.same(announced, ['accepted', 'cooking', 'cooking', 'ready'], 'the late cancel re-announces the current state')
 })
 
 t.test('an order still waiting for its station when the kitchen closes is handed back, uncooked', async (t) => {
