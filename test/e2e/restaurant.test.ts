@@ -173,14 +173,17 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     const counted = (text: string, metric: string, ...labels: string[]) =>
       text.split('\n').some((line) => line.startsWith(`${metric}{`) && labels.every((label) => line.includes(label)) && Number(line.split(' ').at(-1)) > 0)
     const waiter = await (await fetch(`${stack.waiter.url}/metrics`)).text()
+    t.ok(counted(waiter, 'waiter_order_statuses_total', 'status="placed"'), 'orders placed')
     t.ok(counted(waiter, 'waiter_order_statuses_total', 'status="ready"'), 'orders by status')
     t.ok(counted(waiter, 'waiter_order_seconds_since_placed_count', 'status="ready"'), 'time from placed to ready')
     t.ok(counted(waiter, 'amqp_publish_confirm_seconds_count', 'routing_key="order.placed"'), 'publish-confirm latency')
     t.ok(counted(waiter, 'amqp_deliveries_total', 'waiter.order-status', 'outcome="acked"'), 'status events consumed and acked')
     t.match(waiter, /^sse_open_streams\{service="waiter"\} \d+$/m, 'open event streams')
+    t.match(waiter, /^amqp_queue_messages\{queue="[^"]+\.dead",role="dead_letter",service="waiter"\} \d+$/m, 'dead-letter depth')
     const kitchen = await (await fetch(`${stack.kitchen.url}/metrics`)).text()
     t.ok(counted(kitchen, 'amqp_deliveries_total', 'kitchen.orders', 'outcome="acked"'), 'orders consumed and acked')
     t.ok(counted(kitchen, 'kitchen_cooking_seconds_count'), 'cooking times')
+    t.match(kitchen, /^amqp_queue_messages\{queue="[^"]+\.retry\.\d+ms",role="retry",service="kitchen"\} \d+$/m, 'retry-tier depths')
     t.ok(counted(kitchen, 'amqp_publish_confirm_seconds_count', 'routing_key="order.status-changed"'), "the kitchen's confirms")
   })
 

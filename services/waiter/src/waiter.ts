@@ -35,6 +35,8 @@ export interface WaiterDeps {
   menu: MenuAvailability
   now: () => Date
   orderIdSecret: string
+  /** Told of every move this waiter makes: each order it places, and each status its view takes on. */
+  moved: (order: Order) => void
 }
 
 export interface RequestContext {
@@ -67,6 +69,7 @@ export function createWaiter(deps: WaiterDeps) {
     if (earlier) return earlier
     const order = newOrder(id, body, priced, subject, deps.now())
     await deps.publish(routingKeys.orderPlaced, { order, fingerprint }, ctx.requestId)
+    deps.moved(order)
     await withoutFailing('write', () => views.apply(order, ctx.requestId), ctx)
     ctx.log.info({ orderId: id, totalCents: order.totalCents }, 'order placed')
     return order
@@ -125,11 +128,11 @@ export function createWaiter(deps: WaiterDeps) {
   }
 
   /**
-   * Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. Resolves
-   * true when the order moved (not for a repeat or a late, older status).
+   * Applies the kitchen's state; throws when Redis is down so the event is retried, not lost. A repeat or
+   * a late, older status changes nothing.
    */
-  async function applyStatus({ order }: { order: Order }, { correlationId }: { correlationId: string }): Promise<boolean> {
-    return views.apply(order, correlationId)
+  async function applyStatus({ order }: { order: Order }, { correlationId }: { correlationId: string }): Promise<void> {
+    if (await views.apply(order, correlationId)) deps.moved(order)
   }
 
   return { placeOrder, getOrder, cancelOrder, listOrders, setAvailability, menu: deps.menu.current, applyStatus }
