@@ -14,6 +14,7 @@ import {
   registerMetrics,
   type HttpServer,
   type Logger,
+  withTraceContext,
 } from '@restaurant/shared'
 import { createAuthenticator } from './authentication.js'
 import { listOf, type GatewayConfig } from './config.js'
@@ -37,7 +38,11 @@ export interface GatewayDeps {
  */
 export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
   const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
-  const app = buildHttpServer(log, { trustProxy: listOf(config.TRUST_PROXY), requestTimeoutMs: config.REQUEST_TIMEOUT_MS })
+  const app = await buildHttpServer(log, {
+    trustProxy: listOf(config.TRUST_PROXY),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+  })
   await registerMetrics(app, createMetricsRegistry('gateway'))
   // The pages load only their own scripts; no upgrade to https, which a plain-http development stack lacks.
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } })
@@ -53,8 +58,11 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis }: Gat
     perCredential: { max: config.RATE_LIMIT_PER_CREDENTIAL, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
     orderQuota: { max: config.ORDER_QUOTA, timeWindowMs: config.ORDER_QUOTA_WINDOW_MS },
   })
-  registerHealthRoutes(app, async () => {
-    await Promise.all([assertReady('waiter', config.WAITER_URL, upstreamTimeoutMs), assertReady('kitchen', config.KITCHEN_URL, upstreamTimeoutMs)])
+  registerHealthRoutes(app, {
+    waiter: { check: () => readinessOf(config.WAITER_URL, upstreamTimeoutMs) },
+    kitchen: { check: () => readinessOf(config.KITCHEN_URL, upstreamTimeoutMs) },
+    // Without Redis the gateway still serves JWT callers, limiting them in memory.
+    redis: { check: () => redis.ping(), optional: true },
   })
   const forwardedHeaders = createIdentityForwarding(config.IDENTITY_SECRET)
   const toWaiter = {
@@ -62,7 +70,8 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis }: Gat
     undici: { headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs },
     replyOptions: {
       onError: replyWithUpstreamError,
-      rewriteRequestHeaders: (request: { id: string }, headers: IncomingHttpHeaders) => forwardedHeaders(headers, identityOf(request), request.id),
+      rewriteRequestHeaders: (request: { id: string }, headers: IncomingHttpHeaders) =>
+        withTraceContext(forwardedHeaders(headers, identityOf(request), request.id)),
     },
   }
   await app.register(proxy, { ...toWaiter, prefix: '/api', rewritePrefix: '/api' })
@@ -71,7 +80,10 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis }: Gat
   return app
 }
 
-async function assertReady(name: string, baseUrl: string, timeoutMs: number): Promise<void> {
-  const response = await fetch(new URL('/ready', baseUrl), { signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined)
-  if (!response?.ok) throw new Error(`${name} is not ready`)
+/** An upstream's own readiness report; throws with it when the upstream is not ready. */
+async function readinessOf(baseUrl: string, timeoutMs: number): Promise<unknown> {
+  const response = await fetch(new URL('/ready', baseUrl), { signal: AbortSignal.timeout(timeoutMs) })
+  const report: unknown = await response.json().catch(() => undefined)
+  if (!response.ok) throw new Error(`answered ${response.status}`, { cause: report })
+  return report
 }

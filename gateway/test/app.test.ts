@@ -56,13 +56,26 @@ t.test('a waiter slower than the upstream timeout is a 504 problem', async (t) =
   t.match(response.headers['content-type'], /^application\/problem\+json/)
 })
 
-t.test('the gateway is ready only when the waiter and the kitchen are', async (t) => {
+t.test('the gateway is ready only when the waiter and the kitchen are, and reports each upstream', async (t) => {
   const ready = await startUpstream(t)
   const notReady = await startUpstream(t, { ready: false })
-  t.equal((await (await startGateway(t, ready, ready)).inject({ url: '/ready' })).statusCode, 200)
+  const healthy = await (await startGateway(t, ready, ready)).inject({ url: '/ready' })
+  t.equal(healthy.statusCode, 200)
+  t.same(healthy.json(), {
+    status: 'ready',
+    checks: {
+      waiter: { status: 'up', required: true, report: { status: 'ready' } },
+      kitchen: { status: 'up', required: true, report: { status: 'ready' } },
+      redis: { status: 'up', required: false, report: 'PONG' },
+    },
+  })
   const degraded = await (await startGateway(t, ready, notReady)).inject({ url: '/ready' })
   t.equal(degraded.statusCode, 503)
-  t.match(degraded.json(), { code: 'not-ready', detail: 'kitchen is not ready' })
+  t.match(degraded.json(), {
+    code: 'not-ready',
+    detail: 'kitchen is down: answered 503',
+    checks: { waiter: { status: 'up' }, kitchen: { status: 'down', report: { detail: 'rabbitmq is down' } } },
+  })
   t.equal((await (await startGateway(t, notReady, ready)).inject({ url: '/health' })).statusCode, 200, 'still alive')
 })
 
@@ -71,4 +84,15 @@ t.test('paths outside /api are a 404 problem and never reach the waiter', async 
   const response = await gateway.inject({ url: '/internal/orders' })
   t.equal(response.statusCode, 404)
   t.equal(response.json().code, 'not-found')
+})
+
+t.test('proxied requests are timed in the gateway’s latency histogram; scrapes and unknown paths stay bounded', async (t) => {
+  const gateway = await startGateway(t, await startUpstream(t))
+  await gateway.inject({ method: 'POST', url: '/api/orders', headers: asCustomer('alice'), payload: {} })
+  await gateway.inject({ url: `/no-such-path-${Date.now()}` })
+  await gateway.inject({ url: '/metrics' })
+  const text = (await gateway.inject({ url: '/metrics' })).body
+  t.match(text, /http_request_duration_seconds_count\{service="gateway",method="POST",route="\/api\/\*",status_code="200"\} 1/)
+  t.match(text, /http_request_duration_seconds_count\{[^}]*route="__unknown__"[^}]*status_code="404"[^}]*\} 1/)
+  t.notMatch(text, /route="\/metrics"|no-such-path/)
 })

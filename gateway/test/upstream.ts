@@ -20,7 +20,9 @@ export async function startUpstream(t: Test, options: { delayMs?: number; ready?
   const reached: string[] = []
   const upstream = Fastify()
   upstream.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
-  upstream.get('/ready', async (_request, reply) => reply.code(options.ready === false ? 503 : 200).send({}))
+  upstream.get('/ready', async (_request, reply) =>
+    options.ready === false ? reply.code(503).send({ code: 'not-ready', detail: 'rabbitmq is down' }) : { status: 'ready' },
+  )
   upstream.all('/*', async (request): Promise<Echo> => {
     reached.push(`${request.method} ${request.url}`)
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))

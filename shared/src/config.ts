@@ -17,6 +17,9 @@ export const commonConfig = {
   }),
   LOG_PRETTY: Type.Boolean({ default: false }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1_000 }),
+  // Empty: tracing off. An OTLP/HTTP endpoint (e.g. http://jaeger:4318): spans go there.
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.String({ default: '' }),
 }
 
 export const rabbitConfig = {

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import createError from '@fastify/error'
+import { FastifyOtelInstrumentation } from '@fastify/otel'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyBaseLogger } from 'fastify'
+import underPressure from '@fastify/under-pressure'
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import type { Logger } from 'pino'
 import { requireJsonBodies } from './json-only.js'
-import { buildProblem, PROBLEM_CONTENT_TYPE, registerProblemHandlers } from './problems.js'
+import { registerProblemHandlers } from './problems.js'
+import { tracingEnabled } from './tracing.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 const safeRequestId = /^[\w.:-]{1,128}$/
@@ -21,13 +25,18 @@ export interface HttpServerOptions {
   trustProxy?: string[]
   /** How long a whole request may take before the server answers 408 and closes it. */
   requestTimeoutMs?: number
+  /** Event-loop delay beyond which requests are shed with 503 rather than queued behind the backlog. */
+  maxEventLoopDelayMs?: number
 }
+
+export const OverloadedError = createError('OVERLOADED', 'The service is overloaded (%s); try again shortly', 503)
 
 /**
  * The Fastify instance every service starts from: correlation ids echoed to callers, strict validation
- * (unknown properties are refused, not silently dropped), JSON-only bodies and problem+json errors.
+ * (unknown properties are refused, not silently dropped), JSON-only bodies, problem+json errors, load
+ * shedding (@fastify/under-pressure) and, when tracing is on, a span per request (@fastify/otel).
  */
-export function buildHttpServer(log: Logger, options: HttpServerOptions = {}) {
+export async function buildHttpServer(log: Logger, options: HttpServerOptions = {}) {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     requestIdHeader: false,
@@ -36,9 +45,22 @@ export function buildHttpServer(log: Logger, options: HttpServerOptions = {}) {
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Logged by the hooks below instead, inside the request's span, so that both lines carry its trace id.
+    logController: new LogController({ disableRequestLogging: true }),
   })
+  if (tracingEnabled()) await app.register(new FastifyOtelInstrumentation().plugin())
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id)
+    request.log.info({ req: request }, 'incoming request')
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  })
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1_000,
+    pressureHandler: (_request, _reply, type) => {
+      throw new OverloadedError(String(type))
+    },
   })
   // JSON only: any other media type is answered 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain')
@@ -47,19 +69,4 @@ export function buildHttpServer(log: Logger, options: HttpServerOptions = {}) {
   return app.withTypeProvider<TypeBoxTypeProvider>()
 }
 
-export type HttpServer = ReturnType<typeof buildHttpServer>
-
-/** `/health`: the process is up. `/ready`: its dependencies answer; `check` throws naming what is not. */
-export function registerHealthRoutes(app: HttpServer, check: () => Promise<void>): void {
-  app.get('/health', async () => ({ status: 'ok' }))
-  app.get('/ready', async (request, reply) => {
-    try {
-      await check()
-      return { status: 'ready' }
-    } catch (err) {
-      request.log.warn({ err }, 'not ready')
-      const detail = err instanceof Error ? err.message : String(err)
-      return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(buildProblem(503, 'not-ready', 'Not ready', { detail }))
-    }
-  })
-}
+export type HttpServer = Awaited<ReturnType<typeof buildHttpServer>>

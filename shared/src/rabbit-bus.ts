@@ -4,12 +4,13 @@ import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { RabbitSettings } from './config.js'
-import type { QueueBinding, RoutingKey, Topology } from './contracts/messages.js'
+import { deadLetterQueueFor, type QueueBinding, type RoutingKey, type Topology } from './contracts/messages.js'
 import { BrokerBusyError, BrokerUnavailableError } from './errors.js'
-import type { BusMetrics } from './metrics.js'
+import type { BusMetrics, QueueDepth } from './metrics.js'
 import { createDelivery, type ConsumerSpec, type MessageContext, type MessageHandler } from './rabbit-delivery.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'
-import { assertTopology, type QueuePolicy } from './rabbit-topology.js'
+import { assertTopology, retryQueueFor, type QueuePolicy } from './rabbit-topology.js'
+import { inSpan, SpanKind, withTraceContext } from './tracing.js'
 import { redactUrl, waitFor } from './wait-for.js'
 
 export type { MessageContext, MessageHandler }
@@ -38,8 +39,8 @@ export interface Bus {
   /** Resolves once the broker has confirmed the persistent message onto a queue; rejects otherwise. */
   publish(routingKey: RoutingKey, message: object, correlationId: string): Promise<void>
   consume<S extends TSchema>(binding: QueueBinding, schema: S, handler: MessageHandler<Static<S>>, options?: ConsumeOptions<Static<S>>): Promise<void>
-  /** True while connected and not blocked by the broker's flow control. */
-  isConnected(): boolean
+  /** Throws unless connected and not blocked by the broker's flow control, saying which. */
+  assertConnected(): void
   /**
    * Stops taking new deliveries, calls `afterCancel` (e.g. to hand back work that has not started), then
    * waits for the in-flight handlers to finish and settle their deliveries.
@@ -84,6 +85,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   let draining = false
   let recovering: Promise<void> | undefined
   let session = await open()
+  options.metrics?.watchQueues(queueDepths)
 
   async function open(): Promise<Session> {
     const url = new URL(options.url)
@@ -170,13 +172,41 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     target.consumers.push({ channel, tag: consumerTag })
   }
 
+  /** The queues this bus consumes, with their retry tiers and dead letters; none while disconnected. */
+  async function queueDepths(): Promise<QueueDepth[]> {
+    const depths: QueueDepth[] = []
+    // A passive check of a missing queue closes its channel, so the checks get a channel of their own.
+    const channel = await session.connection.createChannel().catch(() => undefined)
+    if (!channel) return depths
+    channel.on('error', () => undefined)
+    try {
+      for (const { queue } of specs) {
+        const roles: Array<[string, QueueDepth['role']]> = [
+          [queue, 'work'],
+          ...options.retryDelaysMs.map((delayMs): [string, QueueDepth['role']] => [retryQueueFor(queue, delayMs), 'retry']),
+          [deadLetterQueueFor(queue), 'dead_letter'],
+        ]
+        for (const [name, role] of roles) depths.push({ queue: name, role, messages: (await channel.checkQueue(name)).messageCount })
+      }
+    } catch (err) {
+      log.warn({ err }, 'could not read the queue depths')
+    } finally {
+      await channel.close().catch(() => undefined)
+    }
+    return depths
+  }
+
   return {
     async publish(routingKey, message, correlationId) {
       if (stopping.signal.aborted || session.blocked || session.closed) throw new BrokerUnavailableError('not connected to the broker')
       if (session.publisher.pending() >= options.maxPendingPublishes) throw new BrokerBusyError()
       const content = Buffer.from(JSON.stringify(message))
       const confirmed = options.metrics?.confirmSeconds.startTimer({ routing_key: routingKey })
-      await session.publisher.publish(topology.exchange, routingKey, content, { correlationId, contentType: 'application/json' })
+      const attributes = { 'messaging.system': 'rabbitmq', 'messaging.destination.name': topology.exchange, 'messaging.rabbitmq.destination.routing_key': routingKey }
+      await inSpan(`publish ${routingKey}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+        // The trace travels with the message, as W3C trace context in its AMQP headers.
+        session.publisher.publish(topology.exchange, routingKey, content, { correlationId, contentType: 'application/json', headers: withTraceContext({}) }),
+      )
       confirmed?.()
     },
     async consume(binding, schema, handler, consumeOptions = {}) {
@@ -184,7 +214,10 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       specs.push(spec as ConsumerSpec<never>)
       await subscribe(session, spec)
     },
-    isConnected: () => !session.closed && !session.blocked,
+    assertConnected() {
+      if (session.closed) throw new Error('not connected; reconnecting')
+      if (session.blocked) throw new Error('blocked by flow control')
+    },
     async cancelConsumers(afterCancel) {
       draining = true
       await Promise.all(session.consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)))

@@ -6,6 +6,7 @@ import { HandBackError } from './errors.js'
 import { retryQueueFor } from './rabbit-topology.js'
 import type { BusMetrics } from './metrics.js'
 import type { Publisher } from './rabbit-publisher.js'
+import { inSpan, SpanKind, traceContextOf } from './tracing.js'
 
 export interface MessageContext {
   correlationId: string
@@ -43,7 +44,13 @@ export function createDelivery<T>(
 ) {
   const counted = (outcome: string) => metrics?.deliveries.inc({ queue: spec.queue, outcome })
 
-  return async function deliver(channel: Channel, raw: ConsumeMessage): Promise<void> {
+  /** Each delivery is handled in a span that continues the trace the message was published in. */
+  return function deliver(channel: Channel, raw: ConsumeMessage): Promise<void> {
+    const attributes = { 'messaging.system': 'rabbitmq', 'messaging.destination.name': spec.queue, 'messaging.message.id': String(raw.properties.messageId) }
+    return inSpan(`process ${spec.queue}`, { kind: SpanKind.CONSUMER, attributes, parent: traceContextOf(raw.properties.headers) }, () => handle(channel, raw))
+  }
+
+  async function handle(channel: Channel, raw: ConsumeMessage): Promise<void> {
     const correlationId = String(raw.properties.correlationId ?? raw.properties.messageId ?? 'none')
     const retries = Number(raw.properties.headers?.[RETRIES_HEADER] ?? 0)
     const context = { correlationId, redelivered: raw.fields.redelivered, retries, log: log.child({ reqId: correlationId, queue: spec.queue }) }

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 import { createLogger } from './logger.js'
+import { startTracing } from './tracing.js'
 
 /** The settings every service's entry needs, whatever else its configuration holds. */
 export interface ServiceSettings {
@@ -9,6 +10,7 @@ export interface ServiceSettings {
   LOG_LEVEL: string
   LOG_PRETTY: boolean
   SHUTDOWN_TIMEOUT_MS: number
+  OTEL_EXPORTER_OTLP_ENDPOINT: string
 }
 
 export interface RunningService {
@@ -19,7 +21,7 @@ export interface RunningService {
 
 /**
  * The entry every service shares: configuration read once, a logger, start, listen, and on SIGTERM or
- * SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS. A failed start-up (bad configuration, a
+ * SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS, after which the last spans are sent. A failed start-up (bad configuration, a
  * dependency that never came) ends the process with one readable line rather than a stack trace.
  */
 export function runService<C extends ServiceSettings>(
@@ -30,12 +32,15 @@ export function runService<C extends ServiceSettings>(
   const run = async () => {
     const config = loadConfig()
     const log = createLogger({ name, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY })
+    // Before anything is built: the HTTP server and the bus instrument themselves only when tracing is on.
+    const tracing = startTracing({ service: name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     const service = await start(config, log)
     await service.app.listen({ host: config.HOST, port: config.PORT })
     closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error')
       log.info({ signal }, 'shutting down: no new work, finishing the work in hand')
       await service.close()
+      await tracing.shutdown()
     })
   }
   run().catch((err: unknown) => {

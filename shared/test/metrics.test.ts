@@ -4,7 +4,7 @@ import { createLogger } from '../src/logger.js'
 import { createMetricsRegistry, registerMetrics } from '../src/metrics.js'
 
 async function buildApp(t: Test, service: string) {
-  const app = buildHttpServer(createLogger({ name: 'test', level: 'silent', pretty: false }))
+  const app = await buildHttpServer(createLogger({ name: 'test', level: 'silent', pretty: false }))
   await registerMetrics(app, createMetricsRegistry(service))
   app.get('/orders/:id', async (request, reply) => reply.code((request.params as { id: string }).id === 'missing' ? 404 : 200).send({}))
   t.teardown(() => app.close())

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import type { Test } from 'tap'
-import { createLogger, createRedis } from '@restaurant/shared'
+import { createLogger, createRedis, type Logger } from '@restaurant/shared'
 import { buildGatewayApp } from '../../gateway/src/app.js'
 import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { removeRedisKeys } from './isolation.js'
@@ -12,7 +12,12 @@ export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PE
  * The gateway in this process in front of `waiterUrl`, on the machine's real Redis under the run's prefix
  * (a fresh one unless given). Its Redis client is returned for tests that inspect or break it.
  */
-export async function startGateway(t: Test, waiterUrl: string, env: Record<string, string> = {}, { waitForRedis = true } = {}) {
+export async function startGateway(
+  t: Test,
+  waiterUrl: string,
+  env: Record<string, string> = {},
+  { waitForRedis = true, log = createLogger({ name: 'test-gateway', level: 'silent', pretty: false }) }: { waitForRedis?: boolean; log?: Logger } = {},
+) {
   const ownPrefix = env.REDIS_PREFIX === undefined
   const config = loadGatewayConfig({
     REDIS_PREFIX: `test-gateway-${process.pid}-${Math.random().toString(36).slice(2)}:`,
@@ -24,7 +29,6 @@ export async function startGateway(t: Test, waiterUrl: string, env: Record<strin
     ...generousLimits,
     ...env,
   })
-  const log = createLogger({ name: 'test-gateway', level: 'silent', pretty: false })
   const redis = createRedis(config, log)
   const gateway = await buildGatewayApp(config, { log, redis })
   t.teardown(async () => {

@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import { createLogger, type Identity, type Order, type OrderStatus } from '@restaurant/shared'
+import { createLogger, type Identity, type Logger, type Order, type OrderStatus } from '@restaurant/shared'
 import { loadKitchenConfig } from '../../services/kitchen/src/config.js'
 import { startKitchenService } from '../../services/kitchen/src/service.js'
 import { loadWaiterConfig } from '../../services/waiter/src/config.js'
@@ -18,9 +18,12 @@ export interface InjectOptions {
  * The waiter and the kitchen in this process, on the machine's real RabbitMQ and Redis and an embedded
  * store, with names unique to the test. Everything is torn down and removed when the test ends.
  */
-export async function startInProcessSystem(t: Test, env: Record<string, string> = {}, { withKitchen = true } = {}) {
+export async function startInProcessSystem(
+  t: Test,
+  env: Record<string, string> = {},
+  { withKitchen = true, log = createLogger({ name: 'test', level: 'silent', pretty: false }) }: { withKitchen?: boolean; log?: Logger } = {},
+) {
   const run = await isolatedRun()
-  const log = createLogger({ name: 'test', level: 'silent', pretty: false })
   const shared = {
     AMQP_NAMESPACE: run.namespace,
     AMQP_RETRY_DELAYS_MS: '50,100',

@@ -12,6 +12,7 @@ import {
   registerMetrics,
   requireIdentity,
   TicketSchema,
+  type DependencyCheck,
   type Logger,
 } from '@restaurant/shared'
 import type { Registry } from 'prom-client'
@@ -21,8 +22,10 @@ import type { TicketStore } from './ticket-store.js'
 export interface KitchenAppDeps {
   log: Logger
   store: TicketStore
-  /** Throws naming the dependency that does not answer. */
-  ready: () => Promise<void>
+  /** What `/ready` checks. */
+  dependencies: Record<string, DependencyCheck>
+  /** Event-loop delay beyond which requests are shed with 503. */
+  maxEventLoopDelayMs: number
   /** Checks the identity the waiter signs on every internal call. */
   identitySecret: string
   /** The service's metrics, served at /metrics. */
@@ -30,10 +33,10 @@ export interface KitchenAppDeps {
 }
 
 /** The kitchen's small HTTP side: health, readiness, metrics and the internal read API over its tickets. */
-export async function buildKitchenApp({ log, store, ready, identitySecret, metrics }: KitchenAppDeps) {
-  const app = buildHttpServer(log)
+export async function buildKitchenApp({ log, store, dependencies, maxEventLoopDelayMs, identitySecret, metrics }: KitchenAppDeps) {
+  const app = await buildHttpServer(log, { maxEventLoopDelayMs })
   await registerMetrics(app, metrics)
-  registerHealthRoutes(app, ready)
+  registerHealthRoutes(app, dependencies)
   requireIdentity(app, identitySecret, ['/internal/'])
 
   app.get(

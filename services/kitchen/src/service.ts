@@ -14,6 +14,7 @@ import {
   stationCapacity,
   topologyFor,
   waitFor,
+  withSpans,
   type Logger,
 } from '@restaurant/shared'
 import { buildKitchenApp } from './app.js'
@@ -27,7 +28,7 @@ import { createKitchen } from './kitchen.js'
  * no new deliveries, in-flight orders finish and are acked, then connections close.
  */
 export async function startKitchenService(config: KitchenConfig, log: Logger) {
-  const store = await waitFor(() => createTicketStore(config), {
+  const store = await waitFor(async () => withSpans('ticket-store', await createTicketStore(config)), {
     what: config.MONGO_URL ? `MongoDB at ${redactUrl(config.MONGO_URL)}` : `the ticket store in ${config.DATA_DIR}`,
     hint: config.MONGO_URL ? 'start it (`docker compose up -d mongo`) or unset MONGO_URL for the embedded store' : 'check that the folder is writable',
     log,
@@ -56,7 +57,13 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   const app = await buildKitchenApp({
     log,
     store,
-    ready: () => (bus.isConnected() ? store.ping() : Promise.reject(new Error('not connected to RabbitMQ'))),
+    dependencies: {
+      rabbitmq: { check: async () => bus.assertConnected() },
+      store: { check: () => store.ping() },
+      // Only sold-out marks come from it; the kitchen goes on with the last menu it read.
+      redis: { check: () => redis.ping(), optional: true },
+    },
+    maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     identitySecret: config.IDENTITY_SECRET,
     metrics,
   })

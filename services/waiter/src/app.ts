@@ -1,12 +1,11 @@
-import createError from '@fastify/error'
 import { fastifySSE } from '@fastify/sse'
-import underPressure from '@fastify/under-pressure'
 import {
   buildHttpServer,
   registerHealthRoutes,
   registerMetrics,
   requireIdentity,
   type ApiKeys,
+  type DependencyCheck,
   type Logger,
   type Topology,
 } from '@restaurant/shared'
@@ -26,8 +25,8 @@ export interface WaiterAppDeps {
   apiKeys: ApiKeys
   /** Checks the identity the gateway signs on every `/api` request. */
   identitySecret: string
-  /** Throws naming the dependency that does not answer. */
-  ready: () => Promise<void>
+  /** What `/ready` checks. */
+  dependencies: Record<string, DependencyCheck>
   /** Event-loop delay beyond which requests are shed with 503 rather than queued. */
   maxEventLoopDelayMs: number
   /** Names the exchange and queues in the published message contract. */
@@ -38,21 +37,13 @@ export interface WaiterAppDeps {
   metrics: Registry
 }
 
-export const OverloadedError = createError('OVERLOADED', 'The waiter is overloaded (%s); try again shortly', 503)
-
 export async function buildWaiterApp(deps: WaiterAppDeps) {
-  const { log, waiter, apiKeys, identitySecret, ready, maxEventLoopDelayMs, topology, events, metrics } = deps
-  const app = buildHttpServer(log)
+  const { log, waiter, apiKeys, identitySecret, dependencies, maxEventLoopDelayMs, topology, events, metrics } = deps
+  const app = await buildHttpServer(log, { maxEventLoopDelayMs })
   await registerMetrics(app, metrics)
-  void app.register(underPressure, {
-    maxEventLoopDelay: maxEventLoopDelayMs,
-    pressureHandler: (_request, _reply, type) => {
-      throw new OverloadedError(type)
-    },
-  })
   await app.register(fastifySSE, { heartbeatInterval: events.heartbeatMs })
   await registerDocs(app, topology)
-  registerHealthRoutes(app, ready)
+  registerHealthRoutes(app, dependencies)
   const contextOf = requestContexts(requireIdentity(app, identitySecret, ['/api/']))
   registerMenuRoutes(app, waiter, contextOf)
   const openStreams = new Gauge({ name: 'sse_open_streams', help: 'Event streams open on this waiter', registers: [metrics] })

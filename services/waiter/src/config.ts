@@ -12,7 +12,6 @@ export const waiterConfigSchema = {
   ORDER_ID_SECRET: Type.String({ minLength: 16, default: DEVELOPMENT_SECRETS.ORDER_ID_SECRET }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
   VIEW_TTL_SECONDS: Type.Integer({ minimum: 1, default: 604_800 }),
-  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1_000 }),
   // Below the gateway's UPSTREAM_TIMEOUT_MS, so that a quiet stream is never taken for a dead upstream.
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   SSE_MAX_UNREAD_BYTES: Type.Integer({ minimum: 1_024, default: 262_144 }),

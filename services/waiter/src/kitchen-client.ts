@@ -10,6 +10,7 @@ import {
   TicketSchema,
   type KitchenListQuery,
   type TicketView,
+  withTraceContext,
 } from '@restaurant/shared'
 
 export const KitchenUnavailableError = createError('KITCHEN_UNAVAILABLE', 'The kitchen cannot answer right now: %s', 503)
@@ -35,7 +36,7 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
   async function call(path: string, requestId: string): Promise<Response> {
     try {
       return await fetch(new URL(path, baseUrl), {
-        headers: { [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json' },
+        headers: withTraceContext({ [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json' }),
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (err) {

@@ -12,6 +12,7 @@ import {
   redactUrl,
   topologyFor,
   waitFor,
+  withSpans,
   type Logger,
 } from '@restaurant/shared'
 import { buildWaiterApp } from './app.js'
@@ -39,10 +40,10 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const metrics = createMetricsRegistry('waiter')
   const countOrder = createOrderMetrics(metrics, 'waiter')
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
-  const views = createOrderViews(redis, {
+  const views = withSpans('order-views', createOrderViews(redis, {
     viewTtlSeconds: config.VIEW_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-  })
+  }))
   const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
   const waiter = createWaiter({
     views,
@@ -51,19 +52,19 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     menu: createMenuAvailability(redis, log),
     now: () => new Date(),
     orderIdSecret: config.ORDER_ID_SECRET,
+    moved: countOrder,
   })
   const hub = createOrderEventHub(config, redis, log)
-  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, async (message, context) => {
-    if (await waiter.applyStatus(message, context)) countOrder(message.order)
-  })
+  await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const app = await buildWaiterApp({
     log,
     waiter,
     apiKeys: createApiKeys(redis),
     identitySecret: config.IDENTITY_SECRET,
-    // Without Redis the waiter still takes and shows orders (degraded), so only the broker decides readiness.
-    ready: async () => {
-      if (!bus.isConnected()) throw new Error('not connected to RabbitMQ')
+    dependencies: {
+      rabbitmq: { check: async () => bus.assertConnected() },
+      // Without Redis the waiter still takes and shows orders (degraded), so only the broker decides readiness.
+      redis: { check: () => redis.ping(), optional: true },
     },
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,

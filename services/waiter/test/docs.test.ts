@@ -75,7 +75,7 @@ async function buildApp(t: Test) {
     waiter,
     apiKeys,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
-    ready: async () => {},
+    dependencies: {},
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
     events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
