@@ -15,14 +15,34 @@ interface ComposeService {
   depends_on?: Record<string, { condition?: string }>
   environment?: Record<string, string | number | boolean>
   ports?: string[]
+  volumes?: string[]
   restart?: string
   healthcheck?: { test: string[] }
+  profiles?: string[]
+}
+
+interface ScrapeConfig {
+  job_name: string
+  metrics_path?: string
+  scrape_interval?: string
+  static_configs?: { targets: string[] }[]
+}
+
+interface DashboardPanel {
+  type: string
+  title: string
+  datasource?: { uid?: string }
+  targets?: { expr: string; datasource?: { uid?: string } }[]
+  /** A collapsed row keeps its panels here. */
+  panels?: DashboardPanel[]
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const readText = (file: string) => readFileSync(join(root, file), 'utf8')
 const compose = parse(readText('docker-compose.yml')) as { services: Record<string, ComposeService> }
 const services = compose.services
+/** What `docker compose up` starts; `--profile observability` adds the rest. */
+const defaultServices = Object.fromEntries(Object.entries(services).filter(([, { profiles }]) => profiles === undefined))
 
 const apps = {
   gateway: { schema: gatewayConfigSchema, load: loadGatewayConfig },
@@ -33,7 +53,25 @@ type AppName = keyof typeof apps
 const appNames = Object.keys(apps) as AppName[]
 const schemas: Record<string, object>[] = appNames.map((name) => apps[name].schema)
 /** The ports the official images listen on; the apps' ports come from their PORT. */
-const imagePorts: Record<string, number> = { rabbitmq: 5672, mongo: 27017, redis: 6379 }
+const imagePorts: Record<string, number> = { rabbitmq: 5672, mongo: 27017, redis: 6379, prometheus: 9090 }
+/** Every figure of the dashboard, by the name the services expose (histograms through their _bucket or _count). */
+const dashboardMetrics = [
+  'http_request_duration_seconds',
+  'waiter_order_statuses_total',
+  'kitchen_order_statuses_total',
+  'waiter_order_seconds_since_placed',
+  'kitchen_order_seconds_since_placed',
+  'kitchen_cooking_seconds',
+  'amqp_deliveries_total',
+  'amqp_redeliveries_total',
+  'amqp_publish_confirm_seconds',
+  'amqp_queue_messages',
+  'sse_open_streams',
+  'nodejs_eventloop_lag_p99_seconds',
+  'process_resident_memory_bytes',
+  'nodejs_heap_size_used_bytes',
+  'process_cpu_seconds_total',
+]
 
 function service(name: string): ComposeService {
   const found = services[name]
@@ -61,6 +99,26 @@ function urlsOf(name: string): { key: string; url: URL }[] {
     .map(([key, value]) => ({ key, url: new URL(value) }))
 }
 
+/** The bind mounts and named volumes of a service, from the short syntax `source:target[:mode]`. */
+function mountsOf(name: string): { source: string; target: string; mode: string }[] {
+  return (service(name).volumes ?? []).map((volume) => {
+    const [source = '', target = '', mode = 'rw'] = volume.split(':')
+    return { source, target, mode }
+  })
+}
+
+/** The repository folder or file a service sees at `target`. */
+function mountedAt(name: string, target: string): string {
+  const mount = mountsOf(name).find((candidate) => candidate.target === target)
+  if (!mount) throw new Error(`${name} mounts nothing at ${target}`)
+  return mount.source
+}
+
+function dashboardPanels(): DashboardPanel[] {
+  const dashboard = JSON.parse(readText('observability/grafana/dashboards/restaurant.json')) as { panels: DashboardPanel[] }
+  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])])
+}
+
 function run(file: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { cwd: root }, (err, stdout, stderr) => {
@@ -79,7 +137,16 @@ function envExampleVariables(): Map<string, string> {
 }
 
 t.test('the stack has the three apps and the three services they need', async (t) => {
-  t.same(Object.keys(services).sort(), ['gateway', 'kitchen', 'mongo', 'rabbitmq', 'redis', 'waiter'])
+  t.same(Object.keys(defaultServices).sort(), ['gateway', 'kitchen', 'mongo', 'rabbitmq', 'redis', 'waiter'])
+})
+
+t.test('Prometheus, Grafana and Jaeger come only with the observability profile', async (t) => {
+  const optional = Object.keys(services).filter((name) => !(name in defaultServices))
+  t.same(optional.sort(), ['grafana', 'jaeger', 'prometheus'])
+  for (const name of optional) t.same(service(name).profiles, ['observability'], name)
+  for (const [name, { depends_on: dependencies = {} }] of Object.entries(defaultServices)) {
+    for (const dependency of Object.keys(dependencies)) t.ok(dependency in defaultServices, `${name} → ${dependency} is in the default stack`)
+  }
 })
 
 t.test('every variable the compose file sets is one the service reads', async (t) => {
@@ -141,9 +208,80 @@ t.test('every app is built from its own package folder of the workspace', async 
   }
 })
 
-t.test('only the gateway and the RabbitMQ management UI are published, on loopback', async (t) => {
-  const published = Object.entries(services).flatMap(([name, { ports = [] }]) => ports.map((port) => `${name} ${port}`))
+t.test('by default only the gateway and the RabbitMQ management UI are published, on loopback', async (t) => {
+  const published = Object.entries(defaultServices).flatMap(([name, { ports = [] }]) => ports.map((port) => `${name} ${port}`))
   t.same(published.sort(), [`gateway 127.0.0.1:3000:${environmentOf('gateway').PORT}`, 'rabbitmq 127.0.0.1:15672:15672'])
+})
+
+t.test('every published port is on loopback, and no two services take the same host port', async (t) => {
+  const published = Object.values(services).flatMap(({ ports = [] }) => ports)
+  for (const port of published) t.match(port, /^127\.0\.0\.1:\d+:\d+$/)
+  const hostPorts = published.map((port) => port.split(':')[1])
+  t.same(hostPorts, [...new Set(hostPorts)])
+})
+
+t.test('every file a service mounts from the repository exists and is mounted read-only', async (t) => {
+  for (const name of Object.keys(services)) {
+    for (const { source, target, mode } of mountsOf(name).filter(({ source }) => source.startsWith('./'))) {
+      t.ok(existsSync(join(root, source)), `${name} ${source} exists`)
+      t.equal(mode, 'ro', `${name} ${target} is read-only`)
+    }
+  }
+})
+
+t.test('Prometheus scrapes /metrics of every app every 5 s, at the host and port compose gives it', async (t) => {
+  const config = parse(readText(mountedAt('prometheus', '/etc/prometheus/prometheus.yml'))) as { global?: { scrape_interval?: string }; scrape_configs: ScrapeConfig[] }
+  for (const name of appNames) {
+    const target = `${name}:${environmentOf(name).PORT}`
+    const jobs = config.scrape_configs.filter((job) => job.static_configs?.some(({ targets }) => targets.includes(target)))
+    t.equal(jobs.length, 1, `one job scrapes ${target}`)
+    t.equal(jobs[0]?.metrics_path ?? '/metrics', '/metrics', `${name} path`)
+    t.equal(jobs[0]?.scrape_interval ?? config.global?.scrape_interval, '5s', `${name} interval`)
+  }
+  for (const target of config.scrape_configs.flatMap((job) => job.static_configs ?? []).flatMap(({ targets }) => targets)) {
+    const [host = '', port] = target.split(':')
+    t.equal(Number(port), containerPort(host), `${target} is a service of the stack at its port`)
+  }
+})
+
+t.test('Grafana provisions the Prometheus of the stack under a fixed uid, and the dashboards folder', async (t) => {
+  const datasources = parse(readText(join(mountedAt('grafana', '/etc/grafana/provisioning/datasources'), 'prometheus.yml'))) as { datasources: { uid: string; type: string; url: string }[] }
+  const [prometheus] = datasources.datasources
+  t.equal(prometheus?.type, 'prometheus')
+  t.equal(prometheus?.uid, 'restaurant-prometheus')
+  const url = new URL(prometheus?.url ?? '')
+  t.equal(Number(url.port), containerPort(url.hostname), 'the datasource names the prometheus service at its port')
+  t.same(Object.keys(service('grafana').depends_on ?? {}), ['prometheus'])
+  const providers = parse(readText(join(mountedAt('grafana', '/etc/grafana/provisioning/dashboards'), 'restaurant.yml'))) as { providers: { options: { path: string } }[] }
+  const folder = providers.providers[0]?.options.path ?? ''
+  t.equal(mountedAt('grafana', folder), './observability/grafana/dashboards')
+  t.equal(environmentOf('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH, `${folder}/restaurant.json`)
+})
+
+t.test('every panel of the dashboard queries the provisioned Prometheus', async (t) => {
+  for (const panel of dashboardPanels()) {
+    if (panel.type === 'row') {
+      t.notOk(panel.targets?.length, `row ${panel.title} has no queries`)
+      continue
+    }
+    t.equal(panel.datasource?.uid, 'restaurant-prometheus', panel.title)
+    t.ok(panel.targets?.length, `${panel.title} has queries`)
+    for (const target of panel.targets ?? []) t.equal(target.datasource?.uid ?? panel.datasource?.uid, 'restaurant-prometheus', `${panel.title}: ${target.expr}`)
+  }
+})
+
+t.test('the dashboard queries every metric the services expose for it', async (t) => {
+  const queries = dashboardPanels().flatMap(({ targets = [] }) => targets.map(({ expr }) => expr))
+  for (const metric of dashboardMetrics) {
+    const use = new RegExp(`(?<![\\w:])${metric}(?:_bucket|_count|_sum)?(?![\\w:])`)
+    t.ok(queries.some((query) => use.test(query)), metric)
+  }
+})
+
+t.test('tracing is off unless OTEL_EXPORTER_OTLP_ENDPOINT is set, and Jaeger takes OTLP over HTTP on 4318', async (t) => {
+  for (const name of appNames) t.equal(environmentOf(name).OTEL_EXPORTER_OTLP_ENDPOINT, '${OTEL_EXPORTER_OTLP_ENDPOINT:-}', name)
+  t.match(service('jaeger').image ?? '', /^jaegertracing\/(jaeger:2\.\d+\.\d+|all-in-one:\d+\.\d+\.\d+)$/)
+  t.same(service('jaeger').ports, ['127.0.0.1:4318:4318', '127.0.0.1:16686:16686'])
 })
 
 t.test('every service comes back after a crash or a reboot unless stopped', async (t) => {
