@@ -14,6 +14,7 @@ import {
   registerMetrics,
   type HttpServer,
   type Logger,
+  type RouteOf,
   withTraceContext,
 } from '@restaurant/shared'
 import { createAuthenticator } from './authentication.js'
@@ -21,6 +22,7 @@ import { listOf, type GatewayConfig } from './config.js'
 import { guardPublicRoutes } from './front-door.js'
 import { createIdentityForwarding } from './identity-forwarding.js'
 import { registerPages } from './pages.js'
+import { publicRouteOf } from './route-allowlist.js'
 import { redisStoreWithLocalFallback } from './rate-limit-store.js'
 import { jwtOptions, tokenSettingsFrom } from './tokens.js'
 import { replyWithUpstreamError } from './upstream-errors.js'
@@ -38,12 +40,15 @@ export interface GatewayDeps {
  */
 export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
   const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
+  // Latencies and spans by documented route: every proxied call matches the proxy's one `/api/*` route.
+  const routeOf: RouteOf = (request) => publicRouteOf(request.method, request.url.split('?')[0] ?? '')?.path
   const app = await buildHttpServer(log, {
     trustProxy: listOf(config.TRUST_PROXY),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+    routeOf,
   })
-  await registerMetrics(app, createMetricsRegistry('gateway'))
+  await registerMetrics(app, createMetricsRegistry('gateway'), routeOf)
   // The pages load only their own scripts; no upgrade to https, which a plain-http development stack lacks.
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } })
   await app.register(cors, {

@@ -1,7 +1,7 @@
 import fastifyMetricsModule from 'fastify-metrics'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Order } from './contracts/orders.js'
-import type { HttpServer } from './http.js'
+import type { HttpServer, RouteOf } from './http.js'
 
 // CommonJS with `exports.default`: under ESM the plugin is the default export's `default`.
 const fastifyMetrics = fastifyMetricsModule.default
@@ -21,7 +21,7 @@ export function createMetricsRegistry(service: string): Registry {
  * `GET /metrics` in the Prometheus text format, and a latency histogram of every route by method, route
  * and status (fastify-metrics), kept in `registry`.
  */
-export async function registerMetrics(app: HttpServer, registry: Registry): Promise<void> {
+export async function registerMetrics(app: HttpServer, registry: Registry, routeOf?: RouteOf): Promise<void> {
   await app.register(fastifyMetrics, {
     endpoint: null,
     defaultMetrics: { enabled: false },
@@ -31,7 +31,11 @@ export async function registerMetrics(app: HttpServer, registry: Registry): Prom
       // Requests matching no route are labelled `__unknown__`, so the label stays bounded.
       registeredRoutesOnly: false,
       // The summary is off, but the plugin creates it all the same: in this registry, not the global one.
-      overrides: { histogram: { registers: [registry] }, summary: { registers: [registry] } },
+      overrides: {
+        histogram: { registers: [registry] },
+        summary: { registers: [registry] },
+        labels: { getRouteLabel: (request) => routeOf?.(request) ?? request.routeOptions.url ?? '__unknown__' },
+      },
     },
   })
   app.get('/metrics', { logLevel: 'warn', config: { disableMetrics: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
