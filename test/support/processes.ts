@@ -33,7 +33,9 @@ export interface ServiceProcess {
 /** Starts a built service as its own process and resolves once it answers /health. */
 export async function startService(name: keyof typeof entries, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
   port ??= await freePort()
-  const child = spawn(process.execPath, [entries[name]], {
+  // Node flags for the service, space-separated: e.g. `--cpu-prof`, which NODE_OPTIONS does not accept.
+  const nodeFlags = (env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeFlags, entries[name]], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

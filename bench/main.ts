@@ -1,0 +1,65 @@
+/**
+ * `pnpm bench`: the figures of docs/benchmarks.md and docs/benchmarks.json, in one sitting of about eight
+ * and a half minutes (five of them the steady run). Needs RabbitMQ and Redis on 127.0.0.1; starts
+ * everything else (the three services as processes on an isolated namespace and key prefix, the reference
+ * servers) and removes it all at the end. Never part of `npm test`.
+ *
+ * Knobs (environment variables), with their defaults:
+ *   BENCH_RUNS=3                 runs of every measurement (figures are the median and range)
+ *   BENCH_CONNECTIONS=50         concurrent connections of every HTTP measurement
+ *   BENCH_HTTP_SECONDS=3         length of each HTTP run (intake, peer, bare servers)
+ *   BENCH_PIPELINE_ORDERS=1500   orders of each pipeline run (1 and 2 kitchens)
+ *   BENCH_LATENCY_SECONDS=4      length of each open-loop POST → ready run at half the pipeline's rate
+ *   BENCH_BROKER_MESSAGES=15000  messages of each raw RabbitMQ run
+ *   BENCH_BROKER_WINDOW=1000     publisher confirms outstanding (and consumer prefetch) in that run
+ *   BENCH_REDIS_ROUND_TRIPS=3000 timed PINGs and GETs of each Redis run
+ *   BENCH_REDIS_PIPELINED=50000  GETs of each pipelined Redis run
+ *   BENCH_STEADY_SECONDS=300     length of the steady run that watches memory (at least 10)
+ *   BENCH_STEADY_RATE=50         orders per second of the steady run
+ *   BENCH_SAMPLE_SECONDS=10      RSS sampling period of the steady run
+ *   BENCH_PROFILE=auto           CPU-profile the workloads of missed targets: auto, always or never
+ *   BENCH_OUT_DIR=docs           where benchmarks.md and benchmarks.json go
+ * A quick look: BENCH_RUNS=1 BENCH_HTTP_SECONDS=2 BENCH_PIPELINE_ORDERS=300 BENCH_STEADY_SECONDS=20 BENCH_OUT_DIR=/tmp/bench pnpm bench
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { measureLimits } from './limits.js'
+import { describeMachine } from './machine.js'
+import { measureMemory } from './measure-memory.js'
+import { measureServices } from './measure-services.js'
+import { profileWorkloads } from './profiling.js'
+import { renderCpuTable, renderTable, writeReport } from './report.js'
+import { goalsOf, type Results } from './results.js'
+import { loadSettings } from './settings.js'
+
+const started = performance.now()
+const startedAt = new Date().toISOString()
+const settings = loadSettings()
+const elapsed = () => {
+  const seconds = Math.floor((performance.now() - started) / 1000)
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+}
+const log = (line: string) => console.log(`[${elapsed()}] ${line}`)
+
+const machine = await describeMachine()
+log(`${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB; Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, Redis ${machine.redis}`)
+const limits = await measureLimits(settings, log)
+const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
+log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
+const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
+const partial = { startedAt, settings, machine, ...limits, ...measured, memory: { idle, underLoad: rssUnderLoad, steady } }
+const goals = goalsOf(partial)
+
+// Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.
+const missed = new Set(goals.filter((goal) => !goal.met).map((goal) => goal.workload))
+const profiled = (['intake', 'pipeline'] as const).filter((workload) => settings.profile === 'always' || (settings.profile === 'auto' && missed.has(workload)))
+if (profiled.length > 0) log(`CPU profiles of the services during: ${profiled.join(', ')}`)
+const profiles: Results['profiles'] =
+  profiled.length > 0 ? await profileWorkloads(profiled, { connections: settings.connections, seconds: settings.httpSeconds, orders: Math.min(settings.pipelineOrders, 600) }) : {}
+
+const results: Results = { ...partial, goals, profiles, wallSeconds: (performance.now() - started) / 1000 }
+await writeReport(results, settings.outDir, await readFile(join(import.meta.dirname, 'notes.md'), 'utf8'))
+console.log(`\n${renderTable(results)}\n\n${renderCpuTable(results)}\n`)
+for (const goal of goals) log(`${goal.met ? 'met   ' : 'MISSED'}  ${goal.name}: ${goal.value.toFixed(2)} (target ${goal.target})`)
+log(`written to ${settings.outDir}/benchmarks.md and benchmarks.json in ${(results.wallSeconds / 60).toFixed(1)} min`)
