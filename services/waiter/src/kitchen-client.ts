@@ -1,5 +1,6 @@
 import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
+import { request, type Dispatcher } from 'undici'
 import {
   DEFAULT_PAGE_SIZE,
   IDENTITY_HEADER,
@@ -31,11 +32,14 @@ export interface KitchenClientOptions {
   identity: () => string
 }
 
-/** The kitchen's internal read API over HTTP, with a deadline on every call. */
+/**
+ * The kitchen's internal read API over HTTP (undici, pooled keep-alive connections), with a deadline on
+ * every call. Every answer's body is read or discarded, so that its connection goes back to the pool.
+ */
 export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenClientOptions): KitchenClient {
-  async function call(path: string, requestId: string): Promise<Response> {
+  async function call(path: string, requestId: string): Promise<Dispatcher.ResponseData> {
     try {
-      return await fetch(new URL(path, baseUrl), {
+      return await request(new URL(path, baseUrl), {
         headers: withTraceContext({ [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json' }),
         signal: AbortSignal.timeout(timeoutMs),
       })
@@ -44,17 +48,19 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
     }
   }
 
-  async function read<T>(response: Response, check: { Check(value: unknown): value is T }): Promise<T> {
-    const body: unknown = await response.json().catch(() => undefined)
-    if (response.ok && check.Check(body)) return body
-    if (response.status < 500 && checkProblem.Check(body)) throw clientProblem(body)
-    throw new KitchenUnavailableError(`status ${response.status}`)
+  async function read<T>({ statusCode, body }: Dispatcher.ResponseData, check: { Check(value: unknown): value is T }): Promise<T> {
+    const answer: unknown = await body.json().catch(() => undefined)
+    if (statusCode < 300 && check.Check(answer)) return answer
+    if (statusCode < 500 && checkProblem.Check(answer)) throw clientProblem(answer)
+    throw new KitchenUnavailableError(`status ${statusCode}`)
   }
 
   return {
     async getTicket(orderId, requestId) {
       const response = await call(kitchenPaths.ticket(orderId), requestId)
-      return response.status === 404 ? undefined : read(response, checkTicket)
+      if (response.statusCode !== 404) return read(response, checkTicket)
+      await response.body.dump()
+      return undefined
     },
     async listOrders({ status, owner, limit = DEFAULT_PAGE_SIZE, cursor }, requestId) {
       const query = new URLSearchParams({
@@ -68,7 +74,6 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
   }
 }
 
-/** A 4xx from the kitchen (e.g. a bad cursor) is the caller's mistake: pass it on as it is. */
 function clientProblem(problem: Problem): Error {
   const code = problem.code.toUpperCase().replaceAll('-', '_')
   return Object.assign(new Error(problem.title), { statusCode: problem.status, code, invalidParams: problem.invalidParams })
