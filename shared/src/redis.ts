@@ -24,6 +24,8 @@ export function createRedis(config: RedisSettings, log: Logger): Redis {
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Commands issued in the same turn of the event loop go out in one write: under load, far fewer system calls.
+    enableAutoPipelining: true,
   })
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
   return redis
