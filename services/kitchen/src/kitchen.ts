@@ -29,20 +29,37 @@ export interface KitchenDeps {
 export type Job = Pick<MessageContext, 'correlationId' | 'redelivered' | 'retries' | 'log'>
 
 /**
- * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by a
- * confirmed announcement, so a redelivered order resumes where its ticket stands and is never cooked twice.
- * An accepted order waits for its stations; it is `cooking` from its first item on.
+ * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by its
+ * announcement, so a redelivered order resumes where its ticket stands and is never cooked twice. The
+ * cooking goes on while the broker confirms the announcements; the delivery is settled only once all are
+ * confirmed, and a failed one fails the delivery, which is then retried from the stored ticket. An
+ * accepted order waits for its stations; it is `cooking` from its first item on.
  */
 export function createKitchen(deps: KitchenDeps) {
   const { store, announce } = deps
   const plans = new Map<string, ScheduledUnit[]>()
   const closing = new AbortController()
 
-  async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
+  async function prepare(message: OrderPlacedMessage, job: Job): Promise<void> {
+    const announcements: Promise<void>[] = []
+    const announceLater = (order: Order) => {
+      const confirmed = announce(order, job.correlationId)
+      // Handled here so that a refusal waits, unreported, for the await below rather than crash the process.
+      confirmed.catch(() => undefined)
+      announcements.push(confirmed)
+    }
+    try {
+      await cook(message, job, announceLater)
+    } finally {
+      await Promise.all(announcements)
+    }
+  }
+
+  async function cook({ order, fingerprint }: OrderPlacedMessage, job: Job, announceLater: (order: Order) => void): Promise<void> {
     const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
     if (!created) {
       // The stored state may never have been announced if an earlier delivery died in between.
-      await announce(ticket.order, job.correlationId)
+      announceLater(ticket.order)
       // A first delivery of a known order is a duplicate publish (a client retry): its original owns it.
       // A redelivery or a retry is the original coming back after a crash or a failure.
       if (!job.redelivered && job.retries === 0) return
@@ -54,7 +71,7 @@ export function createKitchen(deps: KitchenDeps) {
       // Losing this race means a cancellation or a duplicate moved the ticket first; they own it now.
       if (!(await store.replaceIfStatus(next, current.status))) return void plans.delete(current.id)
       job.log.info({ orderId: next.id, status: next.status }, `order ${next.status}`)
-      await announce(next, job.correlationId)
+      announceLater(next)
       current = next
     }
   }

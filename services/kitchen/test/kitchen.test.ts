@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { createLogger, menu as realMenu, stationCapacity, type MenuItem, type Order, type OrderStatus } from '@restaurant/shared'
 import { createStations } from '../src/cooking.js'
@@ -11,7 +12,10 @@ import { buildOrder, withStatus } from '@restaurant/shared/testing'
 const log = createLogger({ name: 'test', level: 'silent', pretty: false })
 
 /** A kitchen over a real embedded store, recording what it announces and how often it cooks. */
-async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWait?: (wait: number) => Promise<void> } = {}) {
+async function buildKitchen(
+  t: Test,
+  options: { menu?: readonly MenuItem[]; onWait?: (wait: number) => Promise<void>; refuse?: (order: Order) => boolean } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'kitchen-'))
   const store = await createNedbTicketStore({ dataDir: dir })
   t.teardown(async () => {
@@ -26,7 +30,11 @@ async function buildKitchen(t: Test, options: { menu?: readonly MenuItem[]; onWa
   const sellOut = (id: string) => (menu = menu.map((item) => (item.id === id ? { ...item, available: false } : item)))
   const kitchen = createKitchen({
     store,
-    announce: async (order: Order) => void announced.push({ id: order.id, status: order.status }),
+    announce: async (order: Order) => {
+      // A refusal comes after a delay, as a broker's nack would, while the kitchen has moved on.
+      if (options.refuse?.(order)) return sleep(20).then(() => Promise.reject(new Error('nacked')))
+      announced.push({ id: order.id, status: order.status })
+    },
     menu: async () => menu,
     stations: {
       book: (units, now) => {
@@ -54,6 +62,18 @@ t.test('a placed order is accepted, cooked and ready, each step stored and annou
   t.equal(ticket?.order.status, 'ready')
   t.same(ticket?.order.history.map((h) => h.status), ['placed', 'accepted', 'cooking', 'ready'])
   t.equal(ticket?.order.result?.items.length, 1)
+  t.equal(cookCount(), 1)
+})
+
+t.test('an announcement the broker refuses fails the delivery once the cooking is done; the retry announces the ticket', async (t) => {
+  let refusals = 1
+  const { kitchen, store, announced, job, cookCount } = await buildKitchen(t, { refuse: (order) => order.status === 'accepted' && refusals-- > 0 })
+  const order = buildOrder()
+  await t.rejects(kitchen.prepare({ order, fingerprint: 'fp' }, job()), /nacked/)
+  t.equal((await store.get(order.id))?.order.status, 'ready', 'the cooking went on meanwhile')
+  t.same(announced.map((a) => a.status), ['cooking', 'ready'])
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job(false, 1))
+  t.same(announced.at(-1), { id: order.id, status: 'ready' }, 'the retry announces where the ticket stands')
   t.equal(cookCount(), 1)
 })
 
