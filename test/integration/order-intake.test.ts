@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Order } from '@restaurant/shared'
-import { removeRedisKeys } from '../support/isolation.js'
+import { eventually, removeRedisKeys } from '../support/isolation.js'
 import { startInProcessSystem } from '../support/in-process-system.js'
 
 const fries = { items: [{ menuItemId: 'fries', quantity: 2 }] }
@@ -94,4 +94,25 @@ t.test('orders list newest first, filter by status and page with a cursor', asyn
   t.notOk(second.nextCursor, 'the last page has no cursor')
   const none = (await system.inject({ method: 'GET', url: '/api/orders?status=cancelled' })).json<{ orders: Order[] }>()
   t.same(none.orders, [])
+})
+
+t.test('a new Idempotency-Key costs no call to the kitchen once Redis is known to remember every key', async (t) => {
+  const system = await startInProcessSystem(t)
+  const kitchenReads = async () => {
+    const text = (await system.kitchen?.app.inject({ url: '/metrics' }))?.body ?? ''
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('/internal/orders'))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0)
+  }
+  await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'learn-1' } })
+  await eventually(async () => (await system.redis.get('idempotency:doubtful-until')) ?? undefined, 5_000, 'Redis to learn what it remembers')
+  t.equal(await system.redis.get('idempotency:doubtful-until'), '0', 'the kitchen held no order before: nothing could have been forgotten')
+  const before = await kitchenReads()
+  for (let i = 0; i < 5; i++) {
+    t.equal((await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': `new-${i}` } })).statusCode, 202)
+  }
+  t.equal(await kitchenReads(), before, 'five new keys, no lookups')
+  const retried = await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'new-0' } })
+  t.equal(retried.statusCode, 202, 'a retry is still answered with its order')
 })

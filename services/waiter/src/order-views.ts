@@ -43,10 +43,30 @@ export interface OrderViews {
    * id of the change, announces each status it moves past on the order event streams; true when it changed.
    */
   apply(order: Order, correlationId?: string): Promise<boolean>
-  /** Records the body fingerprint for an idempotency key's order; returns the one stored earlier, if any. */
-  claimKey(orderId: string, fingerprint: string): Promise<string | undefined>
+  /** Records the body fingerprint for an idempotency key's order, and tells what an earlier claim stored. */
+  claimKey(orderId: string, fingerprint: string): Promise<KeyClaim>
+  /**
+   * Records from when Redis remembers every claim, given the newest order the kitchen held when that was
+   * not known (Redis new, or its data lost): a claim made before then can be retried, and be missing here,
+   * only until that order's key would have expired anyway. The first waiter to record it wins.
+   */
+  rememberSince(newestPlacedAt: string | undefined): Promise<void>
   ping(): Promise<void>
 }
+
+export interface KeyClaim {
+  /** The fingerprint an earlier claim stored, if Redis holds one. */
+  earlier?: string
+  /**
+   * Whether Redis may have forgotten an earlier claim of the key: `complete` when it remembers every claim
+   * that could still be retried, `doubtful` when it lost its data within a key's lifetime, `unknown` when
+   * it has not been told (see rememberSince).
+   */
+  memory: 'complete' | 'doubtful' | 'unknown'
+}
+
+// Until when a claim missing from Redis may have been forgotten rather than never made (ms since the epoch).
+const DOUBTFUL_UNTIL_KEY = 'idempotency:doubtful-until'
 
 export interface OrderViewOptions {
   viewTtlSeconds: number
@@ -77,8 +97,17 @@ export function createOrderViews(redis: Redis, options: OrderViewOptions): Order
       return changed === 1
     },
     async claimKey(orderId, fingerprint) {
-      const earlier = await redis.set(`idempotency:${orderId}`, fingerprint, 'EX', options.idempotencyTtlSeconds, 'NX', 'GET')
-      return earlier ?? undefined
+      // Both go out in one write (auto-pipelining).
+      const [earlier, doubtfulUntil] = await Promise.all([
+        redis.set(`idempotency:${orderId}`, fingerprint, 'EX', options.idempotencyTtlSeconds, 'NX', 'GET'),
+        redis.get(DOUBTFUL_UNTIL_KEY),
+      ])
+      const memory = doubtfulUntil === null ? 'unknown' : Number(doubtfulUntil) > Date.now() ? 'doubtful' : 'complete'
+      return earlier === null ? { memory } : { earlier, memory }
+    },
+    async rememberSince(newestPlacedAt) {
+      const doubtfulUntil = newestPlacedAt === undefined ? 0 : Date.parse(newestPlacedAt) + options.idempotencyTtlSeconds * 1000
+      await redis.set(DOUBTFUL_UNTIL_KEY, String(doubtfulUntil), 'NX')
     },
     async ping() {
       await redis.ping()

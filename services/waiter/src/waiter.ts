@@ -46,6 +46,9 @@ export interface RequestContext {
   log: FastifyBaseLogger
 }
 
+// The kitchen's newest orders looked at to learn from when Redis remembers every idempotency key.
+const RECENT_ORDERS = 100
+
 /** The waiter's use cases: take orders, show them, cancel them, and keep the view in step with the kitchen. */
 export function createWaiter(deps: WaiterDeps) {
   const { views, kitchen } = deps
@@ -77,8 +80,11 @@ export function createWaiter(deps: WaiterDeps) {
 
   /** The order an earlier request with the same key placed; a different body under the same key is refused. */
   async function findEarlier(id: string, fingerprint: string, ctx: RequestContext): Promise<Order | undefined> {
-    const claimed = await withoutFailing('claim key', () => views.claimKey(id, fingerprint), ctx)
-    if (claimed !== undefined && claimed !== fingerprint) throw new IdempotencyKeyReusedError()
+    const claim = await withoutFailing('claim key', () => views.claimKey(id, fingerprint), ctx)
+    if (claim?.earlier !== undefined && claim.earlier !== fingerprint) throw new IdempotencyKeyReusedError()
+    // A key first claimed now, while Redis remembers every claim that could be retried, has placed nothing.
+    if (claim?.earlier === undefined && claim?.memory === 'complete') return undefined
+    if (claim?.memory === 'unknown') learnWhatRedisRemembers(ctx)
     const view = await withoutFailing('read', () => views.get(id), ctx)
     if (view) return view
     // Redis may have forgotten the key: the kitchen's record is the one that cannot forget.
@@ -88,6 +94,24 @@ export function createWaiter(deps: WaiterDeps) {
     })
     if (ticket?.fingerprint !== undefined && ticket.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError()
     return ticket?.order
+  }
+
+  let learning: Promise<void> | undefined
+  /**
+   * Tells Redis, once, how far back its memory of claims can be doubted (see OrderViews.rememberSince): by
+   * the newest order the kitchen holds that was placed before Redis was found not to know. A full page of
+   * later orders hides the earlier ones, so then it doubts as if one had been placed just now.
+   */
+  function learnWhatRedisRemembers(ctx: RequestContext): void {
+    const noticedAt = deps.now()
+    learning ??= kitchen
+      .listOrders({ limit: RECENT_ORDERS }, ctx.requestId)
+      .then(({ orders }) => {
+        const before = orders.find((order) => Date.parse(order.placedAt) < noticedAt.getTime())
+        return views.rememberSince(before?.placedAt ?? (orders.length === RECENT_ORDERS ? noticedAt.toISOString() : undefined))
+      })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'could not learn what Redis remembers; asking the kitchen about new keys meanwhile'))
+      .finally(() => (learning = undefined))
   }
 
   /** Another customer's order answers as if it did not exist: its id tells nothing. */

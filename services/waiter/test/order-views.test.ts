@@ -70,10 +70,28 @@ t.test('events applied in any order end at the furthest status', async (t) => {
 t.test('claiming a key returns nothing the first time and the first fingerprint afterwards', async (t) => {
   const { views } = buildViews(t)
   const orderId = randomUUID()
-  t.equal(await views.claimKey(orderId, 'fingerprint-1'), undefined)
-  t.equal(await views.claimKey(orderId, 'fingerprint-2'), 'fingerprint-1')
-  t.equal(await views.claimKey(orderId, 'fingerprint-3'), 'fingerprint-1', 'a later claim did not replace the first')
-  t.equal(await views.claimKey(randomUUID(), 'fingerprint-2'), undefined, 'another order id is a separate claim')
+  const earlier = async (id: string, fingerprint: string) => (await views.claimKey(id, fingerprint)).earlier
+  t.equal(await earlier(orderId, 'fingerprint-1'), undefined)
+  t.equal(await earlier(orderId, 'fingerprint-2'), 'fingerprint-1')
+  t.equal(await earlier(orderId, 'fingerprint-3'), 'fingerprint-1', 'a later claim did not replace the first')
+  t.equal(await earlier(randomUUID(), 'fingerprint-2'), undefined, 'another order id is a separate claim')
+})
+
+t.test('a claim says whether Redis may have forgotten earlier claims of its key', async (t) => {
+  const claimNew = async () => (await built.views.claimKey(randomUUID(), 'fingerprint')).memory
+  let built = buildViews(t)
+  t.equal(await claimNew(), 'unknown', 'until told')
+  await built.views.rememberSince(undefined)
+  t.equal(await claimNew(), 'complete', 'the kitchen held no order: nothing placed could be forgotten')
+  await built.views.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  t.equal(await claimNew(), 'complete', 'the first record stands')
+
+  built = buildViews(t)
+  await built.views.rememberSince(new Date(Date.now() - 10_000).toISOString())
+  t.equal(await claimNew(), 'doubtful', "an order placed 10 s ago may be retried with its key for the key's lifetime (60 s)")
+  built = buildViews(t, { idempotencyTtlSeconds: 30 })
+  await built.views.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  t.equal(await claimNew(), 'complete', 'its key would have expired by now anyway')
 })
 
 t.test('the view expires after its time to live', async (t) => {
