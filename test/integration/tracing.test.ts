@@ -58,16 +58,17 @@ t.test('one order is one trace: gateway → waiter → RabbitMQ → kitchen → 
   const servers = spans.filter((span) => span.kind === SpanKind.SERVER)
   t.same(
     servers.map((span) => span.name).sort(),
-    ['GET /internal/orders/:id', 'POST /api/orders', 'POST /api/orders'],
-    "the gateway, the waiter it proxied to, and the kitchen's record of the Idempotency-Key the waiter looked up",
+    ['GET /internal/orders', 'GET /internal/orders/:id', 'POST /api/orders', 'POST /api/orders'],
+    // A new Redis has not learnt yet that it remembers every key: the waiter asks the kitchen.
+    "the gateway, the waiter it proxied to, and the kitchen's records the waiter looked up for the Idempotency-Key",
   )
-  const kitchenRead = servers.find((span) => span.attributes['http.route'] === '/internal/orders/:id')
+  const kitchenReads = servers.filter((span) => span.attributes['http.route']?.toString().startsWith('/internal/'))
   const [publishPlaced] = named('publish order.placed', SpanKind.PRODUCER)
   const [cook] = named(`process ${system.run.namespace}.kitchen.orders`, SpanKind.CONSUMER)
   t.ok(publishPlaced && cook && parentOf(cook) === publishPlaced.spanContext().spanId, 'the kitchen continues the trace from the message headers')
   const storeCalls = named('ticket-store.')
   t.ok(storeCalls.filter((span) => isWithin(span, cook, spans)).length >= 3, 'the kitchen stores the ticket and each status while cooking')
-  t.ok(storeCalls.every((span) => isWithin(span, cook, spans) || isWithin(span, kitchenRead, spans)), 'and reads it for the waiter')
+  t.ok(storeCalls.every((span) => isWithin(span, cook, spans) || kitchenReads.some((read) => isWithin(span, read, spans))), 'and reads for the waiter')
   t.equal(named('publish order.status-changed', SpanKind.PRODUCER).length, 3, 'accepted, cooking, ready announced')
   t.ok(named('order-views.apply').length >= 4, 'the waiter applies each status to its view')
 
