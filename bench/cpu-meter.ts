@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Watched } from './rss.js'
+import { figureOf, type Figure } from './stats.js'
 
 // Linux counts process CPU time in clock ticks of 1/100 s (USER_HZ).
 const ticksPerSecond = 100
@@ -49,4 +50,10 @@ export function readCpu(watched: readonly Watched[]): CpuReading {
 /** CPU milliseconds per unit of work (a request, an order) of each process between two readings. */
 export function cpuMsPer(before: CpuReading, after: CpuReading, units: number): CpuReading {
   return Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, ((seconds - (before[name] ?? seconds)) * 1000) / Math.max(1, units)]))
+}
+
+/** Per process role, the figure of its CPU cost over the runs. */
+export function cpuFigures(readings: readonly CpuReading[]): Record<string, Figure> {
+  const roles = [...new Set(readings.flatMap((reading) => Object.keys(reading)))]
+  return Object.fromEntries(roles.map((role) => [role, figureOf(readings.map((reading) => reading[role] ?? 0))]))
 }

@@ -1,6 +1,6 @@
-import { cpuMsPer, type CpuReading } from './cpu-meter.js'
+import { cpuFigures, cpuMsPer, type CpuReading } from './cpu-meter.js'
 import { loadHttp, type HttpRun, type HttpTarget } from './http-load.js'
-import { figureOf, type Figure } from './stats.js'
+import { figuresOfFields, totalOf, type Figure } from './stats.js'
 
 export interface RoundRun extends HttpRun {
   /** CPU milliseconds per 2xx answer, by process role. */
@@ -53,18 +53,10 @@ export async function runInRounds(targets: readonly HttpTarget[], options: Round
 
 function figuresOf(runs: RoundRun[]): HttpFigures {
   return {
-    requestsPerSecond: figureOf(runs.map((run) => run.requestsPerSecond)),
-    p50Ms: figureOf(runs.map((run) => run.p50Ms)),
-    p99Ms: figureOf(runs.map((run) => run.p99Ms)),
+    ...figuresOfFields(runs, ['requestsPerSecond', 'p50Ms', 'p99Ms']),
     cpuMsPerRequest: cpuFigures(runs.map((run) => run.cpuMsPerRequest)),
-    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
-    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    non2xx: totalOf(runs, 'non2xx'),
+    errors: totalOf(runs, 'errors'),
     runs,
   }
-}
-
-/** Per process role, the figure of its CPU cost over the runs. */
-export function cpuFigures(readings: readonly CpuReading[]): Record<string, Figure> {
-  const roles = [...new Set(readings.flatMap((reading) => Object.keys(reading)))]
-  return Object.fromEntries(roles.map((role) => [role, figureOf(readings.map((reading) => reading[role] ?? 0))]))
 }

@@ -2,13 +2,12 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ServiceProcess } from '../test/support/processes.js'
 import type { Stack } from '../test/support/stack.js'
-import { cpuMsPer, readCpu, type CpuReading } from './cpu-meter.js'
+import { cpuFigures, cpuMsPer, readCpu, type CpuReading } from './cpu-meter.js'
 import { loadHttp } from './http-load.js'
-import { cpuFigures } from './http-rounds.js'
 import type { Watched } from './rss.js'
 import type { ReadyOrders } from './ready-orders.js'
 import { readCounters } from './service-metrics.js'
-import { figureOf, type Figure } from './stats.js'
+import { figuresOfFields, totalOf, type Figure } from './stats.js'
 import { placeOrderThrough } from './requests.js'
 
 export interface PipelineRun {
@@ -109,11 +108,9 @@ function describe(round: number, run: PipelineRun): string {
 
 function figuresOf(runs: PipelineRun[]): PipelineFigures {
   return {
-    ordersPerSecond: figureOf(runs.map((run) => run.ordersPerSecond)),
-    publishesPerOrder: figureOf(runs.map((run) => run.publishesPerOrder)),
-    deliveriesPerOrder: figureOf(runs.map((run) => run.deliveriesPerOrder)),
+    ...figuresOfFields(runs, ['ordersPerSecond', 'publishesPerOrder', 'deliveriesPerOrder']),
     cpuMsPerOrder: cpuFigures(runs.map((run) => run.cpuMsPerOrder)),
-    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    non2xx: totalOf(runs, 'non2xx'),
     runs,
   }
 }
