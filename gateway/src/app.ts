@@ -5,10 +5,10 @@ import proxy from '@fastify/http-proxy'
 import jwt from '@fastify/jwt'
 import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
+import type { Registry } from 'prom-client'
 import {
   buildHttpServer,
   createApiKeys,
-  createMetricsRegistry,
   REQUEST_ID_HEADER,
   registerHealthRoutes,
   registerMetrics,
@@ -31,6 +31,8 @@ export interface GatewayDeps {
   log: Logger
   /** API keys and rate limits; the gateway keeps serving JWT callers while it is away. */
   redis: Redis
+  /** The gateway's metrics, served at /metrics. */
+  metrics: Registry
 }
 
 /**
@@ -38,7 +40,7 @@ export interface GatewayDeps {
  * and forwards what passes to the waiter with a signed identity; `/docs` shows the contract. It holds no
  * domain rules.
  */
-export async function buildGatewayApp(config: GatewayConfig, { log, redis }: GatewayDeps): Promise<HttpServer> {
+export async function buildGatewayApp(config: GatewayConfig, { log, redis, metrics }: GatewayDeps): Promise<HttpServer> {
   const upstreamTimeoutMs = config.UPSTREAM_TIMEOUT_MS
   // Latencies and spans by documented route: every proxied call matches the proxy's one `/api/*` route.
   const routeOf: RouteOf = (request) => publicRouteOf(request.method, request.url.split('?')[0] ?? '')?.path
@@ -48,7 +50,7 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis }: Gat
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     routeOf,
   })
-  await registerMetrics(app, createMetricsRegistry('gateway'), routeOf)
+  await registerMetrics(app, metrics, routeOf)
   // The pages load only their own scripts; no upgrade to https, which a plain-http development stack lacks.
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } })
   await app.register(cors, {

@@ -1,12 +1,14 @@
-import { createRedis, runService } from '@restaurant/shared'
+import { createMetricsRegistry, createRedis, runService } from '@restaurant/shared'
 import { buildGatewayApp } from './app.js'
 import { loadGatewayConfig } from './config.js'
 
 runService('gateway', () => loadGatewayConfig(), async (config, log) => {
   const redis = createRedis(config, log)
-  const app = await buildGatewayApp(config, { log, redis })
+  const metrics = createMetricsRegistry('gateway')
+  const app = await buildGatewayApp(config, { log, redis, metrics })
   return {
     app,
+    metrics,
     close: async () => {
       await app.close()
       redis.disconnect()

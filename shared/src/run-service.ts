@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
 import { createLogger } from './logger.js'
 import { startTracing } from './tracing.js'
 
@@ -17,6 +18,8 @@ export interface RunningService {
   app: { listen(options: { host: string; port: number }): Promise<string> }
   /** Stops intake, finishes the work in hand, closes connections. */
   close(): Promise<void>
+  /** The service's metrics, where the unhandled rejections are counted. */
+  metrics: Registry
 }
 
 /**
@@ -36,7 +39,10 @@ export function runService<C extends ServiceSettings>(
     const tracing = startTracing({ service: name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     const service = await start(config, log)
     await service.app.listen({ host: config.HOST, port: config.PORT })
-    closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log }, async ({ signal, err }) => {
+    carryOnAfterUnhandledRejections(service.metrics, log)
+    // An uncaught exception is fatal: it escaped mid-step and may have left state half-changed, so the service
+    // closes gracefully and exits (its orchestrator restarts it; the broker redelivers what it held).
+    closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log, skip: ['unhandledRejection'] }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error')
       log.info({ signal }, 'shutting down: no new work, finishing the work in hand')
       await service.close()
@@ -47,5 +53,18 @@ export function runService<C extends ServiceSettings>(
     const message = err instanceof Error ? err.message : String(err)
     process.stderr.write(`${name} could not start: ${message}\n`)
     process.exit(1)
+  })
+}
+
+/**
+ * A rejected promise nobody awaited is the failure of one piece of work (a write to a client that left, a
+ * background refresh): it is logged with its context and counted, and the service carries on. Ending the
+ * process for it would let any client that drops a connection at the wrong moment stop the service.
+ */
+function carryOnAfterUnhandledRejections(registry: Registry, log: Logger): void {
+  const counter = new Counter({ name: 'process_unhandled_rejections_total', help: 'Rejected promises no code handled (logged; the service carried on)', registers: [registry] })
+  process.on('unhandledRejection', (err) => {
+    counter.inc()
+    log.error({ err }, 'unhandled rejection; carrying on')
   })
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import type { Test } from 'tap'
-import { createLogger, createRedis, type Logger } from '@restaurant/shared'
+import { createLogger, createMetricsRegistry, createRedis, type Logger } from '@restaurant/shared'
 import { buildGatewayApp } from '../../gateway/src/app.js'
 import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { removeRedisKeys } from './isolation.js'
@@ -30,7 +30,7 @@ export async function startGateway(
     ...env,
   })
   const redis = createRedis(config, log)
-  const gateway = await buildGatewayApp(config, { log, redis })
+  const gateway = await buildGatewayApp(config, { log, redis, metrics: createMetricsRegistry('gateway') })
   t.teardown(async () => {
     await gateway.close()
     redis.disconnect()

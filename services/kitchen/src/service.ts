@@ -75,5 +75,5 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
     await store.close()
     redis.disconnect()
   }
-  return { app, store, close }
+  return { app, store, metrics, close }
 }

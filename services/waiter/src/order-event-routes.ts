@@ -68,42 +68,61 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
   /**
    * Replays what the client missed, then relays live events: those that arrive during the replay wait
    * their turn, and nothing is sent twice or out of order (ids only increase, and an order's status only
-   * moves forward, even if Redis lost its view and announced the order again).
+   * moves forward, even if Redis lost its view and announced the order again). The client may go at any
+   * moment, the replay included: every write checks and handles its own failure, and whatever the stream
+   * holds (hub listener, gauge, buffers) is released exactly once, however it ends.
    */
   async function stream(request: FastifyRequest, reply: FastifyReply, replay: (after?: string) => Promise<OrderEvent[]>, wanted: (event: OrderEvent) => boolean) {
-    reply.sse.keepAlive()
-    // A first comment now: a stream with nothing to replay still opens at once, through any proxy.
-    reply.sse.sendHeaders()
-    reply.raw.write(': open\n\n')
-    let last = reply.sse.lastEventId ?? undefined
+    const { sse } = reply
+    sse.keepAlive()
+    let last = sse.lastEventId ?? undefined
     let replaying = true
     const waiting: OrderEvent[] = []
     const sentRank = new Map<string, number>()
-    const send = (event: OrderEvent) => {
-      if (last !== undefined && !isAfter(event.id, last)) return
-      if (statusRank(event.status) <= (sentRank.get(event.orderId) ?? -1)) return
-      if (reply.raw.writableLength > deps.maxUnreadBytes) {
-        request.log.warn({ unreadBytes: reply.raw.writableLength }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
-        void reply.sse.close()
-        return
-      }
-      last = event.id
-      sentRank.set(event.orderId, statusRank(event.status))
-      const { id, status, ...data } = event
-      void reply.sse.send({ id, event: status, data: { status, ...data } })
-    }
     const unsubscribe = hub.subscribe((event) => {
       if (wanted(event)) (replaying ? waiting.push(event) : send(event))
     })
     open.add(reply)
     deps.openStreams.inc()
-    reply.sse.onClose(() => {
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
       unsubscribe()
       open.delete(reply)
       deps.openStreams.dec()
-    })
-    for (const event of await replay(last)) send(event)
+      waiting.length = 0
+      sse.close()
+    }
+    // Registered after the client left, onClose would never run: release now instead.
+    if (!sse.isConnected) return release()
+    sse.onClose(release)
+    // A first comment now: a stream with nothing to replay still opens at once, through any proxy.
+    sse.sendHeaders()
+    reply.raw.write(': open\n\n')
+
+    function send(event: OrderEvent): void {
+      if (!sse.isConnected) return release()
+      if (last !== undefined && !isAfter(event.id, last)) return
+      if (statusRank(event.status) <= (sentRank.get(event.orderId) ?? -1)) return
+      if (reply.raw.writableLength > deps.maxUnreadBytes) {
+        request.log.warn({ unreadBytes: reply.raw.writableLength }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
+        return release()
+      }
+      last = event.id
+      sentRank.set(event.orderId, statusRank(event.status))
+      const { id, status, ...data } = event
+      sse.send({ id, event: status, data: { status, ...data } }).catch(release)
+    }
+
+    try {
+      for (const event of await replay(last)) send(event)
+    } catch (err) {
+      // Headers are sent: the client can only be told by the end of the stream, and resumes with Last-Event-ID.
+      request.log.warn({ err }, 'event stream replay failed; closing it')
+      return release()
+    }
     replaying = false
-    waiting.forEach(send)
+    waiting.splice(0).forEach(send)
   }
 }

@@ -79,5 +79,5 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     await hub.close()
     redis.disconnect()
   }
-  return { app, redis, close }
+  return { app, redis, metrics, close }
 }
