@@ -90,13 +90,15 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
   }
 }
 
+/** One at a time: FerretDB 1.24 drops the connection when a batch of indexes that all exist is created again. */
 async function ensureIndexes(collection: Collection<TicketDocument>): Promise<void> {
-  await collection.createIndexes([
+  const indexes = [
     { key: { orderId: 1 }, unique: true },
     { key: { placedAt: -1, orderId: -1 } },
     { key: { status: 1, placedAt: -1, orderId: -1 } },
     { key: { 'order.owner': 1, placedAt: -1, orderId: -1 } },
-  ])
+  ] as const
+  for (const { key, ...options } of indexes) await collection.createIndex(key, options)
 }
 
 function toDocument(ticket: Ticket): TicketDocument {
