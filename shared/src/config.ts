@@ -31,6 +31,9 @@ export const rabbitConfig = {
   AMQP_MAX_PENDING_PUBLISHES: Type.Integer({ minimum: 1, default: 2_000 }),
   AMQP_RETRY_DELAYS_MS: Type.String({ pattern: '^[0-9]+(,[0-9]+)*$', default: '1000,10000,60000' }),
   AMQP_DELIVERY_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
+  // Well under RabbitMQ's consumer_timeout (30 min by default), past which the broker closes the channel.
+  AMQP_MAX_HOLD_MS: Type.Integer({ minimum: 100, default: 600_000 }),
+  AMQP_SET_ASIDE_MS: Type.Integer({ minimum: 100, default: 60_000 }),
 }
 
 /** The secret the gateway signs verified identities with, and the services check them with. */

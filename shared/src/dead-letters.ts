@@ -1,5 +1,6 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib'
 import { deadLetterQueueFor, type Topology } from './contracts/messages.js'
+import { REPLAYED_HEADER } from './rabbit-delivery.js'
 
 export interface DeadLetterSummary {
   queue: string
@@ -32,7 +33,8 @@ export async function inspectDeadLetters(channel: ConfirmChannel, topology: Topo
 
 /**
  * Moves up to `limit` dead letters of a work queue back onto it, oldest first, each with a fresh retry
- * budget. A dead letter is acked only once its copy is confirmed on the work queue, so none is lost.
+ * budget and marked as replayed, so that its handler resumes its work rather than take it for a duplicate.
+ * A dead letter is acked only once its copy is confirmed on the work queue, so none is lost.
  */
 export async function replayDeadLetters(channel: ConfirmChannel, queue: string, limit: number): Promise<number> {
   let replayed = 0
@@ -40,7 +42,7 @@ export async function replayDeadLetters(channel: ConfirmChannel, queue: string, 
     const message = await channel.get(deadLetterQueueFor(queue), { noAck: false })
     if (!message) break
     const { 'x-death': _death, 'x-retries': _retries, ...headers } = message.properties.headers ?? {}
-    channel.publish('', queue, message.content, { ...message.properties, headers, persistent: true, mandatory: true })
+    channel.publish('', queue, message.content, { ...message.properties, headers: { ...headers, [REPLAYED_HEADER]: true }, persistent: true, mandatory: true })
     await channel.waitForConfirms()
     channel.ack(message)
     replayed += 1

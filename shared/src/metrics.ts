@@ -44,7 +44,7 @@ export async function registerMetrics(app: HttpServer, registry: Registry, route
 /** How many messages wait in one queue, by the part it plays for the queue it serves. */
 export interface QueueDepth {
   queue: string
-  role: 'work' | 'retry' | 'dead_letter'
+  role: 'work' | 'retry' | 'set_aside' | 'dead_letter'
   messages: number
 }
 
@@ -56,7 +56,7 @@ export function createBusMetrics(registry: Registry) {
   const depths: { read?: () => Promise<QueueDepth[]> } = {}
   new Gauge({
     name: 'amqp_queue_messages',
-    help: 'Messages ready in the queues this service consumes, their retry tiers and their dead letters, when scraped',
+    help: 'Messages ready in the queues this service consumes, their retry tiers, set-aside queues and dead letters, when scraped',
     labelNames: ['queue', 'role'] as const,
     registers: [registry],
     async collect() {
@@ -71,8 +71,14 @@ export function createBusMetrics(registry: Registry) {
     },
     deliveries: new Counter({
       name: 'amqp_deliveries_total',
-      help: 'Messages consumed, by queue and outcome: acked, retried, handed_back, requeued, dead_lettered or malformed',
+      help: 'Messages consumed, by queue and outcome: acked, retried, set_aside, handed_back, requeued, dead_lettered or malformed',
       labelNames: ['queue', 'outcome'] as const,
+      registers: [registry],
+    }),
+    waiting: new Gauge({
+      name: 'amqp_deliveries_waiting',
+      help: 'Deliveries held while a dependency their handler needs (Redis, the store) is out of reach',
+      labelNames: ['queue'] as const,
       registers: [registry],
     }),
     redeliveries: new Counter({

@@ -7,9 +7,9 @@ import type { RabbitSettings } from './config.js'
 import { deadLetterQueueFor, type QueueBinding, type RoutingKey, type Topology } from './contracts/messages.js'
 import { BrokerBusyError, BrokerUnavailableError } from './errors.js'
 import type { BusMetrics, QueueDepth } from './metrics.js'
-import { createDelivery, type ConsumerSpec, type MessageContext, type MessageHandler } from './rabbit-delivery.js'
+import { createDelivery, type ConsumerSpec, type DeliveryPolicy, type MessageContext, type MessageHandler } from './rabbit-delivery.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'
-import { assertTopology, retryQueueFor, type QueuePolicy } from './rabbit-topology.js'
+import { assertTopology, delayQueuesFor, type QueuePolicy } from './rabbit-topology.js'
 import { inSpan, SpanKind, withTraceContext } from './tracing.js'
 import { redactUrl, waitFor } from './wait-for.js'
 
@@ -17,7 +17,7 @@ export type { MessageContext, MessageHandler }
 
 const RECOVERY_PAUSE_MS = 1_000
 
-export interface BusOptions extends QueuePolicy {
+export interface BusOptions extends QueuePolicy, DeliveryPolicy {
   url: string
   topology: Topology
   log: Logger
@@ -42,10 +42,10 @@ export interface Bus {
   /** Throws unless connected and not blocked by the broker's flow control, saying which. */
   assertConnected(): void
   /**
-   * Stops taking new deliveries, calls `afterCancel` (e.g. to hand back work that has not started), then
-   * waits for the in-flight handlers to finish and settle their deliveries.
+   * Stops taking new deliveries, aborts the signal of those in flight (work waiting to start is handed
+   * back), then waits for the in-flight handlers to finish and settle their deliveries.
    */
-  cancelConsumers(afterCancel?: () => void): Promise<void>
+  cancelConsumers(): Promise<void>
   close(): Promise<void>
 }
 
@@ -53,13 +53,22 @@ export interface Bus {
 export function busOptionsFrom(config: RabbitSettings, rest: Pick<BusOptions, 'topology' | 'log' | 'connectionName' | 'metrics'>): BusOptions {
   return {
     ...rest,
+    ...queuePolicyFrom(config),
     url: config.AMQP_URL,
     prefetch: config.AMQP_PREFETCH,
     confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
     heartbeatSeconds: config.AMQP_HEARTBEAT_SECONDS,
     maxPendingPublishes: config.AMQP_MAX_PENDING_PUBLISHES,
+  }
+}
+
+/** How the queues retry, set aside and dead-letter messages, from the same settings. */
+export function queuePolicyFrom(config: RabbitSettings): QueuePolicy & DeliveryPolicy {
+  return {
     deliveryLimit: config.AMQP_DELIVERY_LIMIT,
     retryDelaysMs: config.AMQP_RETRY_DELAYS_MS.split(',').map(Number),
+    maxHoldMs: config.AMQP_MAX_HOLD_MS,
+    setAsideMs: config.AMQP_SET_ASIDE_MS,
   }
 }
 
@@ -82,7 +91,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   const specs: Array<ConsumerSpec<never>> = []
   const inFlight = new Set<Promise<void>>()
   const stopping = new AbortController()
-  let draining = false
+  const draining = new AbortController()
   let recovering: Promise<void> | undefined
   let session = await open()
   options.metrics?.watchQueues(queueDepths)
@@ -122,7 +131,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     })
     connection.on('unblocked', () => (opened.blocked = false))
     channel.on('close', () => closeWithChannel(connection))
-    if (!draining) for (const spec of specs) await subscribe(opened, spec)
+    if (!draining.signal.aborted) for (const spec of specs) await subscribe(opened, spec)
     log.info({ url: redactUrl(options.url) }, 'connected to RabbitMQ')
     return opened
   }
@@ -159,13 +168,19 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
 
   async function subscribe<T>(target: Session, spec: ConsumerSpec<T>): Promise<void> {
     const channel = await target.connection.createChannel()
-    channel.on('close', () => closeWithChannel(target.connection))
+    // Deliveries of a closed channel can no longer be settled: their handlers are told to stop waiting.
+    const channelClosed = new AbortController()
+    channel.on('close', () => {
+      channelClosed.abort(new Error('the channel closed'))
+      closeWithChannel(target.connection)
+    })
+    const settleable = AbortSignal.any([channelClosed.signal, draining.signal])
     await channel.prefetch(options.prefetch)
-    const deliver = createDelivery(spec, options.retryDelaysMs, () => (session === target ? target.publisher : undefined), log, options.metrics)
+    const deliver = createDelivery(spec, options, () => (session === target ? target.publisher : undefined), log, options.metrics)
     const { consumerTag } = await channel.consume(spec.queue, (raw) => {
       // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.
       if (!raw) return void channel.close().catch(() => undefined)
-      const work = deliver(channel, raw)
+      const work = deliver(channel, raw, settleable)
       inFlight.add(work)
       void work.finally(() => inFlight.delete(work))
     })
@@ -183,7 +198,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       for (const { queue } of specs) {
         const roles: Array<[string, QueueDepth['role']]> = [
           [queue, 'work'],
-          ...options.retryDelaysMs.map((delayMs): [string, QueueDepth['role']] => [retryQueueFor(queue, delayMs), 'retry']),
+          ...delayQueuesFor(queue, options).map(({ name, role }): [string, QueueDepth['role']] => [name, role]),
           [deadLetterQueueFor(queue), 'dead_letter'],
         ]
         for (const [name, role] of roles) depths.push({ queue: name, role, messages: (await channel.checkQueue(name)).messageCount })
@@ -218,10 +233,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       if (session.closed) throw new Error('not connected; reconnecting')
       if (session.blocked) throw new Error('blocked by flow control')
     },
-    async cancelConsumers(afterCancel) {
-      draining = true
+    async cancelConsumers() {
+      draining.abort(new Error('the consumer is draining'))
       await Promise.all(session.consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)))
-      afterCancel?.()
       await Promise.allSettled([...inFlight])
     },
     async close() {

@@ -6,11 +6,21 @@ export interface QueuePolicy {
   deliveryLimit: number
   /** Delays of the retry tiers a failed message waits in before it goes back to its queue. */
   retryDelaysMs: readonly number[]
+  /** How long a message set aside (one that must wait longer than a delivery may be held) waits before it comes back. */
+  setAsideMs: number
 }
 
 /** The queue a failed message waits in for `delayMs` before the broker sends it back to `queue`. */
 export function retryQueueFor(queue: string, delayMs: number): string {
   return `${queue}.retry.${delayMs}ms`
+}
+
+/**
+ * The queue a message set aside waits in for `delayMs` before it comes back to `queue`: apart from the retry
+ * tiers, since waiting is not failing (it spends none of the message's retries, nor its delivery limit).
+ */
+export function setAsideQueueFor(queue: string, delayMs: number): string {
+  return `${queue}.set-aside.${delayMs}ms`
 }
 
 const quorum = { 'x-queue-type': 'quorum' }
@@ -19,8 +29,8 @@ const safeDeadLettering = { 'x-dead-letter-strategy': 'at-least-once', 'x-overfl
 
 /**
  * Declares the exchanges and the quorum queues: each work queue dead-letters to its own `.dead` queue
- * after `deliveryLimit` deliveries or an explicit reject, and has one retry queue per delay, whose
- * messages expire back into it through the default exchange.
+ * after `deliveryLimit` deliveries or an explicit reject, and has one retry queue per delay and one
+ * set-aside queue, whose messages expire back into it through the default exchange.
  */
 export async function assertTopology(channel: Channel, topology: Topology, policy: QueuePolicy): Promise<void> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true })
@@ -40,19 +50,27 @@ export async function assertTopology(channel: Channel, topology: Topology, polic
       },
     })
     await channel.bindQueue(queue, topology.exchange, routingKey)
-    for (const delayMs of policy.retryDelaysMs) {
-      await channel.assertQueue(retryQueueFor(queue, delayMs), {
+    for (const delayed of delayQueuesFor(queue, policy)) {
+      await channel.assertQueue(delayed.name, {
         durable: true,
-        arguments: { ...quorum, ...safeDeadLettering, 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+        arguments: { ...quorum, ...safeDeadLettering, 'x-message-ttl': delayed.delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
       })
     }
   }
 }
 
+/** The queues whose messages expire back into `queue`: the retry tiers, then the set-aside queue. */
+export function delayQueuesFor(queue: string, policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>) {
+  return [
+    ...policy.retryDelaysMs.map((delayMs) => ({ name: retryQueueFor(queue, delayMs), delayMs, role: 'retry' as const })),
+    { name: setAsideQueueFor(queue, policy.setAsideMs), delayMs: policy.setAsideMs, role: 'set_aside' as const },
+  ]
+}
+
 /** Removes everything assertTopology declared (tests use it to clean up their namespace). */
-export async function deleteTopology(channel: Channel, topology: Topology, retryDelaysMs: readonly number[] = []): Promise<void> {
+export async function deleteTopology(channel: Channel, topology: Topology, policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>): Promise<void> {
   for (const { queue } of Object.values(topology.queues)) {
-    for (const delayMs of retryDelaysMs) await channel.deleteQueue(retryQueueFor(queue, delayMs))
+    for (const { name } of delayQueuesFor(queue, policy)) await channel.deleteQueue(name)
     await channel.deleteQueue(queue)
     await channel.deleteQueue(deadLetterQueueFor(queue))
   }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import { Redis, ReplyError } from 'ioredis'
 import { Type } from 'typebox'
 import type { Logger } from 'pino'
 
@@ -29,4 +29,12 @@ export function createRedis(config: RedisSettings, log: Logger): Redis {
   })
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'))
   return redis
+}
+
+// Replies in which Redis speaks of itself (loading its data, busy, read-only, failing over), not of the command.
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/
+
+/** Whether a failed command says that Redis cannot serve now (no connection, a timeout, such a reply) rather than that the command was wrong. */
+export function isRedisUnavailable(err: unknown): boolean {
+  return !(err instanceof ReplyError) || UNAVAILABLE_REPLY.test((err as Error).message)
 }

@@ -14,11 +14,12 @@ export function buildOrder(overrides: Partial<Order> = {}): Order {
     ],
     totalCents: 1150,
     history: [{ status: 'placed', at: placedAt }],
+    version: 1,
     ...overrides,
   }
 }
 
 /** The same order moved on to a status, with the step recorded in its history (no lifecycle check). */
 export function withStatus(order: Order, status: OrderStatus, at = new Date()): Order {
-  return { ...order, status, history: [...order.history, { status, at: at.toISOString() }] }
+  return { ...order, status, history: [...order.history, { status, at: at.toISOString() }], version: order.version + 1 }
 }

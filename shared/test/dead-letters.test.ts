@@ -7,11 +7,13 @@ t.test('dead letters are counted with samples, left in place, and replayed onto 
   const { topology, connect, channel, depth, publishRaw } = await setup(t)
   const { queue } = topology.queues.kitchenOrders
   const handled: string[] = []
+  const resumed: boolean[] = []
   const { bus } = await connect()
   let healthy = false
-  await bus.consume(topology.queues.kitchenOrders, Greeting, async ({ greeting }) => {
-    if (!healthy) throw new Error('the store is down')
+  await bus.consume(topology.queues.kitchenOrders, Greeting, async ({ greeting }, { resumes }) => {
+    if (!healthy) throw new Error('the handler fails')
     handled.push(greeting)
+    resumed.push(resumes)
   })
   for (const greeting of ['first', 'second', 'third']) await publishRaw(routingKeys.orderPlaced, Buffer.from(JSON.stringify({ greeting })))
   await until('three dead letters', async () => (await depth(deadLetterQueueFor(queue))) === 3, 10_000)
@@ -30,5 +32,6 @@ t.test('dead letters are counted with samples, left in place, and replayed onto 
   t.equal(await replayDeadLetters(channel, queue, Number.POSITIVE_INFINITY), 1)
   await until('every replayed message handled', () => handled.length === 3, 10_000)
   t.same(handled, deadOrder, 'in the order they died')
+  t.same(resumed, [true, true, true], 'each marked as replayed, so that its work resumes rather than be taken for a duplicate')
   t.equal(await depth(deadLetterQueueFor(queue)), 0)
 })

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { deadLetterQueueFor } from '../src/contracts/messages.js'
 import type { MessageContext } from '../src/rabbit-delivery.js'
-import { retryQueueFor } from '../src/rabbit-topology.js'
+import { DependencyUnavailableError, SetAsideError } from '../src/errors.js'
+import { retryQueueFor, setAsideQueueFor } from '../src/rabbit-topology.js'
 import { Greeting, setup, until, type Delivery } from './rabbit-harness.js'
 
 // Timers and the broker's TTL may each be a few milliseconds early or late; only lower bounds are asserted.
@@ -79,7 +80,7 @@ t.test('a failing message waits in each retry tier in turn, then is dead-lettere
   await until('the dead-lettered message', async () => (await depth(dead)) === 1, 10_000)
   await sleep(300)
 
-  t.same(calls.map((c) => c.context.retries), [0, 1, 2], 'one call per tier, counting the tiers passed')
+  t.same(calls.map((c) => c.context.resumes), [false, true, true], 'one call per tier, each after the first resuming')
   t.same(calls.map((c) => c.context.correlationId), ['corr-tiers', 'corr-tiers', 'corr-tiers'])
   retryDelaysMs.forEach((delayMs, tier) => {
     const gap = (calls[tier + 1]?.at ?? 0) - (calls[tier]?.at ?? Infinity)
@@ -87,7 +88,7 @@ t.test('a failing message waits in each retry tier in turn, then is dead-lettere
   })
   t.equal(givenUp.length, 1, 'reported once')
   t.same(givenUp[0]?.message, { greeting: 'doomed' })
-  t.equal(givenUp[0]?.context.retries, 2)
+  t.equal(givenUp[0]?.context.resumes, true)
   t.match(givenUp[0]?.err, { message: 'attempt 3 fails' })
   const deadLettered = await getAll(dead)
   t.same(deadLettered.map((m) => JSON.parse(String(m.content))), [{ greeting: 'doomed' }])
@@ -116,7 +117,7 @@ t.test('a message that fails once then succeeds is handled after its first tier 
 
   t.equal(calls.length, 2, 'not handled again after it succeeded')
   t.same(calls.map((c) => c.message), [{ greeting: 'again' }, { greeting: 'again' }])
-  t.same(calls.map((c) => c.context.retries), [0, 1])
+  t.same(calls.map((c) => c.context.resumes), [false, true])
   t.same(calls.map((c) => c.context.correlationId), ['corr-3', 'corr-3'])
   const gap = (calls[1]?.at ?? 0) - (calls[0]?.at ?? Infinity)
   t.ok(gap >= 200 - slackMs, `waited ${gap} ms in the first tier`)
@@ -151,4 +152,96 @@ t.test('a failing message does not block the ones behind it', async (t) => {
   t.equal(handled[21], 'fails once', 'and only then its retry')
   t.equal(await depthAfterClose(waiterStatus.queue), 0)
   t.equal(losses(), 0, 'the connection was never lost')
+})
+
+t.test('a message whose handler needs a dependency that is away waits for it, then is handled: no retry tier, no dead letter', async (t) => {
+  const { topology, connect, depth, depthAfterClose, logged, losses } = await setup(t)
+  const { waiterStatus } = topology.queues
+  const { bus } = await connect({ retryDelaysMs: [50], maxHoldMs: 10_000 })
+  const calls: Delivery[] = []
+  const backAt = Date.now() + 1_500
+  await bus.consume(waiterStatus, Greeting, async (message, context) => {
+    calls.push({ message, context, at: Date.now() })
+    if (Date.now() < backAt) throw new DependencyUnavailableError('Redis')
+  })
+
+  await bus.publish(waiterStatus.routingKey, { greeting: 'patient' }, 'corr-wait')
+  await until('the dependency back and the message handled', () => (calls.at(-1)?.at ?? 0) >= backAt, 10_000)
+  await bus.cancelConsumers()
+  await bus.close()
+
+  t.comment(`${calls.length} attempts over ${(calls.at(-1)?.at ?? 0) - (calls[0]?.at ?? 0)} ms`)
+  t.ok(calls.length >= 3 && calls.length <= 12, `tried again with backoff, not in a hot loop (${calls.length} attempts)`)
+  t.same(calls.map((c) => c.context.resumes), calls.map((_, i) => i > 0), 'every attempt after the first resumes')
+  t.equal(await depthAfterClose(waiterStatus.queue), 0, 'acked once handled')
+  t.equal(await depth(retryQueueFor(waiterStatus.queue, 50)), 0, 'no retry tier spent on waiting')
+  t.equal(await depth(deadLetterQueueFor(waiterStatus.queue)), 0)
+  t.equal(logged('waiting for a dependency before handling the message'), 1, 'the wait is logged once')
+  t.equal(losses(), 0)
+})
+
+t.test('a message that waits longer than a delivery may be held is set aside and comes back, with its retries unspent', async (t) => {
+  const { topology, connect, depth, depthAfterClose, getAll } = await setup(t)
+  const { waiterStatus } = topology.queues
+  const { bus } = await connect({ retryDelaysMs: [50], maxHoldMs: 400, setAsideMs: 300 })
+  const calls: Delivery[] = []
+  const backAt = Date.now() + 1_200
+  await bus.consume(waiterStatus, Greeting, async (message, context) => {
+    calls.push({ message, context, at: Date.now() })
+    if (Date.now() < backAt) throw new DependencyUnavailableError('the ticket store')
+  })
+
+  await bus.publish(waiterStatus.routingKey, { greeting: 'set aside' }, 'corr-aside')
+  await until('the message handled once the dependency is back', () => (calls.at(-1)?.at ?? 0) >= backAt, 10_000)
+  await bus.cancelConsumers()
+  await bus.close()
+
+  const gaps = calls.slice(1).map((call, i) => call.at - (calls[i]?.at ?? 0))
+  t.ok(gaps.some((gap) => gap >= 300 - slackMs), `it waited on the set-aside queue at least once (gaps ${gaps.join(', ')} ms)`)
+  t.equal(await depthAfterClose(waiterStatus.queue), 0)
+  t.equal(await depth(setAsideQueueFor(waiterStatus.queue, 300)), 0)
+  t.equal(await depth(deadLetterQueueFor(waiterStatus.queue)), 0, 'waiting never dead-letters')
+  t.same(await getAll(retryQueueFor(waiterStatus.queue, 50)), [], 'nor spends a retry tier')
+})
+
+t.test('a handler can set its message aside: it comes back later as a resumption', async (t) => {
+  const { topology, connect, depth, depthAfterClose } = await setup(t)
+  const { kitchenOrders } = topology.queues
+  const { bus } = await connect({ setAsideMs: 200 })
+  const calls: Delivery[] = []
+  await bus.consume(kitchenOrders, Greeting, async (message, context) => {
+    calls.push({ message, context, at: Date.now() })
+    if (calls.length === 1) throw new SetAsideError('its station is busy for an hour')
+  })
+
+  await bus.publish(kitchenOrders.routingKey, { greeting: 'later' }, 'corr-later')
+  await until('the message back', () => calls.length === 2, 5_000)
+  await bus.cancelConsumers()
+  await bus.close()
+
+  t.same(calls.map((c) => c.context.resumes), [false, true])
+  t.ok((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0) >= 200 - slackMs, 'after its time on the set-aside queue')
+  t.equal(await depthAfterClose(kitchenOrders.queue), 0)
+  t.equal(await depth(deadLetterQueueFor(kitchenOrders.queue)), 0)
+})
+
+t.test('a consumer that drains hands back a delivery still waiting for a dependency', async (t) => {
+  const { topology, connect, depthAfterClose } = await setup(t)
+  const { waiterStatus } = topology.queues
+  const { bus } = await connect({ maxHoldMs: 60_000 })
+  let calls = 0
+  await bus.consume(waiterStatus, Greeting, async () => {
+    calls += 1
+    throw new DependencyUnavailableError('Redis')
+  })
+  await bus.publish(waiterStatus.routingKey, { greeting: 'handed back' }, 'corr-drain')
+  await until('the handler waiting', () => calls >= 2, 5_000)
+  const drainedAt = Date.now()
+  await bus.cancelConsumers()
+  const drainMs = Date.now() - drainedAt
+  await bus.close()
+
+  t.comment(`drained in ${drainMs} ms`)
+  t.equal(await depthAfterClose(waiterStatus.queue), 1, 'back on its queue for the next consumer')
+  t.equal(await depthAfterClose(deadLetterQueueFor(waiterStatus.queue)), 0)
 })

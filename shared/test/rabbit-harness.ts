@@ -87,12 +87,15 @@ export async function setup(t: Test) {
   const log = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string; level: number }) })
   const buses: Bus[] = []
   const retryDelays = new Set<number>()
+  const setAsides = new Set<number>()
   const admin = await within(10_000, 'RabbitMQ', amqp.connect(url))
   admin.on('error', () => undefined)
   const channel = await admin.createConfirmChannel()
   t.teardown(async () => {
     await Promise.all(buses.map((bus) => bus.close()))
-    const cleanup = admin.createChannel().then((ch) => deleteTopology(ch, topology, [...retryDelays]))
+    const cleanup = admin.createChannel().then(async (ch) => {
+      for (const setAsideMs of setAsides) await deleteTopology(ch, topology, { retryDelaysMs: [...retryDelays], setAsideMs }).catch(() => undefined)
+    })
     await within(10_000, 'topology deletion', cleanup)
     await admin.close()
   })
@@ -109,9 +112,12 @@ export async function setup(t: Test) {
       maxPendingPublishes: 1_000,
       deliveryLimit: 5,
       retryDelaysMs: [50],
+      maxHoldMs: 5_000,
+      setAsideMs: 100,
       ...overrides,
     }
     options.retryDelaysMs.forEach((delay) => retryDelays.add(delay))
+    setAsides.add(options.setAsideMs)
     const bus = await within(10_000, 'the bus to connect', connectBus(options))
     buses.push(bus)
     return { bus, connectionName: options.connectionName }

@@ -116,3 +116,29 @@ t.test('a new Idempotency-Key costs no call to the kitchen once Redis is known t
   const retried = await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'new-0' } })
   t.equal(retried.statusCode, 202, 'a retry is still answered with its order')
 })
+
+t.test('an order of more units in all than allowed is refused with 422 naming the items, and nothing is placed', async (t) => {
+  const system = await startInProcessSystem(t, { MAX_UNITS_PER_ORDER: '40' })
+  const giant = { items: Array.from({ length: 3 }, () => ({ menuItemId: 'grilled-chicken', quantity: 20 })) }
+  const refused = await system.inject({ method: 'POST', url: '/api/orders', payload: giant })
+  t.equal(refused.statusCode, 422)
+  t.match(refused.json(), { code: 'order-too-large', invalidParams: [{ in: 'body', name: '/items', reason: '60 units in all; at most 40' }] })
+  const page = (await system.inject({ method: 'GET', url: '/api/orders?limit=10' })).json<{ orders: Order[] }>()
+  t.same(page.orders, [], 'the kitchen holds no order')
+})
+
+t.test('a read of an open order whose view missed a status shows the kitchen’s record, and the view and its stream catch up', async (t) => {
+  const system = await startInProcessSystem(t, { VIEW_REFRESH_AFTER_MS: '200' })
+  const placed = (await system.inject({ method: 'POST', url: '/api/orders', payload: fries })).json<Order>()
+  const ready = await system.waitForStatus(placed.id, 'ready')
+  // As if the last status events never reached this view: it stays at accepted, changed a while ago.
+  const stale = { ...ready, status: 'accepted', history: ready.history.slice(0, 2), version: 2, result: undefined }
+  await system.redis.hset(`order:${placed.id}`, 'version', '2', 'order', JSON.stringify(stale))
+  await system.redis.del(`order-events:${placed.id}`)
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  const read = await system.readOrder(placed.id)
+  t.equal(read.status, 'ready', "the kitchen's record answers")
+  t.equal(JSON.parse((await system.redis.hget(`order:${placed.id}`, 'order')) ?? '{}').status, 'ready', 'the view caught up')
+  const announced = await system.redis.xrange(`order-events:${placed.id}`, '-', '+')
+  t.same(announced.map(([, fields]) => fields[fields.indexOf('status') + 1]), ['cooking', 'ready'], 'the statuses it missed were announced')
+})

@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import { createLogger, type Identity, type Logger, type Order, type OrderStatus } from '@restaurant/shared'
+import { createLogger, loadConfig, queuePolicyFrom, rabbitConfig, type Identity, type Logger, type Order, type OrderStatus } from '@restaurant/shared'
 import { loadKitchenConfig } from '../../services/kitchen/src/config.js'
 import { startKitchenService } from '../../services/kitchen/src/service.js'
 import { loadWaiterConfig } from '../../services/waiter/src/config.js'
@@ -23,15 +23,9 @@ export async function startInProcessSystem(
   env: Record<string, string> = {},
   { withKitchen = true, log = createLogger({ name: 'test', level: 'silent', pretty: false }) }: { withKitchen?: boolean; log?: Logger } = {},
 ) {
-  const run = await isolatedRun()
-  const shared = {
-    AMQP_NAMESPACE: run.namespace,
-    AMQP_RETRY_DELAYS_MS: '50,100',
-    KITCHEN_SPEED_FACTOR: '0',
-    DATA_DIR: run.dataDir,
-    REDIS_PREFIX: run.redisPrefix,
-    ...env,
-  }
+  const settings = { AMQP_RETRY_DELAYS_MS: '50,100', KITCHEN_SPEED_FACTOR: '0', ...env }
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)))
+  const shared = { AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir, REDIS_PREFIX: run.redisPrefix, ...settings }
   const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log) : undefined
   // Without a kitchen, the waiter's calls to it fail as they would against a kitchen that is down.
   const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : 'http://127.0.0.1:1'

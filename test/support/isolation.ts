@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import amqp from 'amqplib'
 import { Redis } from 'ioredis'
-import { deleteTopology, topologyFor } from '@restaurant/shared'
+import { deleteTopology, topologyFor, type QueuePolicy } from '@restaurant/shared'
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** Names, Redis keys and files that belong to one test only, and the clean-up that removes them. */
-export async function isolatedRun(retryDelaysMs: readonly number[] = [50, 100]) {
+export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>) {
   const namespace = `test-${randomUUID()}`
   const dataDir = await mkdtemp(join(tmpdir(), 'restaurant-test-'))
   return {
@@ -18,17 +18,17 @@ export async function isolatedRun(retryDelaysMs: readonly number[] = [50, 100]) 
     dataDir,
     redisPrefix: `${namespace}:`,
     async cleanUp() {
-      await removeTopology(namespace, retryDelaysMs)
+      await removeTopology(namespace, policy)
       await removeRedisKeys(`${namespace}:`)
       await rm(dataDir, { recursive: true, force: true })
     },
   }
 }
 
-async function removeTopology(namespace: string, retryDelaysMs: readonly number[]): Promise<void> {
+async function removeTopology(namespace: string, policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>): Promise<void> {
   const connection = await amqp.connect(AMQP_URL)
   try {
-    await deleteTopology(await connection.createChannel(), topologyFor(namespace), retryDelaysMs)
+    await deleteTopology(await connection.createChannel(), topologyFor(namespace), policy)
   } finally {
     await connection.close()
   }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { loadConfig, queuePolicyFrom, rabbitConfig } from '@restaurant/shared'
 import { generousLimits } from './gateway.js'
 import { isolatedRun } from './isolation.js'
 import { startService, type ServiceProcess } from './processes.js'
@@ -10,18 +11,9 @@ type Name = ServiceProcess['name']
  * test. A service can be killed and restarted on its port; the output of every generation is kept.
  */
 export async function startStack(env: Record<string, string> = {}) {
-  const retryDelays = env.AMQP_RETRY_DELAYS_MS ?? '50,100'
-  const run = await isolatedRun(retryDelays.split(',').map(Number))
-  const common = {
-    AMQP_NAMESPACE: run.namespace,
-    REDIS_PREFIX: run.redisPrefix,
-    DATA_DIR: run.dataDir,
-    KITCHEN_SPEED_FACTOR: '0',
-    AMQP_RETRY_DELAYS_MS: retryDelays,
-    ...generousLimits,
-    DEV_SIGN_IN: 'true',
-    ...env,
-  }
+  const settings = { KITCHEN_SPEED_FACTOR: '0', AMQP_RETRY_DELAYS_MS: '50,100', ...generousLimits, DEV_SIGN_IN: 'true', ...env }
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)))
+  const common = { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, ...settings }
   const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }
   const kitchen = await startService('kitchen', common)
   const waiter = await startService('waiter', { ...common, KITCHEN_URL: kitchen.url })

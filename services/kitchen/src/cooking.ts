@@ -1,9 +1,10 @@
 import type { KitchenResult, MenuItem, Order, Station } from '@restaurant/shared'
 
 /**
- * The cooking schedule, as plain data. Each unit of each line takes its menu preparation time (scaled by
- * the speed factor) on its station; a station works on `capacity` units at once, so a unit starts on the
- * slot of its station that frees up first.
+ * The cooking schedule. Each unit of each line takes its menu preparation time (scaled by the speed factor) on
+ * one slot of its station; a station has `capacity` slots. Each slot is a timeline of busy intervals
+ * [startMs, endMs): the committed units (cooking, or fixed to start) and the plans of the waiting orders, made
+ * afresh in priority order whenever something changes, so a released booking gives its time to the next ones.
  */
 
 export interface CookingUnit {
@@ -13,16 +14,16 @@ export interface CookingUnit {
 }
 
 export interface ScheduledUnit extends CookingUnit {
+  slot: number
   startMs: number
   endMs: number
 }
 
-/** When each slot of each station is next free (epoch ms). */
-export type StationSlots = Readonly<Record<Station, readonly number[]>>
-
-export function emptySlots(capacity: Readonly<Record<Station, number>>): StationSlots {
-  const entries = Object.entries(capacity).map(([station, count]) => [station, Array<number>(count).fill(0)])
-  return Object.fromEntries(entries) as Record<Station, number[]>
+export interface Booking {
+  orderId: string
+  /** Epoch ms the order was accepted: lower goes first (ties by orderId), so a place in line never moves back. */
+  priority: number
+  units: readonly CookingUnit[]
 }
 
 export function unitsOf(order: Order, menu: readonly MenuItem[], speedFactor: number): CookingUnit[] {
@@ -34,23 +35,75 @@ export function unitsOf(order: Order, menu: readonly MenuItem[], speedFactor: nu
   })
 }
 
-/** Books every unit on the earliest free slot of its station, starting no earlier than `now`. */
-export function schedule(slots: StationSlots, units: readonly CookingUnit[], now: number) {
-  const next = Object.fromEntries(Object.entries(slots).map(([s, free]) => [s, [...free]])) as Record<Station, number[]>
-  const scheduled = units.map((unit): ScheduledUnit => {
-    const free = next[unit.station]
-    if (!free || free.length === 0) throw new Error(`station ${unit.station} has no capacity`)
-    const slot = free.indexOf(Math.min(...free))
-    const startMs = Math.max(now, free[slot] ?? now)
-    const endMs = startMs + unit.prepMs
-    free[slot] = endMs
-    return { ...unit, startMs, endMs }
-  })
-  return { scheduled, slots: next as StationSlots }
+interface Gap {
+  startMs: number
+  endMs: number
 }
 
-export function finishedAt(scheduled: readonly ScheduledUnit[], now: number): number {
-  return Math.max(now, ...scheduled.map((unit) => unit.endMs))
+/** The free gaps of one slot from `now` on, in time order; the last one never ends. */
+function gapsAround(busy: readonly ScheduledUnit[], now: number): Gap[] {
+  const gaps: Gap[] = []
+  let freeFrom = now
+  for (const unit of [...busy].sort((a, b) => a.startMs - b.startMs)) {
+    if (unit.startMs > freeFrom) gaps.push({ startMs: freeFrom, endMs: unit.startMs })
+    freeFrom = Math.max(freeFrom, unit.endMs)
+  }
+  gaps.push({ startMs: freeFrom, endMs: Infinity })
+  return gaps
+}
+
+function freeGaps(capacity: Readonly<Record<Station, number>>, committed: readonly ScheduledUnit[], now: number) {
+  const busy = new Map(Object.entries(capacity).map(([station, count]) => [station, Array.from({ length: count }, () => [] as ScheduledUnit[])]))
+  for (const unit of committed) if (unit.endMs > now) busy.get(unit.station)?.[unit.slot]?.push(unit)
+  return new Map([...busy].map(([station, slots]) => [station, slots.map((units) => gapsAround(units, now))]))
+}
+
+/**
+ * Puts the unit at the start of the earliest gap that fits it, on any slot (ties: lowest slot), and shrinks that
+ * gap from the front: placing never splits a gap, so the gaps stay as few as the committed units make them.
+ */
+function place(slots: Gap[][] | undefined, unit: CookingUnit, now: number): ScheduledUnit {
+  if (!slots?.length) throw new Error(`station ${unit.station} has no capacity`)
+  if (unit.prepMs === 0) return { ...unit, slot: 0, startMs: now, endMs: now }
+  const fits = (gap: Gap) => gap.endMs - gap.startMs >= unit.prepMs
+  // Every slot has a gap that fits: its last one never ends.
+  const [first, ...others] = slots.map((gaps, slot) => ({ slot, gaps, gap: gaps.find(fits) as Gap }))
+  const { slot, gaps, gap } = others.reduce((best, next) => (next.gap.startMs < best.gap.startMs ? next : best), first!)
+  const startMs = gap.startMs
+  gap.startMs += unit.prepMs
+  if (gap.startMs === gap.endMs) gaps.splice(gaps.indexOf(gap), 1)
+  return { ...unit, slot, startMs, endMs: startMs + unit.prepMs }
+}
+
+const byPriority = (a: Booking, b: Booking) =>
+  a.priority - b.priority || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0)
+
+/**
+ * Plans the waiting bookings in priority order, each unit on the slot of its station where it can start earliest
+ * (at or after `now`), in the earliest gap the committed units and the plans made before it leave on that slot.
+ * Removing a booking never delays another while the committed units leave no idle gap after `now`. Where they do,
+ * it can: a later unit that filled a gap may lose it to an earlier one moved up by the removal (first fit).
+ */
+export function planBookings(
+  capacity: Readonly<Record<Station, number>>,
+  committed: readonly ScheduledUnit[],
+  waiting: readonly Booking[],
+  now: number,
+): Map<string, ScheduledUnit[]> {
+  const gaps = freeGaps(capacity, committed, now)
+  const plans = new Map<string, ScheduledUnit[]>()
+  for (const booking of [...waiting].sort(byPriority)) {
+    plans.set(booking.orderId, booking.units.map((unit) => place(gaps.get(unit.station), unit, now)))
+  }
+  return plans
+}
+
+export function startsAt(plan: readonly ScheduledUnit[], now: number): number {
+  return plan.length === 0 ? now : plan.reduce((earliest, unit) => Math.min(earliest, unit.startMs), Infinity)
+}
+
+export function finishedAt(plan: readonly ScheduledUnit[], now: number): number {
+  return plan.reduce((latest, unit) => Math.max(latest, unit.endMs), now)
 }
 
 export function resultOf(scheduled: readonly ScheduledUnit[]): KitchenResult {
@@ -68,25 +121,4 @@ export function resultOf(scheduled: readonly ScheduledUnit[]): KitchenResult {
     readyAt: iso(readyAt),
     totalPrepMs: readyAt - startedAt,
   }
-}
-
-export interface Stations {
-  /** Books the units on the earliest free slots; the stations stay booked for later orders. */
-  book(units: readonly CookingUnit[], now: number): ScheduledUnit[]
-}
-
-/** The kitchen's stations, shared by every order this process cooks. */
-export function createStations(capacity: Readonly<Record<Station, number>>): Stations {
-  let slots = emptySlots(capacity)
-  return {
-    book(units, now) {
-      const booked = schedule(slots, units, now)
-      slots = booked.slots
-      return booked.scheduled
-    },
-  }
-}
-
-export function startsAt(scheduled: readonly ScheduledUnit[], now: number): number {
-  return scheduled.length === 0 ? now : Math.min(...scheduled.map((unit) => unit.startMs))
 }

@@ -1,4 +1,5 @@
-import { createMongoTicketStore } from './mongo-ticket-store.js'
+import { unavailableOnFailure } from '@restaurant/shared'
+import { createMongoTicketStore, isMongoUnavailable } from './mongo-ticket-store.js'
 import { createNedbTicketStore } from './nedb-ticket-store.js'
 import type { TicketStore } from './ticket-store.js'
 
@@ -8,9 +9,12 @@ export interface TicketStoreConfig {
   DATA_DIR: string
 }
 
-/** MongoDB when a URL is configured, otherwise the embedded store in DATA_DIR. */
-export function createTicketStore(config: TicketStoreConfig): Promise<TicketStore> {
+/**
+ * MongoDB when a URL is configured, otherwise the embedded store in DATA_DIR. A failure that means the
+ * store cannot serve (every failure of the embedded store is its file's) becomes DependencyUnavailableError.
+ */
+export async function createTicketStore(config: TicketStoreConfig): Promise<TicketStore> {
   return config.MONGO_URL
-    ? createMongoTicketStore({ url: config.MONGO_URL, dbName: config.MONGO_DB })
-    : createNedbTicketStore({ dataDir: config.DATA_DIR })
+    ? unavailableOnFailure('the ticket store', await createMongoTicketStore({ url: config.MONGO_URL, dbName: config.MONGO_DB }), isMongoUnavailable)
+    : unavailableOnFailure('the ticket store', await createNedbTicketStore({ dataDir: config.DATA_DIR }), () => true)
 }

@@ -1,5 +1,5 @@
 import {
-  HandBackError,
+  DependencyUnavailableError,
   isCancellable,
   isTerminal,
   type CancelOrderMessage,
@@ -8,7 +8,8 @@ import {
   type Order,
   type OrderPlacedMessage,
 } from '@restaurant/shared'
-import { finishedAt, resultOf, startsAt, unitsOf, type ScheduledUnit, type Stations } from './cooking.js'
+import { finishedAt, resultOf, unitsOf, type Booking, type ScheduledUnit } from './cooking.js'
+import type { Stations } from './stations.js'
 import { advance, refusalReason } from './ticket-lifecycle.js'
 import type { TicketStore } from './ticket-store.js'
 
@@ -20,25 +21,24 @@ export interface KitchenDeps {
   menu: () => Promise<readonly MenuItem[]>
   stations: Stations
   speedFactor: number
+  /** Longest an order may wait for its station while its delivery is held; one that would wait longer is set aside. */
+  maxStationWaitMs: number
   now: () => number
-  /** Rejects when `signal` aborts before the time is up. */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  sleep: (ms: number) => Promise<void>
 }
 
 /** What the kitchen knows of the delivery it is working on. */
-export type Job = Pick<MessageContext, 'correlationId' | 'redelivered' | 'retries' | 'log'>
+export type Job = Pick<MessageContext, 'correlationId' | 'resumes' | 'signal' | 'log'>
 
 /**
  * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by its
- * announcement, so a redelivered order resumes where its ticket stands and is never cooked twice. The
- * cooking goes on while the broker confirms the announcements; the delivery is settled only once all are
- * confirmed, and a failed one fails the delivery, which is then retried from the stored ticket. An
- * accepted order waits for its stations; it is `cooking` from its first item on.
+ * announcement of what was stored, so an order delivered again resumes where its ticket stands and is never
+ * cooked twice. The cooking goes on while the broker confirms the announcements; the delivery is settled
+ * only once all are confirmed, and a failed one fails the delivery, which is then retried from the stored
+ * ticket. An accepted order waits for its stations; it is `cooking` from its first item on.
  */
 export function createKitchen(deps: KitchenDeps) {
-  const { store, announce } = deps
-  const plans = new Map<string, ScheduledUnit[]>()
-  const closing = new AbortController()
+  const { store, announce, stations } = deps
 
   async function prepare(message: OrderPlacedMessage, job: Job): Promise<void> {
     const announcements: Promise<void>[] = []
@@ -60,87 +60,94 @@ export function createKitchen(deps: KitchenDeps) {
     if (!created) {
       // The stored state may never have been announced if an earlier delivery died in between.
       announceLater(ticket.order)
-      // A first delivery of a known order is a duplicate publish (a client retry): its original owns it.
-      // A redelivery or a retry is the original coming back after a crash or a failure.
-      if (!job.redelivered && job.retries === 0) return
+      // A new message for a known order is a duplicate publish (a client retry): its original owns it.
+      if (!job.resumes) return
       job.log.warn({ orderId: order.id, status: ticket.order.status }, 'order delivered again; resuming where its ticket stands')
     }
     let current = ticket.order
-    while (!isTerminal(current.status)) {
-      const next = await nextState(current)
-      // Losing this race means a cancellation or a duplicate moved the ticket first; they own it now.
-      if (!(await store.replaceIfStatus(next, current.status))) return void plans.delete(current.id)
-      job.log.info({ orderId: next.id, status: next.status }, `order ${next.status}`)
-      announceLater(next)
-      current = next
+    try {
+      while (!isTerminal(current.status)) {
+        const next = await nextState(current, job)
+        // Released from its station wait: a cancellation moved the ticket on; see where it stands.
+        if (!next) current = (await store.get(current.id))?.order ?? current
+        // Losing this race means a cancellation or a duplicate moved the ticket first; they own it now.
+        else if (!(await store.replaceIfStatus(next, current.status))) return stations.release(current.id)
+        else {
+          job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
+          announceLater(next)
+          current = next
+        }
+      }
+    } catch (err) {
+      // A dependency that is away makes the delivery try again here, where the plan it committed still stands.
+      if (!(err instanceof DependencyUnavailableError)) stations.release(current.id)
+      throw err
     }
+    if (current.status === 'ready') stations.finish(current.id)
+    else stations.release(current.id)
   }
 
-  async function nextState(order: Order): Promise<Order> {
+  /** The order's next state, or undefined when it was released from its station wait. */
+  async function nextState(order: Order, job: Job): Promise<Order | undefined> {
     if (order.status === 'placed') {
       const reason = refusalReason(order, await deps.menu())
       return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'accepted', now())
     }
+    const plan = await planFor(order, job)
+    if (!plan) return undefined
     if (order.status === 'accepted') {
-      const plan = deps.stations.book(unitsOf(order, await deps.menu(), deps.speedFactor), deps.now())
-      plans.set(order.id, plan)
-      await waitForStation(order.id, startsAt(plan, deps.now()))
       // An item may have sold out while the order queued for its station.
       const reason = refusalReason(order, await deps.menu())
-      if (reason) plans.delete(order.id)
       return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'cooking', now())
     }
-    // A redelivered order found cooking lost its plan with the process that made it: book it again.
-    const plan = plans.get(order.id) ?? deps.stations.book(unitsOf(order, await deps.menu(), deps.speedFactor), deps.now())
-    plans.delete(order.id)
-    await waitUntil(finishedAt(plan, deps.now()))
+    await deps.sleep(Math.max(0, finishedAt(plan, deps.now()) - deps.now()))
     return advance(order, 'ready', now(), { result: resultOf(plan) })
   }
 
+  /**
+   * Its stations' plan, once the order may start. An order resumed while cooking whose plan was lost with
+   * the process that made it is booked again. Its place in line is the time it was accepted.
+   */
+  async function planFor(order: Order, job: Job): Promise<ScheduledUnit[] | undefined> {
+    const accepted = order.history.find((entry) => entry.status === 'accepted')?.at ?? order.placedAt
+    const booking: Booking = { orderId: order.id, priority: Date.parse(accepted), units: unitsOf(order, await deps.menu(), deps.speedFactor) }
+    return stations.cook(booking, { maxWaitMs: deps.maxStationWaitMs, signal: job.signal })
+  }
+
   const now = () => new Date(deps.now())
-  const waitUntil = (ms: number) => deps.sleep(Math.max(0, ms - deps.now()))
 
-  /** An order still waiting for its station when the kitchen closes goes back to the queue, uncooked. */
-  async function waitForStation(orderId: string, startMs: number): Promise<void> {
-    try {
-      await deps.sleep(Math.max(0, startMs - deps.now()), closing.signal)
-    } catch (err) {
-      if (!closing.signal.aborted) throw err
-      plans.delete(orderId)
-      throw new HandBackError('the kitchen is closing before this order reached its station')
-    }
-  }
-
+  /** Cancels an order still placed or accepted, freeing its stations at once; otherwise says where it stands. */
   async function cancel({ order }: CancelOrderMessage, job: Job): Promise<void> {
-    const { ticket } = await store.insertIfAbsent({ order })
-    const current = ticket.order
-    if (!isCancellable(current.status)) {
-      job.log.info({ orderId: current.id, status: current.status }, 'cancellation too late; the order goes on')
-      return announce(current, job.correlationId)
+    let current = (await store.insertIfAbsent({ order })).ticket.order
+    while (isCancellable(current.status)) {
+      const cancelled = advance(current, 'cancelled', now())
+      if (await store.replaceIfStatus(cancelled, current.status)) {
+        stations.release(current.id)
+        job.log.info({ orderId: current.id }, 'order cancelled')
+        return announce(cancelled, job.correlationId)
+      }
+      current = (await store.get(current.id))?.order ?? current
     }
-    const cancelled = advance(current, 'cancelled', now())
-    if (await store.replaceIfStatus(cancelled, current.status)) {
-      job.log.info({ orderId: current.id }, 'order cancelled')
-      return announce(cancelled, job.correlationId)
+    job.log.info({ orderId: current.id, status: current.status }, 'cancellation too late; the order goes on')
+    return announce(current, job.correlationId)
+  }
+
+  /**
+   * Past its last retry an order fails, so that the customer sees it rather than waiting forever. Only what
+   * is stored is announced: an order that reached another end meanwhile is announced as it stands.
+   */
+  async function fail({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
+    let current = (await store.insertIfAbsent({ order, fingerprint })).ticket.order
+    while (!isTerminal(current.status)) {
+      const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
+      if (await store.replaceIfStatus(failed, current.status)) {
+        stations.release(current.id)
+        return announce(failed, job.correlationId)
+      }
+      current = (await store.get(current.id))?.order ?? current
     }
-    return cancel({ order: (await store.get(current.id))?.order ?? current }, job)
+    return announce(current, job.correlationId)
   }
 
-  /** Past its last retry an order fails, so that the customer sees it rather than waiting forever. */
-  async function fail({ order }: OrderPlacedMessage, job: Job): Promise<void> {
-    const stored = await store.get(order.id).catch(() => undefined)
-    const current = stored?.order ?? order
-    if (isTerminal(current.status)) return announce(current, job.correlationId)
-    const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
-    // When the store is what fails, the failure is still announced: the customer must not wait in vain.
-    if (stored) await store.replaceIfStatus(failed, current.status).catch(() => false)
-    await announce(failed, job.correlationId)
-  }
-
-  /** Stops every wait for a station: those orders are handed back rather than holding up the shutdown. */
-  function handBackWaiting(): void {
-    closing.abort()
-  }
-
-  return { prepare, cancel, fail, handBackWaiting }
+  return { prepare, cancel, fail }
 }

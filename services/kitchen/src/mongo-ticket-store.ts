@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Collection, type Db, type Filter } from 'mongodb'
+import { MongoClient, MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
 import type { Order, OrderStatus } from '@restaurant/shared'
 import { listFilter, type Ticket, type TicketStore } from './ticket-store.js'
 
@@ -13,6 +13,12 @@ interface TicketDocument {
 }
 
 const DUPLICATE_KEY = 11000
+
+/** Whether a failure says the server cannot serve now (unreachable, no primary, failing over) rather than that the request was wrong. */
+export function isMongoUnavailable(err: unknown): boolean {
+  const unreachable = [MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError].some((kind) => err instanceof kind)
+  return unreachable || (err instanceof MongoError && (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool')))
+}
 
 export interface MongoTicketStoreOptions {
   url: string

@@ -19,7 +19,7 @@ import {
 } from '@restaurant/shared'
 import { buildKitchenApp } from './app.js'
 import type { KitchenConfig } from './config.js'
-import { createStations } from './cooking.js'
+import { createStations } from './stations.js'
 import { createTicketStore } from './create-ticket-store.js'
 import { createKitchen } from './kitchen.js'
 
@@ -47,10 +47,11 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
       countOrder(order)
     },
     menu: menu.current,
-    stations: createStations(stationCapacity),
+    stations: createStations(stationCapacity, { now: Date.now, sleep: (ms, signal) => sleep(ms, undefined, { signal }) }),
     speedFactor: config.KITCHEN_SPEED_FACTOR,
+    maxStationWaitMs: config.AMQP_MAX_HOLD_MS,
     now: Date.now,
-    sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+    sleep: (ms) => sleep(ms),
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
@@ -69,7 +70,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
 
   async function close(): Promise<void> {
-    await bus.cancelConsumers(kitchen.handBackWaiting)
+    await bus.cancelConsumers()
     await app.close()
     await bus.close()
     await store.close()

@@ -8,10 +8,10 @@ export interface TransitionDetails {
   result?: KitchenResult
 }
 
-/** The order after a transition, with the move recorded in its history; refuses moves the lifecycle forbids. */
+/** The order after a transition, with the move recorded in its history and its version one higher; refuses moves the lifecycle forbids. */
 export function advance(order: Order, to: OrderStatus, at: Date, details: TransitionDetails = {}): Order {
   if (!canTransition(order.status, to)) throw new InvalidTransitionError(order.status, to)
-  return { ...order, ...details, status: to, history: [...order.history, { status: to, at: at.toISOString() }] }
+  return { ...order, ...details, status: to, history: [...order.history, { status: to, at: at.toISOString() }], version: order.version + 1 }
 }
 
 /** Why the kitchen cannot take the order (an item sold out or off the menu), or undefined when it can. */

@@ -164,7 +164,7 @@ export function ticketStoreContract(t: Test, subject: StoreUnderTest): void {
 }
 
 function moved(order: Order, status: OrderStatus, seconds = 0): Order {
-  return { ...order, status, history: [...order.history, { status, at: instant(60 + seconds) }] }
+  return { ...order, status, history: [...order.history, { status, at: instant(60 + seconds) }], version: order.version + 1 }
 }
 
 function instant(seconds: number): string {

@@ -9,6 +9,9 @@ export const waiterConfigSchema = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
   KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),
+  MAX_UNITS_PER_ORDER: Type.Integer({ minimum: 1, default: 40 }),
+  // A non-terminal view unchanged for this long is checked against the kitchen when read.
+  VIEW_REFRESH_AFTER_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   ORDER_ID_SECRET: Type.String({ minLength: 16, default: DEVELOPMENT_SECRETS.ORDER_ID_SECRET }),
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 1, default: 86_400 }),
   VIEW_TTL_SECONDS: Type.Integer({ minimum: 1, default: 604_800 }),

@@ -37,7 +37,10 @@ export function registerOrderRoutes(app: HttpServer, waiter: Waiter, context: Re
           202: json('The order was taken (or, for a retry with the same key, was taken before)', Order, location),
           400: invalid,
           413: problem('The body is larger than the waiter accepts'),
-          422: problem('An item is unknown or unavailable (see `invalidParams`), or the Idempotency-Key was used with another body'),
+          422: problem(
+            'An item is unknown or unavailable, or the order has more units in all than `MAX_UNITS_PER_ORDER` (see `invalidParams`); ' +
+              'or the Idempotency-Key was used with another body',
+          ),
           ...anyRequestErrors,
         },
       },

@@ -1,25 +1,25 @@
 import type { Redis, Result } from 'ioredis'
-import { statusRank, type Order } from '@restaurant/shared'
+import { isRedisUnavailable, unavailableOnFailure, type Order } from '@restaurant/shared'
 import { ALL_ORDER_EVENTS, orderEventsKey } from './order-event-hub.js'
 
 /**
  * The waiter's order view in Redis: a cache of the kitchen's record, kept monotonic by a script that
- * writes an order only when its status is further along than the stored one. In the same step it appends
- * one event per status the view moves past (from the order's history, so a skipped step is not lost) to
- * the stream of all orders and, with the same id, to the order's own stream: every status once, in order.
- * KEYS: view, all events, the order's events. ARGV: rank, order, ttl, correlation id, max length of the
- * stream of all orders, then rank, status and time of each history entry. An empty correlation id
- * refills the view without announcing anything (the statuses were announced when they happened).
+ * writes an order only when its version is higher than the stored one. In the same step it appends one
+ * event per status the view moves past (from the order's history, whose n-th entry is version n, so a
+ * skipped step is not lost) to the stream of all orders and, with the same id, to the order's own stream:
+ * every status once, in order. KEYS: view, all events, the order's events. ARGV: version, order, ttl,
+ * correlation id, max length of the stream of all orders, order id, then status and time of each history
+ * entry. An empty correlation id refills the view without announcing anything (the statuses were announced
+ * when they happened).
  */
 const applyIfNewer = `
-local stored = tonumber(redis.call('HGET', KEYS[1], 'rank') or '-1')
+local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if stored >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'rank', ARGV[1], 'order', ARGV[2])
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'order', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-local order = cjson.decode(ARGV[2])
-for i = 6, #ARGV, 3 do
-  if ARGV[4] ~= '' and tonumber(ARGV[i]) > stored then
-    local fields = { 'orderId', order.id, 'status', ARGV[i + 1], 'at', ARGV[i + 2], 'correlationId', ARGV[4], 'order', ARGV[2] }
+if ARGV[4] ~= '' then
+  for i = 7 + stored * 2, #ARGV, 2 do
+    local fields = { 'orderId', ARGV[6], 'status', ARGV[i], 'at', ARGV[i + 1], 'correlationId', ARGV[4], 'order', ARGV[2] }
     local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
     redis.call('XADD', KEYS[3], id, unpack(fields))
   end
@@ -39,7 +39,7 @@ declare module 'ioredis' {
 export interface OrderViews {
   get(orderId: string): Promise<Order | undefined>
   /**
-   * Stores the order unless the view already holds this status or a later one and, given the correlation
+   * Stores the order unless the view already holds this version or a later one and, given the correlation
    * id of the change, announces each status it moves past on the order event streams; true when it changed.
    */
   apply(order: Order, correlationId?: string): Promise<boolean>
@@ -51,6 +51,8 @@ export interface OrderViews {
    * only until that order's key would have expired anyway. The first waiter to record it wins.
    */
   rememberSince(newestPlacedAt: string | undefined): Promise<void>
+  /** True for one caller, across every waiter, at most once per `everyMs` for an order: the one to check its view against the kitchen. */
+  claimRefresh(orderId: string, everyMs: number): Promise<boolean>
   ping(): Promise<void>
 }
 
@@ -76,22 +78,24 @@ export interface OrderViewOptions {
 export function createOrderViews(redis: Redis, options: OrderViewOptions): OrderViews {
   redis.defineCommand('applyOrderView', { numberOfKeys: 3, lua: applyIfNewer })
   const viewKey = (orderId: string) => `order:${orderId}`
-  return {
+  // Every failure that means Redis cannot serve becomes DependencyUnavailableError: status events then wait for it.
+  return unavailableOnFailure('Redis', {
     async get(orderId) {
       const stored = await redis.hget(viewKey(orderId), 'order')
       return stored ? (JSON.parse(stored) as Order) : undefined
     },
     async apply(order, correlationId) {
-      const history = order.history.flatMap((entry) => [statusRank(entry.status), entry.status, entry.at])
+      const history = order.history.flatMap((entry) => [entry.status, entry.at])
       const changed = await redis.applyOrderView(
         viewKey(order.id),
         ALL_ORDER_EVENTS,
         orderEventsKey(order.id),
-        statusRank(order.status),
+        order.version,
         JSON.stringify(order),
         options.viewTtlSeconds,
         correlationId ?? '',
         ALL_EVENTS_MAX_LENGTH,
+        order.id,
         ...history,
       )
       return changed === 1
@@ -109,8 +113,11 @@ export function createOrderViews(redis: Redis, options: OrderViewOptions): Order
       const doubtfulUntil = newestPlacedAt === undefined ? 0 : Date.parse(newestPlacedAt) + options.idempotencyTtlSeconds * 1000
       await redis.set(DOUBTFUL_UNTIL_KEY, String(doubtfulUntil), 'NX')
     },
+    async claimRefresh(orderId, everyMs) {
+      return (await redis.set(`order-refresh:${orderId}`, '1', 'PX', everyMs, 'NX')) === 'OK'
+    },
     async ping() {
       await redis.ping()
     },
-  }
+  }, isRedisUnavailable)
 }

@@ -5,6 +5,7 @@ import { findMenuItem, type InvalidParam, type MenuItem, type Order, type OrderL
 /** Order intake rules: what may be ordered, what it costs, and what a placed order looks like. */
 
 export const UnorderableItemsError = createError('UNORDERABLE_ITEMS', 'Some items cannot be ordered', 422)
+export const OrderTooLargeError = createError('ORDER_TOO_LARGE', 'An order has at most %s units in all', 422)
 
 export interface PricedOrder {
   lines: OrderLine[]
@@ -36,6 +37,14 @@ export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): Pri
   return { lines: priced, totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0) }
 }
 
+/** Refuses an order of more than `maxUnits` units in all: one order must not hold a station for long. */
+export function checkOrderSize(body: PlaceOrderBody, maxUnits: number): void {
+  const units = body.items.reduce((sum, item) => sum + item.quantity, 0)
+  if (units <= maxUnits) return
+  const invalidParams: InvalidParam[] = [{ in: 'body', name: '/items', reason: `${units} units in all; at most ${maxUnits}` }]
+  throw Object.assign(new OrderTooLargeError(maxUnits), { invalidParams })
+}
+
 export function newOrder(id: string, body: PlaceOrderBody, priced: PricedOrder, owner: string, now: Date): Order {
   const placedAt = now.toISOString()
   return {
@@ -47,6 +56,7 @@ export function newOrder(id: string, body: PlaceOrderBody, priced: PricedOrder, 
     ...(body.table === undefined ? {} : { table: body.table }),
     ...(body.customer === undefined ? {} : { customer: body.customer }),
     history: [{ status: 'placed', at: placedAt }],
+    version: 1,
   }
 }
 

@@ -52,6 +52,8 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     menu: createMenuAvailability(redis, log),
     now: () => new Date(),
     orderIdSecret: config.ORDER_ID_SECRET,
+    maxUnitsPerOrder: config.MAX_UNITS_PER_ORDER,
+    viewRefreshAfterMs: config.VIEW_REFRESH_AFTER_MS,
     moved: countOrder,
   })
   const hub = createOrderEventHub(config, redis, log)

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import {
   findMenuItem,
   isCancellable,
+  isTerminal,
   routingKeys,
   seesEveryOrder,
   type Identity,
@@ -17,7 +18,7 @@ import {
 import type { KitchenClient } from './kitchen-client.js'
 import { newOrderId, orderIdFor } from './order-ids.js'
 import type { OrderViews } from './order-views.js'
-import { fingerprintOf, newOrder, priceOrder } from './orders.js'
+import { checkOrderSize, fingerprintOf, newOrder, priceOrder } from './orders.js'
 
 export const OrderNotFoundError = createError('ORDER_NOT_FOUND', 'No order with id %s', 404)
 export const TooLateToCancelError = createError('TOO_LATE_TO_CANCEL', 'The order is %s and can no longer be cancelled', 409)
@@ -35,6 +36,10 @@ export interface WaiterDeps {
   menu: MenuAvailability
   now: () => Date
   orderIdSecret: string
+  /** Units (the sum of the quantities) an order may have in all. */
+  maxUnitsPerOrder: number
+  /** A non-terminal view unchanged for this long is checked against the kitchen when read. */
+  viewRefreshAfterMs: number
   /** Told of every move this waiter makes: each order it places, and each status its view takes on. */
   moved: (order: Order) => void
 }
@@ -64,6 +69,7 @@ export function createWaiter(deps: WaiterDeps) {
   }
 
   async function placeOrder(body: PlaceOrderBody, idempotencyKey: string | undefined, ctx: RequestContext): Promise<Order> {
+    checkOrderSize(body, deps.maxUnitsPerOrder)
     const priced = priceOrder(body, await deps.menu.current())
     const fingerprint = fingerprintOf(body)
     const { subject } = ctx.identity
@@ -123,10 +129,32 @@ export function createWaiter(deps: WaiterDeps) {
 
   async function findOrder(id: string, ctx: RequestContext): Promise<Order | undefined> {
     const view = await withoutFailing('read', () => views.get(id), ctx)
-    if (view) return view
+    if (view) return isStale(view) ? refreshed(view, ctx) : view
     const ticket = await kitchen.getTicket(id, ctx.requestId)
     if (ticket) await withoutFailing('refill', () => views.apply(ticket.order), ctx)
     return ticket?.order
+  }
+
+  /** An open order whose view has not moved for a while may have missed a status event: worth a look at the kitchen. */
+  function isStale(view: Order): boolean {
+    const lastMove = Date.parse(view.history.at(-1)?.at ?? view.placedAt)
+    return !isTerminal(view.status) && deps.now().getTime() - lastMove > deps.viewRefreshAfterMs
+  }
+
+  /**
+   * The kitchen's record when it is newer than the view, which then catches up (announcing the statuses it
+   * missed); one waiter looks per order and period. The view as it is when the kitchen cannot say.
+   */
+  async function refreshed(view: Order, ctx: RequestContext): Promise<Order> {
+    if (!(await withoutFailing('claim refresh', () => views.claimRefresh(view.id, deps.viewRefreshAfterMs), ctx))) return view
+    const ticket = await kitchen.getTicket(view.id, ctx.requestId).catch((err: unknown) => {
+      ctx.log.warn({ err, orderId: view.id }, 'kitchen unreachable; showing the order view as it is')
+      return undefined
+    })
+    if (!ticket || ticket.order.version <= view.version) return view
+    ctx.log.info({ orderId: view.id, from: view.status, to: ticket.order.status }, 'order view caught up with the kitchen')
+    await withoutFailing('refresh', () => views.apply(ticket.order, ctx.requestId), ctx)
+    return ticket.order
   }
 
   async function listOrders(query: ListOrdersQuery, ctx: RequestContext): Promise<OrderPage> {

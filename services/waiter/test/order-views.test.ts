@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
+import { Redis } from 'ioredis'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import { createOrderViews } from '../src/order-views.js'
 import { buildViews } from './views-harness.js'
 
 /** One order through its happy path: placed, accepted, cooking, ready. */
@@ -104,4 +106,43 @@ t.test('the view expires after its time to live', async (t) => {
   const deadline = Date.now() + 3_000
   while ((await views.get(order.id)) !== undefined && Date.now() < deadline) await sleep(100)
   t.equal(await views.get(order.id), undefined, 'gone after the time to live')
+})
+
+t.test('of two ends of one order, the one with the higher version stands, whichever comes first', async (t) => {
+  const { views } = buildViews(t)
+  const accepted = withStatus(buildOrder(), 'accepted')
+  const failedEarly = withStatus(accepted, 'failed')
+  const ready = withStatus(withStatus(accepted, 'cooking'), 'ready')
+  t.equal(await views.apply(failedEarly), true)
+  t.equal(await views.apply(ready), true, 'version 4 replaces version 3')
+  t.equal(await views.apply(failedEarly), false, 'the older end changes nothing')
+  t.equal((await views.get(ready.id))?.status, 'ready')
+})
+
+t.test('one caller at a time, across every waiter, may refresh an order view', async (t) => {
+  const { views } = buildViews(t)
+  const id = randomUUID()
+  t.same(await Promise.all([views.claimRefresh(id, 200), views.claimRefresh(id, 200)]), [true, false])
+  t.equal(await views.claimRefresh(randomUUID(), 200), true, 'another order is claimed apart')
+  await sleep(250)
+  t.equal(await views.claimRefresh(id, 200), true, 'claimable again once the period is over')
+})
+
+t.test('a view that cannot reach Redis fails with DEPENDENCY_UNAVAILABLE, so that status events wait for it', async (t) => {
+  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  redis.on('error', () => undefined)
+  t.teardown(() => redis.disconnect())
+  const views = createOrderViews(redis, { viewTtlSeconds: 60, idempotencyTtlSeconds: 60 })
+  await t.rejects(views.apply(buildOrder(), 'req-1'), { code: 'DEPENDENCY_UNAVAILABLE', statusCode: 503 })
+  await t.rejects(views.get(randomUUID()), { code: 'DEPENDENCY_UNAVAILABLE' })
+})
+
+t.test('a script error is the command’s own failure, not an outage', async (t) => {
+  const { views, redis } = buildViews(t)
+  const order = buildOrder()
+  // A key of the wrong type: Redis refuses the script's command, which no wait would change.
+  await redis.set(`order:${order.id}`, 'not a view')
+  const failure = await views.apply(order, 'req-1').then(() => undefined, (err: Error & { code?: string }) => err)
+  t.match(failure?.message, /WRONGTYPE/)
+  t.not(failure?.code, 'DEPENDENCY_UNAVAILABLE')
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { MenuItem, PlaceOrderBody } from '@restaurant/shared'
-import { fingerprintOf, newOrder, priceOrder } from '../src/orders.js'
+import { checkOrderSize, fingerprintOf, newOrder, priceOrder } from '../src/orders.js'
 
 const menu: MenuItem[] = [
   { id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
@@ -48,4 +48,14 @@ t.test('the fingerprint ignores key order but not content', async (t) => {
   const c = fingerprintOf({ table: '1', items: [{ quantity: 2, menuItemId: 'burger' }] })
   t.equal(a, b)
   t.not(a, c)
+})
+
+t.test('an order of more units in all than allowed is refused, naming the items', async (t) => {
+  const body = buildBody({ items: [{ menuItemId: 'burger', quantity: 20 }, { menuItemId: 'fries', quantity: 20 }, { menuItemId: 'fries', quantity: 1 }] })
+  t.throws(() => checkOrderSize(body, 40), {
+    statusCode: 422,
+    code: 'ORDER_TOO_LARGE',
+    invalidParams: [{ in: 'body', name: '/items', reason: '41 units in all; at most 40' }],
+  })
+  t.doesNotThrow(() => checkOrderSize(buildBody({ items: [{ menuItemId: 'burger', quantity: 20 }, { menuItemId: 'fries', quantity: 20 }] }), 40), 'exactly the limit is fine')
 })

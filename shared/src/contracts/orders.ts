@@ -81,6 +81,10 @@ export const Order = Type.Object({
   customer: Type.Optional(Type.String()),
   owner: Type.Optional(Type.String({ description: 'The credential that placed it (JWT `sub`, or `key:{id}`)' })),
   history: Type.Array(HistoryEntry),
+  version: Type.Integer({
+    minimum: 1,
+    description: 'Counts the changes of the order: 1 when placed, one more at each status change. Of two states of one order, the higher version is the newer',
+  }),
   reason: Type.Optional(Type.String({ description: 'Why the order was rejected or failed' })),
   result: Type.Optional(KitchenResult),
 })
