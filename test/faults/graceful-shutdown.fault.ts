@@ -21,7 +21,7 @@ t.test('SIGTERM on each service under load: each stops within 10 s, nothing is l
     await stack.startAgain(name)
   }
   const records = await load
-  const score = await scoreRun(records, () => stack.kitchen.url, () => stack.outputs('kitchen'), 60_000)
+  const score = await scoreRun(records, stack.records, 60_000)
   t.comment(summary('SIGTERM each service', score, { kitchenStopMs: stops.kitchen ?? 0, waiterStopMs: stops.waiter ?? 0, gatewayStopMs: stops.gateway ?? 0 }))
   t.match(stack.outputs('kitchen'), /shutting down: no new work, finishing the work in hand/)
   t.equal(score.accepted, 900)

@@ -32,7 +32,7 @@ t.test('100 poison messages among 2,000 good orders: all 100 dead-lettered, no g
   }
   await channel.waitForConfirms()
   const records = await load
-  const score = await scoreRun(records, () => stack.kitchen.url, () => stack.outputs('kitchen'), 60_000)
+  const score = await scoreRun(records, stack.records, 60_000)
 
   const dead = deadLetterQueueFor(topology.queues.kitchenOrders.queue)
   const deadLetters = await eventually(async () => {

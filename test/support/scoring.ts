@@ -11,11 +11,18 @@ export interface Score {
   lost: string[]
   /** In the kitchen without any client having had a 202 for it. */
   unexpected: string[]
-  /** Orders whose cooking was completed (an `order ready` transition logged) more than once. */
+  /** Orders announced ready in two different states: each the end of a cooking that completed. */
   cookedTwice: string[]
-  /** Ready orders whose completion log line a SIGKILL cut off between the store write and the log. */
-  unloggedCompletions: number
-  redeliveries: number
+  /** Orders one version of which was announced in two different states: two writers both won one step. */
+  conflicting: string[]
+  /** Orders a state of which was announced again, as a delivery that resumes does with what is stored. */
+  announcedAgain: number
+}
+
+/** Where a run's outcome is read: the kitchen's store, and what the broker carried. */
+export interface RunRecords {
+  kitchenUrl: () => string
+  announced: () => readonly Order[]
 }
 
 /** Every ticket the kitchen holds, through its internal read API. */
@@ -31,21 +38,25 @@ export async function allTickets(kitchenUrl: string): Promise<Order[]> {
   return orders
 }
 
-function logLines(output: string): Array<Record<string, unknown>> {
-  return output.split('\n').flatMap((line) => {
-    try {
-      return line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []
-    } catch {
-      return []
-    }
-  })
+/** The distinct states announced under each key (an order, or an order's version), and the keys announced again. */
+function distinctStates(announced: readonly Order[], keyOf: (order: Order) => string) {
+  const states = new Map<string, Set<string>>()
+  const again = new Set<string>()
+  for (const order of announced) {
+    const state = JSON.stringify(order)
+    const seen = states.get(keyOf(order)) ?? new Set<string>()
+    if (seen.has(state)) again.add(order.id)
+    states.set(keyOf(order), seen.add(state))
+  }
+  const twice = [...states].filter(([, seen]) => seen.size > 1).map(([key]) => key.split('@')[0] ?? key)
+  return { twice: [...new Set(twice)], again }
 }
 
 /**
  * Waits until every accepted order is terminal (or `timeoutMs` passes), then scores the run from the
- * kitchen's store and the logs of every kitchen process that ran.
+ * kitchen's store and the announcements the broker carried.
  */
-export async function scoreRun(records: OrderRecord[], kitchenUrl: () => string, kitchenLogs: () => string, timeoutMs: number): Promise<Score> {
+export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced }: RunRecords, timeoutMs: number): Promise<Score> {
   const accepted = new Set(records.flatMap((record) => (record.id ? [record.id] : [])))
   const deadline = Date.now() + timeoutMs
   let tickets = await allTickets(kitchenUrl())
@@ -54,26 +65,38 @@ export async function scoreRun(records: OrderRecord[], kitchenUrl: () => string,
     await sleep(250)
     tickets = await allTickets(kitchenUrl())
   }
-  const lines = logLines(kitchenLogs())
-  const completions = new Map<string, number>()
-  for (const line of lines) if (line.msg === 'order ready') completions.set(String(line.orderId), (completions.get(String(line.orderId)) ?? 0) + 1)
-  const ready = tickets.filter((order) => order.status === 'ready')
+  const versions = distinctStates(announced(), (order) => `${order.id}@${order.version}`)
+  const ready = distinctStates(announced().filter((order) => order.status === 'ready'), (order) => order.id)
   return {
     attempted: records.length,
     accepted: accepted.size,
     terminal: tickets.filter((order) => accepted.has(order.id) && isTerminal(order.status)).length,
     lost: openAccepted(),
     unexpected: tickets.filter((order) => !accepted.has(order.id)).map((order) => order.id),
-    cookedTwice: [...completions].filter(([, count]) => count > 1).map(([id]) => id),
-    unloggedCompletions: ready.filter((order) => !completions.has(order.id)).length,
-    redeliveries: lines.filter((line) => line.msg === 'order delivered again; resuming where its ticket stands').length,
+    cookedTwice: ready.twice,
+    conflicting: versions.twice,
+    announcedAgain: versions.again.size,
   }
 }
 
 export function summary(name: string, score: Score, extra: Record<string, string | number> = {}): string {
   const figures = { ...extra, attempted: score.attempted, accepted: score.accepted, terminal: score.terminal }
-  const problems = { lost: score.lost.length, unexpected: score.unexpected.length, cookedTwice: score.cookedTwice.length }
-  const notes = { unloggedCompletions: score.unloggedCompletions }
-  const text = Object.entries({ ...figures, ...problems, redeliveries: score.redeliveries, ...notes }).map(([k, v]) => `${k} ${v}`)
+  const problems = { lost: score.lost.length, unexpected: score.unexpected.length, cookedTwice: score.cookedTwice.length, conflicting: score.conflicting.length }
+  const text = Object.entries({ ...figures, ...problems, announcedAgain: score.announcedAgain }).map(([k, v]) => `${k} ${v}`)
   return `${name}: ${text.join(', ')}`
+}
+
+/** Where the orders that got a 202 but have not ended stand in the kitchen right now: the work a fault hits. */
+export async function openOrders(records: OrderRecord[], kitchenUrl: string): Promise<Record<string, number>> {
+  const tickets = new Map((await allTickets(kitchenUrl)).map((order) => [order.id, order.status]))
+  const open: Record<string, number> = { total: 0, notYetTaken: 0, placed: 0, accepted: 0, cooking: 0 }
+  for (const { id } of records) {
+    if (id === undefined) continue
+    const status = tickets.get(id)
+    if (status && isTerminal(status)) continue
+    const where = status ?? 'notYetTaken'
+    open.total = (open.total ?? 0) + 1
+    open[where] = (open[where] ?? 0) + 1
+  }
+  return open
 }

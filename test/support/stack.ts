@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loadConfig, queuePolicyFrom, rabbitConfig } from '@restaurant/shared'
 import { generousLimits } from './gateway.js'
+import { captureAnnouncements } from './announcements.js'
 import { isolatedRun } from './isolation.js'
 import { startService, type ServiceProcess } from './processes.js'
 
@@ -13,6 +14,7 @@ type Name = ServiceProcess['name']
 export async function startStack(env: Record<string, string> = {}) {
   const settings = { KITCHEN_SPEED_FACTOR: '0', AMQP_RETRY_DELAYS_MS: '50,100', ...generousLimits, DEV_SIGN_IN: 'true', ...env }
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)))
+  const announcements = await captureAnnouncements(run.namespace)
   const common = { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, ...settings }
   const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }
   const kitchen = await startService('kitchen', common)
@@ -28,6 +30,8 @@ export async function startStack(env: Record<string, string> = {}) {
 
   return {
     run,
+    /** Where the run's outcome is read: the kitchen's store and the announcements the broker carried. */
+    records: { kitchenUrl: () => services.kitchen.url, announced: announcements.announced },
     get gateway() {
       return services.gateway
     },
@@ -71,6 +75,7 @@ export async function startStack(env: Record<string, string> = {}) {
     },
     async stop() {
       await Promise.all([...Object.values(services), ...extras].map((service) => service.stop()))
+      await announcements.close()
       await run.cleanUp()
     },
   }
