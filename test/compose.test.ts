@@ -66,6 +66,8 @@ const dashboardMetrics = [
   'amqp_redeliveries_total',
   'amqp_publish_confirm_seconds',
   'amqp_queue_messages',
+  'amqp_deliveries_waiting',
+  'process_unhandled_rejections_total',
   'sse_open_streams',
   'nodejs_eventloop_lag_p99_seconds',
   'process_resident_memory_bytes',
