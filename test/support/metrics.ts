@@ -1,7 +1,10 @@
-/** The value of one Prometheus series a service exposes at /metrics (labels matched as given), or 0 when absent. */
-export async function metricValue(serviceUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${serviceUrl}/metrics`)).text()
+/**
+ * The sum of the samples of one metric a service exposes at /metrics, those with the given labels only;
+ * undefined when it has none, or the service does not answer.
+ */
+export async function metricValue(serviceUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const text = (await (await fetch(`${serviceUrl}/metrics`).catch(() => undefined))?.text()) ?? ''
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`)
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && wanted.every((label) => candidate.includes(label)))
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0
+  const samples = text.split('\n').filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && wanted.every((label) => line.includes(label)))
+  return samples.length === 0 ? undefined : samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
 }

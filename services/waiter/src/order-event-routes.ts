@@ -21,6 +21,9 @@ const eventStream = {
   content: { 'text/event-stream': { schema: { type: 'string' } } },
 }
 
+// Live events a stream holds while its replay is being read, at most: about a replay's worth.
+const MAX_WAITING_EVENTS = 10_000
+
 /** Status changes as they happen, for one order (its owner, or staff) or for every order (staff). */
 export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutesDeps): void {
   const { waiter, hub, contextOf } = deps
@@ -80,11 +83,16 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
     const waiting: OrderEvent[] = []
     const sentRank = new Map<string, number>()
     const unsubscribe = hub.subscribe((event) => {
-      if (wanted(event)) (replaying ? waiting.push(event) : send(event))
+      if (!wanted(event)) return
+      if (!replaying) return sendLive(event)
+      // A replay the client does not read must not make live events pile up without end.
+      if (waiting.push(event) > MAX_WAITING_EVENTS) dropSlowClient()
     })
     open.add(reply)
     deps.openStreams.inc()
     let released = false
+    let whenReleased = () => {}
+    const closed = new Promise<void>((resolve) => (whenReleased = resolve))
     const release = () => {
       if (released) return
       released = true
@@ -93,6 +101,7 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
       deps.openStreams.dec()
       waiting.length = 0
       sse.close()
+      whenReleased()
     }
     // Registered after the client left, onClose would never run: release now instead.
     if (!sse.isConnected) return release()
@@ -101,28 +110,38 @@ export function registerOrderEventRoutes(app: HttpServer, deps: OrderEventRoutes
     sse.sendHeaders()
     reply.raw.write(': open\n\n')
 
-    function send(event: OrderEvent): void {
-      if (!sse.isConnected) return release()
-      if (last !== undefined && !isAfter(event.id, last)) return
-      if (statusRank(event.status) <= (sentRank.get(event.orderId) ?? -1)) return
-      if (reply.raw.writableLength > deps.maxUnreadBytes) {
-        request.log.warn({ unreadBytes: reply.raw.writableLength }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
-        return release()
-      }
+    /** The event as this client gets it next, or undefined when it would repeat a status or go backwards. */
+    function next(event: OrderEvent) {
+      if (last !== undefined && !isAfter(event.id, last)) return undefined
+      if (statusRank(event.status) <= (sentRank.get(event.orderId) ?? -1)) return undefined
       last = event.id
       sentRank.set(event.orderId, statusRank(event.status))
       const { id, status, ...data } = event
-      sse.send({ id, event: status, data: { status, ...data } }).catch(release)
+      return { id, event: status, data: { status, ...data } }
+    }
+    function dropSlowClient() {
+      request.log.warn({ unreadBytes: reply.raw.writableLength, waitingEvents: waiting.length }, 'event stream dropped: the client reads too slowly (it resumes from its last event)')
+      release()
+    }
+    function sendLive(event: OrderEvent): void {
+      if (!sse.isConnected) return release()
+      if (reply.raw.writableLength > deps.maxUnreadBytes) return dropSlowClient()
+      const message = next(event)
+      if (message) sse.send(message).catch(release)
     }
 
     try {
-      for (const event of await replay(last)) send(event)
+      // The replay goes at the client's pace: each event waits until the one before has left (or the client has).
+      for (const event of await replay(last)) {
+        const message = next(event)
+        if (message && !released) await Promise.race([sse.send(message).catch(release), closed])
+      }
     } catch (err) {
       // Headers are sent: the client can only be told by the end of the stream, and resumes with Last-Event-ID.
       request.log.warn({ err }, 'event stream replay failed; closing it')
       return release()
     }
     replaying = false
-    waiting.splice(0).forEach(send)
+    waiting.splice(0).forEach(sendLive)
   }
 }
