@@ -105,7 +105,8 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
         try {
           return await work(attempt === 1 ? context : { ...context, resumes: true })
         } catch (err) {
-          const jittered = pauseMs * (1 + Math.random())
+          // Between half the pause and all of it, so that the deliveries waiting for one dependency spread out.
+          const jittered = pauseMs * (0.5 + Math.random() / 2)
           if (!(err instanceof DependencyUnavailableError) || context.signal.aborted || Date.now() + jittered > deadline) throw err
           if (waitingSince === undefined) {
             waitingSince = Date.now()
