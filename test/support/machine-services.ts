@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Test } from 'tap'
 import { eventually } from './isolation.js'
@@ -19,6 +21,24 @@ export const redisServer = {
   async isUp() {
     return run('redis-cli', ['-h', '127.0.0.1', 'ping']).then(({ stdout }) => stdout.includes('PONG'), () => false)
   },
+}
+
+/**
+ * The machine's Redis stopped with its data kept (SHUTDOWN SAVE writes a dump it loads when it starts again),
+ * as an operator's restart is. Once restarted the dump is removed, so that no later start brings the data back.
+ */
+export const redisServerKeepingData = {
+  async stop() {
+    const [, dir = '/var/lib/redis'] = (await run('redis-cli', ['-h', '127.0.0.1', '--raw', 'config', 'get', 'dir'])).stdout.trim().split('\n')
+    this.dump = join(dir, 'dump.rdb')
+    await run('redis-cli', ['-h', '127.0.0.1', 'shutdown', 'save']).catch(() => undefined)
+    await eventually(async () => ((await redisServer.isUp()) ? undefined : true), 10_000, 'Redis to stop')
+  },
+  async start() {
+    await redisServer.start()
+    if (this.dump) await rm(this.dump, { force: true })
+  },
+  dump: undefined as string | undefined,
 }
 
 /** The machine's own RabbitMQ node: the application is stopped and started, as an operator would. */

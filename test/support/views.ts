@@ -1,0 +1,21 @@
+import { Redis } from 'ioredis'
+import { isTerminal, type Order } from '@restaurant/shared'
+import { eventually, REDIS_URL } from './isolation.js'
+import { allTickets } from './scoring.js'
+
+/** How long until every order's view in Redis shows what the kitchen holds, every one ended. */
+export async function viewsCaughtUp(prefix: string, kitchenUrl: string, ids: string[]): Promise<number> {
+  const started = Date.now()
+  const redis = new Redis(REDIS_URL, { keyPrefix: prefix })
+  try {
+    await eventually(async () => {
+      const kitchen = new Map((await allTickets(kitchenUrl)).map((order) => [order.id, order.status]))
+      const views = await Promise.all(ids.map(async (id) => (JSON.parse((await redis.hget(`order:${id}`, 'order')) ?? '{}') as Partial<Order>).status))
+      return views.every((status, i) => status !== undefined && isTerminal(status) && status === kitchen.get(ids[i] ?? '')) ? true : undefined
+    }, 60_000, 'every view to show the kitchen’s end')
+  } finally {
+    redis.disconnect()
+  }
+  return Date.now() - started
+}
+
