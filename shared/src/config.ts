@@ -52,7 +52,8 @@ export function loadConfig<P extends TProperties>(
   env: Record<string, string | undefined> = process.env,
 ): Static<ReturnType<typeof Type.Object<P>>> {
   const schema = Type.Object(properties)
-  const config = envSchema({ schema, data: env, dotenv: false }) as Static<typeof schema>
+  // `env: false`: only the variables given are read (process.env by default), never merged with process.env.
+  const config = envSchema({ schema, data: env, env: false, dotenv: false }) as Static<typeof schema>
   refuseDevelopmentSecretsInProduction(config)
   return config
 }
