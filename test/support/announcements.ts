@@ -1,30 +1,55 @@
-import amqp from 'amqplib'
+import { setTimeout as sleep } from 'node:timers/promises'
+import amqp, { type ChannelModel } from 'amqplib'
 import { routingKeys, topologyFor, type Order, type OrderStatusChangedMessage } from '@restaurant/shared'
 import { AMQP_URL } from './isolation.js'
 
 /**
- * Every status the kitchens announce in a namespace, as the broker carried it: a queue of the test's own bound
- * to the exchange before any service starts. The durable record of what was announced, not a log line.
+ * Every status the kitchens announce in a namespace, as the broker carried it: a durable queue of the test's
+ * own, bound to the exchange before any service starts, read (and acked) as it fills. The durable record of
+ * what was announced, not a log line. When the broker restarts, reading resumes where it stopped.
  */
 export async function captureAnnouncements(namespace: string) {
   const topology = topologyFor(namespace)
-  const connection = await amqp.connect(AMQP_URL)
-  const channel = await connection.createChannel()
-  await channel.assertExchange(topology.exchange, 'topic', { durable: true })
-  const { queue } = await channel.assertQueue(`${namespace}.test.announcements`, { durable: true })
-  await channel.bindQueue(queue, topology.exchange, routingKeys.orderStatusChanged)
+  const queue = `${namespace}.test.announcements`
   const announced: Order[] = []
-  await channel.consume(queue, (message) => {
-    // The kitchen validated what it published; the consumers' own tests check the contract.
-    if (message) announced.push((JSON.parse(message.content.toString('utf8')) as OrderStatusChangedMessage).order)
-  }, { noAck: true })
+  let closing = false
+  let connection: ChannelModel | undefined
+
+  async function follow(): Promise<void> {
+    connection = await amqp.connect(AMQP_URL)
+    connection.on('error', () => undefined)
+    connection.on('close', () => void (closing ? undefined : followAgain()))
+    const channel = await connection.createChannel()
+    await channel.assertExchange(topology.exchange, 'topic', { durable: true })
+    await channel.assertQueue(queue, { durable: true })
+    await channel.bindQueue(queue, topology.exchange, routingKeys.orderStatusChanged)
+    await channel.consume(queue, (message) => {
+      if (!message) return
+      // The kitchen validated what it published; the consumers' own tests check the contract.
+      announced.push((JSON.parse(message.content.toString('utf8')) as OrderStatusChangedMessage).order)
+      channel.ack(message)
+    })
+  }
+
+  async function followAgain(): Promise<void> {
+    while (!closing) {
+      await sleep(500)
+      if (await follow().then(() => true, () => false)) return
+    }
+  }
+
+  await follow()
   return {
     announced: (): readonly Order[] => announced,
     async close() {
-      await channel.deleteQueue(queue)
-      await connection.close()
+      closing = true
+      await connection?.close().catch(() => undefined)
+      const cleanup = await amqp.connect(AMQP_URL)
+      try {
+        await (await cleanup.createChannel()).deleteQueue(queue)
+      } finally {
+        await cleanup.close()
+      }
     },
   }
 }
-
-export type Announcements = Awaited<ReturnType<typeof captureAnnouncements>>
