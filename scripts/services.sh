@@ -38,7 +38,7 @@ build_ferretdb() {
   cp -r "$source" "$work/src" && chmod -R u+w "$work/src"
   echo "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
   (cd "$work/src" && go build -o "$work/ferretdb" ./cmd/ferretdb)
-  sudo_if_needed install -m 0755 "$work/ferretdb" "$FERRETDB_BIN"
+  sudo_if_needed install -D -m 0755 "$work/ferretdb" "$FERRETDB_BIN"
   rm -rf "$work"
   "$FERRETDB_BIN" --version | head -1
 }
