@@ -1,6 +1,6 @@
 import { MongoClient, MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import { listFilter, type Ticket, type TicketStore } from './ticket-store.js'
+import { listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `_id` and `orderId` are the order id; `placedAt` and `status` copy fields of `order` for indexes. */
 interface TicketDocument {
@@ -12,7 +12,15 @@ interface TicketDocument {
   fingerprint?: string
 }
 
+/** One step of one order: `_id` is `{orderId}@{version}`, unique, so each version of an order is written once. */
+interface StepDocument {
+  _id: string
+  order: Order
+}
+
 const DUPLICATE_KEY = 11000
+const isDuplicate = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY
+const stepId = (order: Pick<Order, 'id' | 'version'>) => `${order.id}@${order.version}`
 
 /** Whether a failure says the server cannot serve now (unreachable, no primary, failing over) rather than that the request was wrong. */
 export function isMongoUnavailable(err: unknown): boolean {
@@ -27,7 +35,12 @@ export interface MongoTicketStoreOptions {
   collectionName?: string
 }
 
-/** The MongoDB ticket store: one document per order, written with majority write concern. */
+/**
+ * The MongoDB ticket store: one document per order, written with majority write concern. A transition is won by
+ * inserting its step (the order's next version) into a collection beside it, whose `_id` is unique: an insert is
+ * atomic on every server that speaks MongoDB's protocol (FerretDB 1.x's filtered update is a read, then a write,
+ * and two writers can both match). Only the winner then writes the ticket, so ticket writes are one at a time.
+ */
 export async function createMongoTicketStore(options: MongoTicketStoreOptions): Promise<TicketStore> {
   const client = new MongoClient(options.url, {
     serverSelectionTimeoutMS: 5000,
@@ -37,32 +50,49 @@ export async function createMongoTicketStore(options: MongoTicketStoreOptions): 
   })
   await client.connect()
   const db = client.db(options.dbName)
-  const collection = db.collection<TicketDocument>(options.collectionName ?? 'tickets')
+  const name = options.collectionName ?? 'tickets'
+  const collection = db.collection<TicketDocument>(name)
   try {
     await ensureIndexes(collection)
   } catch (error) {
     await client.close()
     throw error
   }
-  return mongoTicketStore(client, db, collection)
+  return mongoTicketStore(client, db, collection, db.collection<StepDocument>(stepsCollectionOf(name)))
 }
 
-function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<TicketDocument>): TicketStore {
+/** Where the steps of the tickets in `collectionName` are kept. */
+export function stepsCollectionOf(collectionName: string): string {
+  return `${collectionName}.steps`
+}
+
+function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<TicketDocument>, steps: Collection<StepDocument>): TicketStore {
   let closed = false
 
+  /** The ticket with any step won but not yet written to it (its writer died in between), which is written now. */
   const get = async (orderId: string): Promise<Ticket | undefined> => {
-    const doc = await collection.findOne({ orderId })
-    return doc ? toTicket(doc) : undefined
+    const doc = await collection.findOne({ _id: orderId })
+    if (!doc) return undefined
+    const stored = storedOrder(doc.order)
+    let order = stored
+    for (;;) {
+      const next = await steps.findOne({ _id: stepId({ id: orderId, version: order.version + 1 }) })
+      if (!next) break
+      order = next.order
+    }
+    if (order !== stored) await write(order)
+    return ticketOf({ ...doc, order })
   }
+  const write = (order: Order) => collection.updateOne({ _id: order.id }, { $set: { order, status: order.status, placedAt: order.placedAt } })
 
   return {
     async insertIfAbsent(ticket) {
       const doc = toDocument(ticket)
       try {
         await collection.insertOne(doc)
-        return { created: true, ticket: toTicket(doc) }
+        return { created: true, ticket: ticketOf(doc) }
       } catch (error) {
-        if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) throw error
+        if (!isDuplicate(error)) throw error
         const existing = await get(ticket.order.id)
         if (!existing) throw error
         return { created: false, ticket: existing }
@@ -70,11 +100,16 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
     },
     get,
     async replaceIfStatus(order, expected) {
-      const result = await collection.updateOne(
-        { orderId: order.id, 'order.status': expected },
-        { $set: { order, status: order.status, placedAt: order.placedAt } },
-      )
-      return result.matchedCount === 1
+      const current = (await get(order.id))?.order
+      if (current?.status !== expected || current.version !== order.version - 1) return false
+      try {
+        await steps.insertOne({ _id: stepId(order), order })
+      } catch (error) {
+        if (isDuplicate(error)) return false
+        throw error
+      }
+      await write(order)
+      return true
     },
     async list(query) {
       if (query.limit <= 0) return []
@@ -83,7 +118,7 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
         .sort({ placedAt: -1, orderId: -1 })
         .limit(query.limit)
         .toArray()
-      return docs.map((doc) => doc.order)
+      return docs.map((doc) => storedOrder(doc.order))
     },
     async ping() {
       if (closed) throw new Error('ticket store is closed')
@@ -111,9 +146,5 @@ function toDocument(ticket: Ticket): TicketDocument {
   const { order, fingerprint } = ticket
   const doc: TicketDocument = { _id: order.id, orderId: order.id, placedAt: order.placedAt, status: order.status, order }
   return fingerprint === undefined ? doc : { ...doc, fingerprint }
-}
-
-function toTicket(doc: TicketDocument): Ticket {
-  return doc.fingerprint === undefined ? { order: doc.order } : { order: doc.order, fingerprint: doc.fingerprint }
 }
 

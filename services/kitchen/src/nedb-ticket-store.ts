@@ -3,7 +3,7 @@ import { access, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import nedb from '@seald-io/nedb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import { listFilter, type Ticket, type TicketStore } from './ticket-store.js'
+import { listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `orderId`, `placedAt` and `status` copy fields of `order` so that the index, sort and filter stay flat. */
 interface TicketDocument {
@@ -53,13 +53,13 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
   const get = async (orderId: string): Promise<Ticket | undefined> => {
     await fromFile()
     const doc: TicketDocument | null = await db.findOneAsync<TicketDocument>({ orderId })
-    return doc ? toTicket(doc) : undefined
+    return doc ? ticketOf(doc) : undefined
   }
 
   return {
     async insertIfAbsent(ticket) {
       try {
-        return { created: true, ticket: toTicket(await write(() => db.insertAsync(toDocument(ticket)))) }
+        return { created: true, ticket: ticketOf(await write(() => db.insertAsync(toDocument(ticket)))) }
       } catch (error) {
         if (!isUniqueViolation(error)) throw error
         const existing = await get(ticket.order.id)
@@ -81,7 +81,7 @@ export async function createNedbTicketStore({ dataDir }: { dataDir: string }): P
         .findAsync<TicketDocument>(listFilter(query))
         .sort({ placedAt: -1, orderId: -1 })
         .limit(query.limit)
-      return docs.map((doc) => doc.order)
+      return docs.map((doc) => storedOrder(doc.order))
     },
     async ping() {
       if (closed) throw new Error('ticket store is closed')
@@ -104,10 +104,6 @@ function toDocument(ticket: Ticket): TicketDocument {
   const { order, fingerprint } = ticket
   const doc: TicketDocument = { orderId: order.id, placedAt: order.placedAt, status: order.status, order }
   return fingerprint === undefined ? doc : { ...doc, fingerprint }
-}
-
-function toTicket(doc: TicketDocument): Ticket {
-  return doc.fingerprint === undefined ? { order: doc.order } : { order: doc.order, fingerprint: doc.fingerprint }
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -33,6 +33,17 @@ export interface TicketStore {
   close(): Promise<void>
 }
 
+/** A ticket as a store keeps it, with the order as it is read (see storedOrder). */
+export function ticketOf(doc: { order: Order; fingerprint?: string | undefined }): Ticket {
+  const order = storedOrder(doc.order)
+  return doc.fingerprint === undefined ? { order } : { order, fingerprint: doc.fingerprint }
+}
+
+/** An order as read from a store: one stored before orders carried a version gets the one its history implies. */
+export function storedOrder(order: Order): Order {
+  return (order as Partial<Order>).version === undefined ? { ...order, version: order.history.length } : order
+}
+
 /**
  * The list query in the MongoDB query language, which both stores speak: strictly after the cursor in
  * (placedAt desc, orderId desc) order; ISO timestamps compare as strings.

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import type { Order, OrderStatus } from '@restaurant/shared'
 import type { ListQuery, TicketStore } from '../src/ticket-store.js'
-import { buildOrder } from '@restaurant/shared/testing'
+import { buildOrder, withStatus } from '@restaurant/shared/testing'
 
 export interface StoreUnderTest {
   /** A fresh, empty store for one test; registers its own cleanup on `t`. */
@@ -50,6 +50,14 @@ export function ticketStoreContract(t: Test, subject: StoreUnderTest): void {
     const stored = await store.get(order.id)
     t.strictSame(results.map((result) => result.ticket), results.map(() => stored), 'all return the stored ticket')
     t.strictSame(await store.list({ limit: 100 }), [order])
+  })
+
+  t.test('an order stored before orders carried a version reads with the version its history implies', async (t) => {
+    const store = await makeStore(t)
+    const { version: _version, ...unversioned } = withStatus(buildOrder(), 'accepted')
+    await store.insertIfAbsent({ order: unversioned as Order })
+    t.equal((await store.get(unversioned.id))?.order.version, 2)
+    t.same((await store.list({ limit: 10 })).map((order) => order.version), [2])
   })
 
   t.test('get returns undefined for an unknown id', async (t) => {
