@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { deadLetterQueueFor, topologyFor } from '@restaurant/shared'
+import { customer, signedIdentity } from '../support/credentials.js'
 import { queueDepth } from '../support/isolation.js'
 import { redisServerKeepingData, stopDuringTest } from '../support/machine-services.js'
 import { metricValue } from '../support/metrics.js'
@@ -36,18 +37,23 @@ function readWhile(url: string, records: OrderRecord[], running: () => boolean) 
   return { stats, done }
 }
 
-t.test('Redis stopped for 120 s with its data kept while orders cook: nothing waits on it, no status is dead-lettered, views and streams catch up', async (t) => {
+t.test('Redis stopped for 120 s with its data kept while orders cook, two waiters: nothing waits on it, no status is dead-lettered, views and streams catch up', async (t) => {
   // Deliveries may be held 30 s here, so that a 120 s outage also sends status events round the set-aside queue.
   const stack = await startStack({ KITCHEN_SPEED_FACTOR: '0.05', AMQP_MAX_HOLD_MS: '30000', AMQP_SET_ASIDE_MS: '5000' })
   t.teardown(stack.stop)
-  const { waiter, gateway } = stack
-  const waiterPid = waiter.child.pid
+  // Two waiters share the status events and each serves its own stream clients: whichever applies an event, all relay it.
+  const waiters = [stack.waiter, await stack.addInstance('waiter')]
+  const { gateway } = stack
+  const pids = waiters.map((waiter) => waiter.child.pid)
   const deadline = Date.now() + 240_000
   const records = await placeOrders(() => gateway.url, BURST, { concurrency: 20, keyPrefix: 'redis-burst', deadlineMs: deadline, body: chicken })
   const followed = records.slice(100, 100 + FOLLOWED).flatMap((record) => (record.id ? [record.id] : []))
-  const streams = followed.map((id) =>
-    readEventStream(`${gateway.url}/api/orders/${id}/events`, loadCustomer, { done: (events) => events.some((event) => event.event === 'ready'), timeoutMs: 230_000 }),
-  )
+  const asOwner = signedIdentity(customer('load-customer'))
+  const streams = followed.map((id, i) => {
+    // Half through the gateway (to the first waiter), half straight to the second one.
+    const [url, headers] = i % 2 === 0 ? [`${gateway.url}/api/orders/${id}/events`, loadCustomer] : [`${waiters[1]?.url}/api/orders/${id}/events`, asOwner]
+    return readEventStream(url, headers, { done: (events) => events.some((event) => event.event === 'ready'), timeoutMs: 230_000 })
+  })
   await sleep(1_000)
 
   const inFlight = await openOrders(records, stack.kitchen.url)
@@ -67,7 +73,10 @@ t.test('Redis stopped for 120 s with its data kept while orders cook: nothing wa
   const histories = (await Promise.all(streams)).map(({ events }) => events.map((event) => event.event).join(','))
   const incomplete = histories.filter((history) => history !== 'placed,accepted,cooking,ready')
   const statusQueue = topologyFor(stack.run.namespace).queues.waiterStatus.queue
-  const outcome = async (name: string) => (await metricValue(waiter.url, 'amqp_deliveries_total', { queue: statusQueue, outcome: name })) ?? 0
+  const outcome = async (name: string) => {
+    const counts = await Promise.all(waiters.map(async (waiter) => (await metricValue(waiter.url, 'amqp_deliveries_total', { queue: statusQueue, outcome: name })) ?? 0))
+    return counts.reduce((sum, count) => sum + count, 0)
+  }
   const [retried, setAside, deadLettered] = await Promise.all([outcome('retried'), outcome('set_aside'), outcome('dead_lettered')])
   const slowestPostMs = Math.max(...all.map((record) => record.slowestMs))
   t.comment(summary('Redis outage', score, {
@@ -96,5 +105,5 @@ t.test('Redis stopped for 120 s with its data kept while orders cook: nothing wa
   t.ok(slowestPostMs < 1_000, `no order request waited on Redis (slowest ${slowestPostMs} ms)`)
   t.ok(reader.stats.slowestMs < 1_000, `no read waited on Redis (slowest ${reader.stats.slowestMs} ms)`)
   t.equal(reader.stats.serverErrors, 0, "reads fell back to the kitchen's record")
-  t.equal(waiter.child.pid, waiterPid, 'the waiter was not restarted')
+  t.same(waiters.map((waiter) => waiter.child.pid), pids, 'neither waiter was restarted')
 })
