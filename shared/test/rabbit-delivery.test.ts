@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { deadLetterQueueFor } from '../src/contracts/messages.js'
-import type { MessageContext } from '../src/rabbit-delivery.js'
+import { deadLetterQueueFor, type QueueBinding } from '../src/contracts/messages.js'
 import { DependencyUnavailableError, SetAsideError } from '../src/errors.js'
+import type { Bus } from '../src/rabbit-bus.js'
+import type { MessageContext } from '../src/rabbit-delivery.js'
 import { retryQueueFor, setAsideQueueFor } from '../src/rabbit-topology.js'
 import { Greeting, setup, until, type Delivery } from './rabbit-harness.js'
 
@@ -154,21 +155,29 @@ t.test('a failing message does not block the ones behind it', async (t) => {
   t.equal(losses(), 0, 'the connection was never lost')
 })
 
+/**
+ * Consumes with a handler whose dependency is away for `awayMs`, publishes one message, and returns every
+ * attempt once the message has been handled after the dependency came back; the bus is closed by then.
+ */
+async function handledThroughAnOutage(bus: Bus, binding: QueueBinding, awayMs: number): Promise<Delivery[]> {
+  const calls: Delivery[] = []
+  const backAt = Date.now() + awayMs
+  await bus.consume(binding, Greeting, async (message, context) => {
+    calls.push({ message, context, at: Date.now() })
+    if (Date.now() < backAt) throw new DependencyUnavailableError('the store')
+  })
+  await bus.publish(binding.routingKey, { greeting: 'patient' }, 'corr-outage')
+  await until('the message handled once the dependency is back', () => (calls.at(-1)?.at ?? 0) >= backAt, 10_000)
+  await bus.cancelConsumers()
+  await bus.close()
+  return calls
+}
+
 t.test('a message whose handler needs a dependency that is away waits for it, then is handled: no retry tier, no dead letter', async (t) => {
   const { topology, connect, depth, depthAfterClose, logged, losses } = await setup(t)
   const { waiterStatus } = topology.queues
   const { bus } = await connect({ retryDelaysMs: [50], maxHoldMs: 10_000 })
-  const calls: Delivery[] = []
-  const backAt = Date.now() + 1_500
-  await bus.consume(waiterStatus, Greeting, async (message, context) => {
-    calls.push({ message, context, at: Date.now() })
-    if (Date.now() < backAt) throw new DependencyUnavailableError('Redis')
-  })
-
-  await bus.publish(waiterStatus.routingKey, { greeting: 'patient' }, 'corr-wait')
-  await until('the dependency back and the message handled', () => (calls.at(-1)?.at ?? 0) >= backAt, 10_000)
-  await bus.cancelConsumers()
-  await bus.close()
+  const calls = await handledThroughAnOutage(bus, waiterStatus, 1_500)
 
   t.comment(`${calls.length} attempts over ${(calls.at(-1)?.at ?? 0) - (calls[0]?.at ?? 0)} ms`)
   t.ok(calls.length >= 3 && calls.length <= 12, `tried again with backoff, not in a hot loop (${calls.length} attempts)`)
@@ -184,17 +193,7 @@ t.test('a message that waits longer than a delivery may be held is set aside and
   const { topology, connect, depth, depthAfterClose, getAll } = await setup(t)
   const { waiterStatus } = topology.queues
   const { bus } = await connect({ retryDelaysMs: [50], maxHoldMs: 400, setAsideMs: 300 })
-  const calls: Delivery[] = []
-  const backAt = Date.now() + 1_200
-  await bus.consume(waiterStatus, Greeting, async (message, context) => {
-    calls.push({ message, context, at: Date.now() })
-    if (Date.now() < backAt) throw new DependencyUnavailableError('the ticket store')
-  })
-
-  await bus.publish(waiterStatus.routingKey, { greeting: 'set aside' }, 'corr-aside')
-  await until('the message handled once the dependency is back', () => (calls.at(-1)?.at ?? 0) >= backAt, 10_000)
-  await bus.cancelConsumers()
-  await bus.close()
+  const calls = await handledThroughAnOutage(bus, waiterStatus, 1_200)
 
   const gaps = calls.slice(1).map((call, i) => call.at - (calls[i]?.at ?? 0))
   t.ok(gaps.some((gap) => gap >= 300 - slackMs), `it waited on the set-aside queue at least once (gaps ${gaps.join(', ')} ms)`)

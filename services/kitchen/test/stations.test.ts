@@ -1,5 +1,6 @@
 import t from 'tap'
-import { createStations } from '../src/stations.js'
+import type { Booking } from '../src/cooking.js'
+import { createStations, type Stations } from '../src/stations.js'
 import { createFakeClock } from './fake-clock.js'
 import { booking, burger, capacity, fries, starts, unit } from './schedule-builders.js'
 
@@ -19,6 +20,13 @@ function track<T>(promise: Promise<T>) {
     (error: unknown) => Object.assign(state, { settled: true, error }),
   )
   return state
+}
+
+/** A call to cook whose signal the test aborts, with the reason as the error's message. */
+function cookUntilAborted(stations: Stations, order: Booking) {
+  const controller = new AbortController()
+  const wait = track(stations.cook(order, { ...patiently, signal: controller.signal }))
+  return { wait, abort: (reason: string) => controller.abort(new Error(reason)) }
 }
 
 t.test('a station with no capacity cannot cook, and nothing stays booked', async (t) => {
@@ -117,12 +125,11 @@ t.test('an order pushed beyond its bound by one accepted earlier is set aside wh
 
 t.test('an aborted wait frees its booking', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const abort = new AbortController()
-  const aborted = track(stations.cook(booking('a', 1), { ...patiently, signal: abort.signal }))
+  const aborted = cookUntilAborted(stations, booking('a', 1))
   const next = track(stations.cook(booking('b', 2), patiently))
-  abort.abort(new Error('shutting down'))
+  aborted.abort('shutting down')
   await clock.advance(0)
-  t.match(aborted.error, { message: 'shutting down' })
+  t.match(aborted.wait.error, { message: 'shutting down' })
   t.equal(stations.waiting(), 1)
   await clock.advance(4000)
   t.same(starts(next.value), [4000])
@@ -142,11 +149,10 @@ t.test('an order booked twice is booked once', async (t) => {
 
 t.test('a shared booking stays while another call still waits on it', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const abort = new AbortController()
-  const aborted = track(stations.cook(booking('a', 1), { ...patiently, signal: abort.signal }))
+  const aborted = cookUntilAborted(stations, booking('a', 1))
   const other = track(stations.cook(booking('a', 1), patiently))
-  abort.abort(new Error('gone'))
+  aborted.abort('gone')
   await clock.advance(4000)
-  t.match(aborted.error, { message: 'gone' })
+  t.match(aborted.wait.error, { message: 'gone' })
   t.same(starts(other.value), [4000])
 })
