@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import amqp from 'amqplib'
@@ -9,19 +10,42 @@ import { deleteTopology, topologyFor, type QueuePolicy } from '@restaurant/share
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-/** Names, Redis keys and files that belong to one test only, and the clean-up that removes them. */
-export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>) {
+/**
+ * Names, Redis keys, files and (given a MongoDB URL) a database that belong to one test only, and the clean-up
+ * that removes them.
+ */
+export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>, mongoUrl?: string) {
   const namespace = `test-${randomUUID()}`
   const dataDir = await mkdtemp(join(tmpdir(), 'restaurant-test-'))
+  const mongoDb = namespace.replaceAll('-', '_')
   return {
     namespace,
     dataDir,
     redisPrefix: `${namespace}:`,
+    mongoDb,
     async cleanUp() {
       await removeTopology(namespace, policy)
       await removeRedisKeys(`${namespace}:`)
       await rm(dataDir, { recursive: true, force: true })
+      if (mongoUrl) await dropMongoDatabase(mongoUrl, mongoDb)
     },
+  }
+}
+
+interface MongoClientLike {
+  db(name: string): { dropDatabase(): Promise<unknown> }
+  close(): Promise<void>
+}
+
+/** Drops a database with the kitchen's own driver (the tests' package does not depend on it). */
+export async function dropMongoDatabase(url: string, name: string): Promise<void> {
+  const kitchen = createRequire(join(import.meta.dirname, '..', '..', 'services', 'kitchen', 'package.json'))
+  const { MongoClient } = kitchen('mongodb') as { MongoClient: new (url: string, options: object) => MongoClientLike }
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 })
+  try {
+    await client.db(name).dropDatabase()
+  } finally {
+    await client.close()
   }
 }
 
