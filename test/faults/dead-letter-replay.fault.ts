@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { deadLetterQueueFor, topologyFor, type Order } from '@restaurant/shared'
+import { deadLetterQueueFor, topologyFor } from '@restaurant/shared'
 import { AMQP_URL, eventually, queueDepth } from '../support/isolation.js'
 import { placeOrder } from '../support/order-client.js'
-import { allTickets } from '../support/scoring.js'
+import { allTickets, ticketsOf } from '../support/scoring.js'
 import { startStack } from '../support/stack.js'
+import { scoreWitness } from '../support/witness.js'
 
 const replayCommand = join(import.meta.dirname, '..', '..', 'shared', 'dist', 'bin', 'dead-letters.js')
 
@@ -39,9 +40,13 @@ t.test('an order the broker dead-lettered after crash loops mid-cooking is finis
     return ticket?.status === 'ready' ? ticket : undefined
   }, 40_000, 'the replayed order to be ready')
 
-  const readyStates = new Set(stack.records.announced().filter((order: Order) => order.id === id && order.status === 'ready').map((order) => JSON.stringify(order)))
+  const witness = scoreWitness(await ticketsOf(stack.kitchen.url, [id]), stack.records.endOf)
   t.comment(`crashes ${kills}, then one replay; ready ${Date.parse(finished.history.at(-1)?.at ?? '') - Date.parse(finished.placedAt)} ms after it was placed`)
   t.same(finished.history.map((entry) => entry.status), ['placed', 'accepted', 'cooking', 'ready'], 'each step once')
-  t.equal(readyStates.size, 1, 'announced ready in one state: finished once')
+  t.same(
+    { read: witness.read, finishedTwice: witness.unitsFinishedTwice, missing: witness.unitsMissing, completions: witness.completionProblems, overlaps: witness.overlaps },
+    { read: 1, finishedTwice: [], missing: [], completions: [], overlaps: [] },
+    'the witness shows each unit finished once, one completion, no cookings at once',
+  )
   t.equal(await queueDepth(dead), 0)
 })

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
+import { assertCookedOnce } from '../support/crash-run.js'
 import { placeOrders } from '../support/order-client.js'
 import { scoreRun, summary } from '../support/scoring.js'
 import { startStack } from '../support/stack.js'
@@ -27,5 +28,5 @@ t.test('SIGTERM on each service under load: each stops within 10 s, nothing is l
   t.equal(score.accepted, 900)
   t.same(score.lost, [])
   t.same(score.unexpected, [])
-  t.same(score.cookedTwice, [])
+  assertCookedOnce(t, score)
 })

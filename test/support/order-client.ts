@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Order } from '@restaurant/shared'
 import { asCustomer } from './credentials.js'
 
 /** The customer every load client orders as; reads of its orders need the same credential. */
@@ -9,13 +10,15 @@ export interface OrderRecord {
   attempts: number
   /** The order id of the 202, once one came. */
   id?: string
+  /** The order as the 202 answered it. */
+  order?: Order
   /** The last answer that was not a 202, for the report. */
   lastProblem?: string
   /** The longest any attempt took to be answered. */
   slowestMs: number
 }
 
-const friesAndLemonade = { items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] }
+export const friesAndLemonade = { items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] }
 
 /**
  * A client as a real one behaves: every order has its own Idempotency-Key, and a failed attempt (no
@@ -35,7 +38,8 @@ export async function placeOrder(gatewayUrl: () => string, key: string, deadline
         signal: AbortSignal.timeout(5_000),
       })
       if (response.status === 202) {
-        record.id = ((await response.json()) as { id: string }).id
+        record.order = (await response.json()) as Order
+        record.id = record.order.id
         return record
       }
       record.lastProblem = `${response.status} ${await response.text()}`

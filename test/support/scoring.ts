@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isTerminal, type Order } from '@restaurant/shared'
+import { isTerminal, kitchenPaths, type Order, type TicketView } from '@restaurant/shared'
 import type { OrderRecord } from './order-client.js'
 import { signedIdentity, staff } from './credentials.js'
+import { overlapFigures, scoreWitness, type EndOfKitchen, type WitnessScore } from './witness.js'
 
 export interface Score {
   attempted: number
@@ -11,18 +12,19 @@ export interface Score {
   lost: string[]
   /** In the kitchen without any client having had a 202 for it. */
   unexpected: string[]
-  /** Orders announced ready in two different states: each the end of a cooking that completed. */
-  cookedTwice: string[]
   /** Orders one version of which was announced in two different states: two writers both won one step. */
   conflicting: string[]
   /** Orders a state of which was announced again, as a delivery that resumes does with what is stored. */
   announcedAgain: number
+  /** What the kitchens' witness of the accepted orders says was cooked. */
+  witness: WitnessScore
 }
 
-/** Where a run's outcome is read: the kitchen's store, and what the broker carried. */
+/** Where a run's outcome is read: the kitchens' store, what the broker carried, and when kitchens ended. */
 export interface RunRecords {
   kitchenUrl: () => string
   announced: () => readonly Order[]
+  endOf?: EndOfKitchen
 }
 
 /** Every ticket the kitchen holds, through its internal read API. */
@@ -36,6 +38,22 @@ export async function allTickets(kitchenUrl: string): Promise<Order[]> {
     cursor = page.nextCursor
   } while (cursor)
   return orders
+}
+
+/** The kitchen's record of each order (the order and its witness), `concurrency` reads at a time; unknown ids are left out. */
+export async function ticketsOf(kitchenUrl: string, ids: readonly string[], concurrency = 20): Promise<TicketView[]> {
+  const tickets: TicketView[] = []
+  let next = 0
+  const reader = async () => {
+    for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
+      const response = await fetch(`${kitchenUrl}${kitchenPaths.ticket(id)}`, { headers: signedIdentity(staff) })
+      if (response.status === 404) continue
+      if (!response.ok) throw new Error(`reading ticket ${id}: ${response.status} ${await response.text()}`)
+      tickets.push((await response.json()) as TicketView)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, reader))
+  return tickets
 }
 
 /** The distinct states announced under each key (an order, or an order's version), and the keys announced again. */
@@ -54,9 +72,9 @@ function distinctStates(announced: readonly Order[], keyOf: (order: Order) => st
 
 /**
  * Waits until every accepted order is terminal (or `timeoutMs` passes), then scores the run from the
- * kitchen's store and the announcements the broker carried.
+ * kitchen's store, the witness of every accepted order and the announcements the broker carried.
  */
-export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced }: RunRecords, timeoutMs: number): Promise<Score> {
+export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced, endOf }: RunRecords, timeoutMs: number): Promise<Score> {
   const accepted = new Set(records.flatMap((record) => (record.id ? [record.id] : [])))
   const deadline = Date.now() + timeoutMs
   let tickets = await allTickets(kitchenUrl())
@@ -66,23 +84,33 @@ export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced }
     tickets = await allTickets(kitchenUrl())
   }
   const versions = distinctStates(announced(), (order) => `${order.id}@${order.version}`)
-  const ready = distinctStates(announced().filter((order) => order.status === 'ready'), (order) => order.id)
+  const witness = scoreWitness(await ticketsOf(kitchenUrl(), [...accepted]), endOf)
   return {
     attempted: records.length,
     accepted: accepted.size,
     terminal: tickets.filter((order) => accepted.has(order.id) && isTerminal(order.status)).length,
     lost: openAccepted(),
     unexpected: tickets.filter((order) => !accepted.has(order.id)).map((order) => order.id),
-    cookedTwice: ready.twice,
     conflicting: versions.twice,
     announcedAgain: versions.again.size,
+    witness,
   }
 }
 
 export function summary(name: string, score: Score, extra: Record<string, string | number> = {}): string {
   const figures = { ...extra, attempted: score.attempted, accepted: score.accepted, terminal: score.terminal }
-  const problems = { lost: score.lost.length, unexpected: score.unexpected.length, cookedTwice: score.cookedTwice.length, conflicting: score.conflicting.length }
-  const text = Object.entries({ ...figures, ...problems, announcedAgain: score.announcedAgain }).map(([k, v]) => `${k} ${v}`)
+  const { witness } = score
+  const overlaps = overlapFigures(witness.overlaps)
+  const problems = {
+    lost: score.lost.length,
+    unexpected: score.unexpected.length,
+    conflicting: score.conflicting.length,
+    unitsFinishedTwice: witness.unitsFinishedTwice.length,
+    unitsMissing: witness.unitsMissing.length,
+    completionProblems: witness.completionProblems.length,
+    overlaps: `${overlaps.count} (${overlaps.totalMs} ms in all, longest ${overlaps.maxMs} ms)`,
+  }
+  const text = Object.entries({ ...figures, ...problems, announcedAgain: score.announcedAgain, takeovers: witness.takeovers, ticketsRead: witness.read }).map(([k, v]) => `${k} ${v}`)
   return `${name}: ${text.join(', ')}`
 }
 
