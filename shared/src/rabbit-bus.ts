@@ -180,7 +180,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     const { consumerTag } = await channel.consume(spec.queue, (raw) => {
       // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.
       if (!raw) return void channel.close().catch(() => undefined)
-      const work = deliver(channel, raw, settleable)
+      const work = deliver(channel, raw, { signal: settleable, channelClosed: channelClosed.signal })
       inFlight.add(work)
       void work.finally(() => inFlight.delete(work))
     })

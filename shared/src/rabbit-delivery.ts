@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Channel, ConsumeMessage } from 'amqplib'
 import type { Logger } from 'pino'
 import type { Compile } from 'typebox/compile'
-import { DependencyUnavailableError, HandBackError, SetAsideError } from './errors.js'
+import { HandBackError, mustWait, retryAfterOf, SetAsideError } from './errors.js'
 import { retryQueueFor, setAsideQueueFor, type QueuePolicy } from './rabbit-topology.js'
 import type { BusMetrics } from './metrics.js'
 import type { Publisher } from './rabbit-publisher.js'
@@ -18,6 +18,11 @@ export interface MessageContext {
   resumes: boolean
   /** Aborted when the delivery can no longer be settled (its channel closed) or the consumer is draining. */
   signal: AbortSignal
+  /**
+   * Aborted only when the delivery's channel closed: it can no longer be settled and the broker gives the
+   * message to another consumer. Work in hand that a drain lets finish stops at this one.
+   */
+  channelClosed: AbortSignal
   log: Logger
 }
 
@@ -56,17 +61,17 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
   const counted = (outcome: string) => metrics?.deliveries.inc({ queue: spec.queue, outcome })
 
   /** Each delivery is handled in a span that continues the trace the message was published in. */
-  return function deliver(channel: Channel, raw: ConsumeMessage, signal: AbortSignal): Promise<void> {
+  return function deliver(channel: Channel, raw: ConsumeMessage, signals: Pick<MessageContext, 'signal' | 'channelClosed'>): Promise<void> {
     const attributes = { 'messaging.system': 'rabbitmq', 'messaging.destination.name': spec.queue, 'messaging.message.id': String(raw.properties.messageId) }
-    return inSpan(`process ${spec.queue}`, { kind: SpanKind.CONSUMER, attributes, parent: traceContextOf(raw.properties.headers) }, () => handle(channel, raw, signal))
+    return inSpan(`process ${spec.queue}`, { kind: SpanKind.CONSUMER, attributes, parent: traceContextOf(raw.properties.headers) }, () => handle(channel, raw, signals))
   }
 
-  async function handle(channel: Channel, raw: ConsumeMessage, signal: AbortSignal): Promise<void> {
+  async function handle(channel: Channel, raw: ConsumeMessage, { signal, channelClosed }: Pick<MessageContext, 'signal' | 'channelClosed'>): Promise<void> {
     const headers = raw.properties.headers ?? {}
     const correlationId = String(raw.properties.correlationId ?? raw.properties.messageId ?? 'none')
     const retries = Number(headers[RETRIES_HEADER] ?? 0)
     const resumes = raw.fields.redelivered || retries > 0 || SET_ASIDE_HEADER in headers || REPLAYED_HEADER in headers
-    const context = { correlationId, resumes, signal, log: log.child({ reqId: correlationId, queue: spec.queue }) }
+    const context = { correlationId, resumes, signal, channelClosed, log: log.child({ reqId: correlationId, queue: spec.queue }) }
     if (raw.fields.redelivered) metrics?.redeliveries.inc({ queue: spec.queue })
     const message = parse(raw.content, spec.check)
     if (message === undefined) {
@@ -80,7 +85,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
       settle(() => channel.ack(raw), context.log)
     } catch (err) {
       if (err instanceof HandBackError || signal.aborted) return handBack(channel, raw, context, err)
-      if (err instanceof SetAsideError || err instanceof DependencyUnavailableError) return setAside(channel, raw, context, err)
+      if (err instanceof SetAsideError || mustWait(err)) return setAside(channel, raw, context, err)
       const delayMs = policy.retryDelaysMs[retries]
       if (delayMs === undefined) return giveUp(channel, raw, message as T, context, err)
       const retry = { queue: retryQueueFor(spec.queue, delayMs), headers: { ...headers, [RETRIES_HEADER]: retries + 1 } }
@@ -93,9 +98,10 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
   }
 
   /**
-   * Runs the work again, with backoff, while it fails only because a dependency is away, for as long as the
-   * delivery may be held; every run after the first resumes. Logged once when the wait starts and once when
-   * it ends. (Not p-retry: its signal also fails a run that succeeded meanwhile, and a handled message is acked.)
+   * Runs the work again, with backoff, while it must only wait (a dependency is away, or another holds the
+   * work), for as long as the delivery may be held; every run after the first resumes. An error that says
+   * when to try again shortens the pause. Logged once when the wait starts and once when it ends.
+   * (Not p-retry: its signal also fails a run that succeeded meanwhile, and a handled message is acked.)
    */
   async function waitingOutOutages(work: (context: MessageContext) => Promise<void>, context: MessageContext): Promise<void> {
     const deadline = Date.now() + policy.maxHoldMs
@@ -106,12 +112,12 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
           return await work(attempt === 1 ? context : { ...context, resumes: true })
         } catch (err) {
           // Between half the pause and all of it, so that the deliveries waiting for one dependency spread out.
-          const jittered = pauseMs * (0.5 + Math.random() / 2)
-          if (!(err instanceof DependencyUnavailableError) || context.signal.aborted || Date.now() + jittered > deadline) throw err
+          const jittered = Math.min(pauseMs, retryAfterOf(err) ?? Infinity) * (0.5 + Math.random() / 2)
+          if (!mustWait(err) || context.signal.aborted || Date.now() + jittered > deadline) throw err
           if (waitingSince === undefined) {
             waitingSince = Date.now()
             metrics?.waiting.inc({ queue: spec.queue })
-            context.log.warn({ err }, 'waiting for a dependency before handling the message')
+            context.log.warn({ err }, 'waiting before handling the message again')
           }
           await sleep(jittered, undefined, { signal: context.signal }).catch(() => Promise.reject(err))
         }
@@ -119,7 +125,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
     } finally {
       if (waitingSince !== undefined) {
         metrics?.waiting.dec({ queue: spec.queue })
-        context.log.info({ waitedMs: Date.now() - waitingSince }, 'stopped waiting for the dependency')
+        context.log.info({ waitedMs: Date.now() - waitingSince }, 'stopped waiting')
       }
     }
   }
@@ -165,7 +171,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
       await waitingOutOutages((attempt) => spec.onGiveUp?.(message, { ...attempt, resumes: true }, err) ?? Promise.resolve(), context)
     } catch (reportErr) {
       if (context.signal.aborted) return handBack(channel, raw, context, reportErr)
-      if (reportErr instanceof DependencyUnavailableError) return setAside(channel, raw, context, reportErr)
+      if (mustWait(reportErr)) return setAside(channel, raw, context, reportErr)
       context.log.error({ err: reportErr }, 'could not report the failure')
     }
     context.log.error({ err, retries: policy.retryDelaysMs.length }, 'message failed through every retry; dead-lettered')
