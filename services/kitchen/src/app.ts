@@ -17,6 +17,7 @@ import {
 } from '@restaurant/shared'
 import type { Registry } from 'prom-client'
 import { decodeCursor, encodeCursor } from './ticket-cursor.js'
+import { ticketView } from './ticket-view.js'
 import type { TicketStore } from './ticket-store.js'
 
 export interface KitchenAppDeps {
@@ -43,7 +44,7 @@ export async function buildKitchenApp({ log, store, dependencies, maxEventLoopDe
     kitchenPaths.ticketRoute,
     { schema: { params: OrderIdParams, response: { 200: TicketSchema, 404: Problem } } },
     async (request, reply) => {
-      const ticket = await store.get(request.params.id)
+      const ticket = await ticketView(store, request.params.id)
       if (ticket) return ticket
       return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(buildProblem(404, 'order-not-found', 'No such order'))
     },

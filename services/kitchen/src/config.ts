@@ -11,6 +11,7 @@ export const kitchenConfigSchema = {
   MONGO_DB: Type.String({ default: 'restaurant' }),
   DATA_DIR: Type.String({ default: './data' }),
   KITCHEN_SPEED_FACTOR: Type.Number({ minimum: 0, default: 1 }),
+  KITCHEN_LEASE_MS: Type.Integer({ minimum: 300, maximum: 600_000, default: 10_000 }),
 }
 
 export function loadKitchenConfig(env?: Record<string, string | undefined>) {

@@ -1,4 +1,4 @@
-import type { KitchenResult, MenuItem, Order, Station } from '@restaurant/shared'
+import type { CookedUnit, KitchenResult, MenuItem, Order, Station } from '@restaurant/shared'
 
 /**
  * The cooking schedule. Each unit of each line takes its menu preparation time (scaled by the speed factor) on
@@ -8,6 +8,8 @@ import type { KitchenResult, MenuItem, Order, Station } from '@restaurant/shared
  */
 
 export interface CookingUnit {
+  /** Which of the order's units: its lines' units numbered from 0 in line order. */
+  unit: number
   menuItemId: string
   station: Station
   prepMs: number
@@ -27,12 +29,13 @@ export interface Booking {
 }
 
 export function unitsOf(order: Order, menu: readonly MenuItem[], speedFactor: number): CookingUnit[] {
-  return order.lines.flatMap((line) => {
+  const units = order.lines.flatMap((line) => {
     const item = menu.find((candidate) => candidate.id === line.menuItemId)
     if (!item) throw new Error(`menu item ${line.menuItemId} is not on the menu`)
     const unit = { menuItemId: item.id, station: item.station, prepMs: Math.round(item.prepSeconds * 1000 * speedFactor) }
     return Array.from({ length: line.quantity }, () => unit)
   })
+  return units.map((unit, index) => ({ unit: index, ...unit }))
 }
 
 interface Gap {
@@ -106,19 +109,14 @@ export function finishedAt(plan: readonly ScheduledUnit[], now: number): number 
   return plan.reduce((latest, unit) => Math.max(latest, unit.endMs), now)
 }
 
-export function resultOf(scheduled: readonly ScheduledUnit[]): KitchenResult {
-  const startedAt = Math.min(...scheduled.map((unit) => unit.startMs))
-  const readyAt = Math.max(...scheduled.map((unit) => unit.endMs))
-  const iso = (ms: number) => new Date(ms).toISOString()
-  return {
-    items: scheduled.map(({ menuItemId, station, startMs, endMs }) => ({
-      menuItemId,
-      station,
-      startedAt: iso(startMs),
-      endedAt: iso(endMs),
-    })),
-    startedAt: iso(startedAt),
-    readyAt: iso(readyAt),
-    totalPrepMs: readyAt - startedAt,
-  }
+/** The result of an order all of whose units were finished: each unit as the witness recorded its cooking. */
+export function resultOf(units: readonly CookingUnit[], finished: ReadonlyMap<number, CookedUnit>): KitchenResult {
+  const items = units.map(({ unit, menuItemId, station }) => {
+    const cooked = finished.get(unit)
+    if (!cooked?.endedAt) throw new Error(`unit ${unit} was not finished`)
+    return { menuItemId, station, startedAt: cooked.startedAt, endedAt: cooked.endedAt }
+  })
+  const startedAt = Math.min(...items.map((item) => Date.parse(item.startedAt)))
+  const readyAt = Math.max(...items.map((item) => Date.parse(item.endedAt)))
+  return { items, startedAt: new Date(startedAt).toISOString(), readyAt: new Date(readyAt).toISOString(), totalPrepMs: readyAt - startedAt }
 }

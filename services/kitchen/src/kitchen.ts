@@ -1,5 +1,6 @@
 import {
   DependencyUnavailableError,
+  HeldElsewhereError,
   isCancellable,
   isTerminal,
   type CancelOrderMessage,
@@ -8,10 +9,13 @@ import {
   type Order,
   type OrderPlacedMessage,
 } from '@restaurant/shared'
-import { finishedAt, resultOf, unitsOf, type Booking, type ScheduledUnit } from './cooking.js'
-import type { Stations } from './stations.js'
+import { finishedUnits, renewalIntervalOf } from './claims.js'
+import { resultOf, unitsOf, type Booking, type CookingUnit, type ScheduledUnit } from './cooking.js'
+import type { KitchenMetrics } from './kitchen-metrics.js'
+import { takeLease, type Lease } from './leases.js'
+import type { StationClock, Stations } from './stations.js'
 import { advance, refusalReason } from './ticket-lifecycle.js'
-import type { TicketStore } from './ticket-store.js'
+import { ClaimTakenOverError, type TicketStore } from './ticket-store.js'
 
 export interface KitchenDeps {
   store: TicketStore
@@ -23,98 +27,205 @@ export interface KitchenDeps {
   speedFactor: number
   /** Longest an order may wait for its station while its delivery is held; one that would wait longer is set aside. */
   maxStationWaitMs: number
-  now: () => number
-  sleep: (ms: number) => Promise<void>
+  /** This process's incarnation: it names the claims it takes and the units it cooks. */
+  kitchen: string
+  /** How long a claim holds without renewal. */
+  leaseMs: number
+  clock: StationClock
+  metrics: KitchenMetrics
 }
 
 /** What the kitchen knows of the delivery it is working on. */
-export type Job = Pick<MessageContext, 'correlationId' | 'resumes' | 'signal' | 'log'>
+export type Job = Pick<MessageContext, 'correlationId' | 'signal' | 'channelClosed' | 'log'>
+
+type Announce = (order: Order) => void
 
 /**
- * The kitchen's use cases. Every step is a conditional transition of the stored ticket followed by its
- * announcement of what was stored, so an order delivered again resumes where its ticket stands and is never
- * cooked twice. The cooking goes on while the broker confirms the announcements; the delivery is settled
- * only once all are confirmed, and a failed one fails the delivery, which is then retried from the stored
- * ticket. An accepted order waits for its stations; it is `cooking` from its first item on.
+ * The kitchen's use cases. Only a claim decides who cooks an order: a delivery takes the order's claim before
+ * it moves the order on, and one that meets another's live claim waits. Every step is a transition of the
+ * stored ticket, fenced by the claim, followed by its announcement; every unit cooked is recorded as it cooks
+ * (the witness), so an order taken over is finished from where its units stand and no unit is finished twice.
+ * The delivery is settled only once every announcement is confirmed; a refused one fails it, and the retry
+ * goes on from the stored ticket. An accepted order waits for its stations; it is `cooking` from its first unit.
  */
 export function createKitchen(deps: KitchenDeps) {
-  const { store, announce, stations } = deps
+  const { store, stations, clock } = deps
+  const now = () => new Date(clock.now())
+  const leases = { store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics: deps.metrics }
 
-  async function prepare(message: OrderPlacedMessage, job: Job): Promise<void> {
+  async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
+    await announcingLater(job, async (announceLater) => {
+      const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
+      if (isTerminal(ticket.order.status)) return announceLater(ticket.order)
+      await underClaim(order.id, job, (lease) => cook(lease, { job, announceLater, resumed: !created }))
+    })
+  }
+
+  /** Runs `work` with announcements that go on meanwhile; settles once all are confirmed, or fails with a refusal. */
+  async function announcingLater(job: Job, work: (announceLater: Announce) => Promise<void>): Promise<void> {
     const announcements: Promise<void>[] = []
     const announceLater = (order: Order) => {
-      const confirmed = announce(order, job.correlationId)
+      const confirmed = deps.announce(order, job.correlationId)
       // Handled here so that a refusal waits, unreported, for the await below rather than crash the process.
       confirmed.catch(() => undefined)
       announcements.push(confirmed)
     }
     try {
-      await cook(message, job, announceLater)
+      await work(announceLater)
     } finally {
       await Promise.all(announcements)
     }
   }
 
-  async function cook({ order, fingerprint }: OrderPlacedMessage, job: Job, announceLater: (order: Order) => void): Promise<void> {
-    const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
-    if (!created) {
-      // The stored state may never have been announced if an earlier delivery died in between.
-      announceLater(ticket.order)
-      // A new message for a known order is a duplicate publish (a client retry): its original owns it.
-      if (!job.resumes) return
-      job.log.warn({ orderId: order.id, status: ticket.order.status }, 'order delivered again; resuming where its ticket stands')
-    }
-    let current = ticket.order
+  /**
+   * Takes the order's claim (or throws HeldElsewhereError), runs `work` under it and ends it: completed when
+   * `work` committed the order's end. The order's station slots are freed unless it is ready; a dependency that
+   * is away keeps them, so that the delivery tries again on the plan it committed.
+   */
+  async function underClaim(orderId: string, job: Job, work: (lease: Lease) => Promise<Order | undefined>): Promise<void> {
+    // A drain lets the cooking in hand finish; a closed channel stops it, as the broker gives the order to another.
+    const lease = await takeLease(orderId, leases, job.channelClosed)
+    let ended: Order | undefined
     try {
-      while (!isTerminal(current.status)) {
-        const next = await nextState(current, job)
-        // Released from its station wait: a cancellation moved the ticket on; see where it stands.
-        if (!next) current = (await store.get(current.id))?.order ?? current
-        // Losing this race means a cancellation or a duplicate moved the ticket first; they own it now.
-        else if (!(await store.replaceIfStatus(next, current.status))) return stations.release(current.id)
-        else {
-          job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
-          announceLater(next)
-          current = next
-        }
-      }
+      ended = await work(lease)
     } catch (err) {
-      // A dependency that is away makes the delivery try again here, where the plan it committed still stands.
-      if (!(err instanceof DependencyUnavailableError)) stations.release(current.id)
+      if (!(err instanceof DependencyUnavailableError)) stations.release(orderId)
       throw err
+    } finally {
+      await lease.end(ended ? 'completed' : 'abandoned', job.log)
     }
-    if (current.status === 'ready') stations.finish(current.id)
-    else stations.release(current.id)
-  }
-
-  /** The order's next state, or undefined when it was released from its station wait. */
-  async function nextState(order: Order, job: Job): Promise<Order | undefined> {
-    if (order.status === 'placed') {
-      const reason = refusalReason(order, await deps.menu())
-      return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'accepted', now())
-    }
-    const plan = await planFor(order, job)
-    if (!plan) return undefined
-    if (order.status === 'accepted') {
-      // An item may have sold out while the order queued for its station.
-      const reason = refusalReason(order, await deps.menu())
-      return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, 'cooking', now())
-    }
-    await deps.sleep(Math.max(0, finishedAt(plan, deps.now()) - deps.now()))
-    return advance(order, 'ready', now(), { result: resultOf(plan) })
+    if (ended?.status === 'ready') stations.finish(orderId)
+    else stations.release(orderId)
   }
 
   /**
-   * Its stations' plan, once the order may start. An order resumed while cooking whose plan was lost with
-   * the process that made it is booked again. Its place in line is the time it was accepted.
+   * Moves the order on until it ends; resolves with the end when this claim committed it. A resumed order's
+   * stored state is announced first: the delivery that stored it may have died before announcing it.
    */
-  async function planFor(order: Order, job: Job): Promise<ScheduledUnit[] | undefined> {
-    const accepted = order.history.find((entry) => entry.status === 'accepted')?.at ?? order.placedAt
-    const booking: Booking = { orderId: order.id, priority: Date.parse(accepted), units: unitsOf(order, await deps.menu(), deps.speedFactor) }
-    return stations.cook(booking, { maxWaitMs: deps.maxStationWaitMs, signal: job.signal })
+  async function cook(lease: Lease, { job, announceLater, resumed }: { job: Job; announceLater: Announce; resumed: boolean }): Promise<Order | undefined> {
+    let current = await stored(lease.claim.orderId)
+    if (resumed) announceLater(current)
+    let committed: Order | undefined
+    while (!isTerminal(current.status)) {
+      lease.check()
+      const next = await nextState(current, lease, job)
+      // Released from its station wait, or lost the step to a cancellation: see where the ticket stands.
+      if (!next || !(await write(next, current.status, lease))) current = await stored(current.id)
+      else {
+        job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
+        announceLater(next)
+        current = next
+        if (isTerminal(next.status)) committed = next
+      }
+    }
+    return committed
   }
 
-  const now = () => new Date(deps.now())
+  async function stored(orderId: string): Promise<Order> {
+    const ticket = await store.get(orderId)
+    if (!ticket) throw new Error(`the ticket of order ${orderId} is missing`)
+    return ticket.order
+  }
+
+  /** A fenced write: a holder whose claim was taken over stops, and its delivery waits for the taker. */
+  async function write(order: Order, expected: Order['status'], lease: Lease): Promise<boolean> {
+    try {
+      return await store.replaceIfStatus(order, expected, lease.claim.number)
+    } catch (err) {
+      if (!(err instanceof ClaimTakenOverError)) throw err
+      deps.metrics.fencedWrites.inc()
+      throw Object.assign(new HeldElsewhereError(err.message), { retryAfterMs: 0 })
+    }
+  }
+
+  /** The order's next state, or undefined when it was released from its station wait. */
+  async function nextState(order: Order, lease: Lease, job: Job): Promise<Order | undefined> {
+    if (order.status === 'placed') return acceptedOrRejected(order, 'accepted')
+    const units = unitsOf(order, await deps.menu(), deps.speedFactor)
+    if (order.status === 'accepted') {
+      const plan = await waitingForStations(order, units, lease, job)
+      // An item may have sold out while the order queued for its station.
+      return plan && acceptedOrRejected(order, 'cooking')
+    }
+    const finished = finishedUnits(await store.cookedUnits(order.id))
+    const plan = await planFor(order, units.filter((unit) => !finished.has(unit.unit)), lease, job)
+    if (!plan) return undefined
+    for (const cooked of await cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), lease)) finished.set(cooked.unit, cooked)
+    return advance(order, 'ready', now(), { result: resultOf(units, finished) })
+  }
+
+  async function acceptedOrRejected(order: Order, to: 'accepted' | 'cooking'): Promise<Order> {
+    const reason = refusalReason(order, await deps.menu())
+    return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, to, now())
+  }
+
+  /** Waits for the order's stations; a cancellation stored by another kitchen meanwhile releases it. */
+  async function waitingForStations(order: Order, units: CookingUnit[], lease: Lease, job: Job) {
+    const done = new AbortController()
+    void releaseWhenEndedElsewhere(order.id, done.signal)
+    try {
+      return await planFor(order, units, lease, job)
+    } finally {
+      done.abort()
+    }
+  }
+
+  async function releaseWhenEndedElsewhere(orderId: string, done: AbortSignal): Promise<void> {
+    while (!done.aborted) {
+      await clock.sleep(renewalIntervalOf(deps.leaseMs), done).catch(() => undefined)
+      if (done.aborted) return
+      const ticket = await store.get(orderId).catch(() => undefined)
+      if (ticket && isTerminal(ticket.order.status)) return stations.release(orderId)
+    }
+  }
+
+  /**
+   * Its units' plan once the order may start; its place in line is the time it was accepted. The wait ends
+   * with the lease or when the delivery drains (it is handed back: nothing started in it yet).
+   */
+  async function planFor(order: Order, units: CookingUnit[], lease: Lease, job: Job): Promise<ScheduledUnit[] | undefined> {
+    const accepted = order.history.find((entry) => entry.status === 'accepted')?.at ?? order.placedAt
+    const booking: Booking = { orderId: order.id, priority: Date.parse(accepted), units }
+    return stations.cook(booking, { maxWaitMs: deps.maxStationWaitMs, signal: AbortSignal.any([lease.signal, job.signal]) })
+  }
+
+  /** Cooks the units at their planned times; the first that fails stops the others, which record that they stopped. */
+  async function cookUnits(orderId: string, plan: ScheduledUnit[], lease: Lease) {
+    const outcomes = await Promise.allSettled(
+      plan.map((unit) =>
+        cookUnit(orderId, unit, lease).catch((err: unknown) => {
+          lease.stop(err)
+          throw err
+        }),
+      ),
+    )
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failure) throw failure.reason
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
+  }
+
+  /**
+   * Cooks one unit, recording its start and its end in the witness. The lease is checked before the unit
+   * starts; a unit whose lease lapsed while it cooked (the process was frozen) is recorded abandoned.
+   */
+  async function cookUnit(orderId: string, unit: ScheduledUnit, lease: Lease) {
+    await clock.sleep(unit.startMs - clock.now(), lease.signal)
+    lease.check()
+    const startedAt = clock.now()
+    const cooking = { kitchen: deps.kitchen, unit: unit.unit, menuItemId: unit.menuItemId, startedAt: new Date(startedAt).toISOString() }
+    const record = (end: 'endedAt' | 'abandonedAt') => ({ ...cooking, [end]: now().toISOString() })
+    await store.recordUnit(orderId, lease.claim.number, cooking)
+    try {
+      await clock.sleep(startedAt + unit.prepMs - clock.now(), lease.signal)
+      lease.check()
+    } catch (err) {
+      await store.recordUnit(orderId, lease.claim.number, record('abandonedAt')).catch(() => undefined)
+      throw err
+    }
+    const finished = record('endedAt')
+    await store.recordUnit(orderId, lease.claim.number, finished)
+    return finished
+  }
 
   /** Cancels an order still placed or accepted, freeing its stations at once; otherwise says where it stands. */
   async function cancel({ order }: CancelOrderMessage, job: Job): Promise<void> {
@@ -124,29 +235,35 @@ export function createKitchen(deps: KitchenDeps) {
       if (await store.replaceIfStatus(cancelled, current.status)) {
         stations.release(current.id)
         job.log.info({ orderId: current.id }, 'order cancelled')
-        return announce(cancelled, job.correlationId)
+        return deps.announce(cancelled, job.correlationId)
       }
-      current = (await store.get(current.id))?.order ?? current
+      current = await stored(current.id)
     }
     job.log.info({ orderId: current.id, status: current.status }, 'cancellation too late; the order goes on')
-    return announce(current, job.correlationId)
+    return deps.announce(current, job.correlationId)
   }
 
   /**
-   * Past its last retry an order fails, so that the customer sees it rather than waiting forever. Only what
-   * is stored is announced: an order that reached another end meanwhile is announced as it stands.
+   * Past its last retry an order fails, so that the customer sees it rather than waiting forever. Failing
+   * takes the order's claim like cooking does, so it waits for a live holder rather than fail its cooking.
+   * Only what is stored is announced: an order that reached another end meanwhile is announced as it stands.
    */
   async function fail({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
-    let current = (await store.insertIfAbsent({ order, fingerprint })).ticket.order
-    while (!isTerminal(current.status)) {
-      const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
-      if (await store.replaceIfStatus(failed, current.status)) {
-        stations.release(current.id)
-        return announce(failed, job.correlationId)
+    const { ticket } = await store.insertIfAbsent({ order, fingerprint })
+    if (isTerminal(ticket.order.status)) return deps.announce(ticket.order, job.correlationId)
+    await underClaim(order.id, job, async (lease) => {
+      let current = await stored(order.id)
+      while (!isTerminal(current.status)) {
+        const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
+        if (await write(failed, current.status, lease)) {
+          await deps.announce(failed, job.correlationId)
+          return failed
+        }
+        current = await stored(order.id)
       }
-      current = (await store.get(current.id))?.order ?? current
-    }
-    return announce(current, job.correlationId)
+      await deps.announce(current, job.correlationId)
+      return undefined
+    })
   }
 
   return { prepare, cancel, fail }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   CancelOrderMessage,
@@ -22,6 +24,7 @@ import type { KitchenConfig } from './config.js'
 import { createStations } from './stations.js'
 import { createTicketStore } from './create-ticket-store.js'
 import { createKitchen } from './kitchen.js'
+import { createKitchenMetrics } from './kitchen-metrics.js'
 
 /**
  * Wires the kitchen: store, bus, consumers and the HTTP app (not yet listening). `close` drains in order:
@@ -36,10 +39,14 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const metrics = createMetricsRegistry('kitchen')
   const countOrder = createOrderMetrics(metrics, 'kitchen')
-  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'kitchen', metrics: createBusMetrics(metrics) }))
+  // This process, never a reusable instance name: it names the claims it takes and the units it cooks.
+  const kitchenName = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`
+  log.info({ kitchen: kitchenName }, 'kitchen incarnation')
+  const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: `kitchen ${kitchenName}`, metrics: createBusMetrics(metrics) }))
   // Only sold-out marks come from Redis; without it the kitchen goes on with the last menu it read.
   const redis = createRedis(config, log)
   const menu = createMenuAvailability(redis, log)
+  const clock = { now: Date.now, sleep: (ms: number, signal: AbortSignal) => sleep(Math.max(0, ms), undefined, { signal }) }
   const kitchen = createKitchen({
     store,
     announce: async (order, correlationId) => {
@@ -47,11 +54,13 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
       countOrder(order)
     },
     menu: menu.current,
-    stations: createStations(stationCapacity, { now: Date.now, sleep: (ms, signal) => sleep(ms, undefined, { signal }) }),
+    stations: createStations(stationCapacity, clock),
     speedFactor: config.KITCHEN_SPEED_FACTOR,
     maxStationWaitMs: config.AMQP_MAX_HOLD_MS,
-    now: Date.now,
-    sleep: (ms) => sleep(ms),
+    kitchen: kitchenName,
+    leaseMs: config.KITCHEN_LEASE_MS,
+    clock,
+    metrics: createKitchenMetrics(metrics),
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)

@@ -1,10 +1,13 @@
-import type { Order, OrderStatus } from '@restaurant/shared'
+import createError from '@fastify/error'
+import type { CookedUnit, Order, OrderStatus } from '@restaurant/shared'
 
 /** The kitchen's durable record of an order. */
 export interface Ticket {
   order: Order
   /** Hash of the placing request's body, when the kitchen saw it placed (absent if it saw the cancel first). */
   fingerprint?: string
+  /** The number of the claim whose holder wrote the order's current state (absent when no holder wrote it). */
+  committedBy?: number
 }
 
 export interface ListQuery {
@@ -17,6 +20,31 @@ export interface ListQuery {
 }
 
 /**
+ * The right to cook one order. Taken by a unique insert of the order's next claim number, so exactly one
+ * taker wins each number on every store; the holder renews its lease while the order waits and cooks.
+ */
+export interface Claim {
+  orderId: string
+  /** 1 for the order's first claim, one more for each takeover: the fence its holder's writes carry. */
+  number: number
+  /** The kitchen process incarnation and the delivery it works for: never reused. */
+  holder: string
+  /** The kitchen process incarnation. */
+  kitchen: string
+  startedAt: string
+  /** Epoch ms at which the lease ends unless renewed. */
+  expiresAt: number
+  /** Set when its holder stopped without completing (it lost its lease, its delivery, or a dependency). */
+  abandonedAt?: string
+}
+
+/** What only the claim's holder changes on its own claim: the lease, and how it ended. */
+export type ClaimChange = Partial<Pick<Claim, 'expiresAt' | 'abandonedAt'>>
+
+/** A write by the holder of a claim that a later claim has taken over. */
+export const ClaimTakenOverError = createError('CLAIM_TAKEN_OVER', 'Claim %s of order %s was taken over: its holder may write no more', 409)
+
+/**
  * The one store contract; the embedded and MongoDB adapters both pass the same contract suite.
  * The order id is unique: it is what makes a redelivered or duplicated order collapse into one ticket.
  */
@@ -24,8 +52,26 @@ export interface TicketStore {
   /** Stores the ticket unless one exists for its order id; returns the stored ticket either way. */
   insertIfAbsent(ticket: Ticket): Promise<{ created: boolean; ticket: Ticket }>
   get(orderId: string): Promise<Ticket | undefined>
-  /** Replaces the order only while its stored status is still `expected`; false when it has moved on. */
-  replaceIfStatus(order: Order, expected: OrderStatus): Promise<boolean>
+  /**
+   * Replaces the order only while its stored status is still `expected` and its version the one before
+   * `order.version`; false when it has moved on. Exactly one of concurrent writers of one version wins, on
+   * every store. With `fence` (the writer's claim number) it throws ClaimTakenOverError when a later claim exists,
+   * and stores the fence with the order as `committedBy`.
+   */
+  replaceIfStatus(order: Order, expected: OrderStatus, fence?: number): Promise<boolean>
+  /** The order's claims, oldest first (read by key: claim numbers count up from 1 without gaps). */
+  claims(orderId: string): Promise<Claim[]>
+  /** Inserts the claim under its order and number; false when that number was already taken (unique key). */
+  insertClaim(claim: Claim): Promise<boolean>
+  /** Changes one claim by its key (only its holder does): never conflicts with a takeover, which inserts the next number. */
+  updateClaim(orderId: string, number: number, change: ClaimChange): Promise<void>
+  /**
+   * The witness: records (inserts or overwrites) one cooking of one unit, keyed by order, claim number and
+   * unit. Written by the cooking code as it cooks; never fenced.
+   */
+  recordUnit(orderId: string, claimNumber: number, cooked: CookedUnit): Promise<void>
+  /** Every recorded cooking of the order's units, by claim number then unit. */
+  cookedUnits(orderId: string): Promise<CookedUnit[]>
   /** Newest first (placedAt, then id, descending). */
   list(query: ListQuery): Promise<Order[]>
   /** Throws when the store cannot serve requests (readiness). */

@@ -21,9 +21,9 @@ const order = (lines: Order['lines']) => ({ lines }) as Order
 t.test('every unit of every line is cooked, at the menu time scaled by the speed factor', async (t) => {
   const units = unitsOf(order([line('burger', 2), line('fries', 1)]), menu, 0.5)
   t.same(units, [
-    { menuItemId: 'burger', station: 'grill', prepMs: 4000 },
-    { menuItemId: 'burger', station: 'grill', prepMs: 4000 },
-    { menuItemId: 'fries', station: 'fry', prepMs: 2000 },
+    { unit: 0, menuItemId: 'burger', station: 'grill', prepMs: 4000 },
+    { unit: 1, menuItemId: 'burger', station: 'grill', prepMs: 4000 },
+    { unit: 2, menuItemId: 'fries', station: 'fry', prepMs: 2000 },
   ])
 })
 
@@ -67,13 +67,19 @@ t.test('the start and end of a plan are those of its earliest and latest units, 
   t.same([startsAt([], 500), finishedAt([], 500), finishedAt(plan, 9000)], [500, 500, 9000])
 })
 
-t.test('the result gives each item its times and the total preparation time', async (t) => {
+t.test('the result gives each item the times the witness recorded, and the total preparation time', async (t) => {
   const units = unitsOf(order([line('burger', 1), line('fries', 1)]), menu, 1)
-  const result = resultOf(planBookings(capacity, [], [booking('a', 0, units)], 0).get('a') ?? [])
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const cooked = (unit: number, menuItemId: string, startMs: number, endMs: number) => [unit, { kitchen: 'k', unit, menuItemId, startedAt: iso(startMs), endedAt: iso(endMs) }] as const
+  const result = resultOf(units, new Map([cooked(1, 'fries', 1000, 5000), cooked(0, 'burger', 0, 8000)]))
   t.equal(result.totalPrepMs, 8000)
-  t.equal(result.startedAt, new Date(0).toISOString())
-  t.equal(result.readyAt, new Date(8000).toISOString())
-  t.same(result.items.map((item) => item.menuItemId), ['burger', 'fries'])
+  t.equal(result.startedAt, iso(0))
+  t.equal(result.readyAt, iso(8000))
+  t.same(result.items, [
+    { menuItemId: 'burger', station: 'grill', startedAt: iso(0), endedAt: iso(8000) },
+    { menuItemId: 'fries', station: 'fry', startedAt: iso(1000), endedAt: iso(5000) },
+  ])
+  t.throws(() => resultOf(units, new Map([cooked(0, 'burger', 0, 8000)])), /unit 1 was not finished/)
 })
 
 t.test('an item that left the menu cannot be cooked', async (t) => {
@@ -88,7 +94,7 @@ const capacityArb = fc.record({
   drinks: fc.constant(1),
   dessert: fc.constant(1),
 })
-const unitArb = fc.record({ menuItemId: fc.constant('item'), station: fc.constantFrom(...busyStations), prepMs: fc.nat(20) })
+const unitArb = fc.record({ unit: fc.nat(40), menuItemId: fc.constant('item'), station: fc.constantFrom(...busyStations), prepMs: fc.nat(20) })
 const waitingArb = fc.uniqueArray(
   fc.record({ orderId: fc.nat(30).map((n) => `o${n}`), priority: fc.nat(5), units: fc.array(unitArb, { minLength: 1, maxLength: 3 }) }),
   { selector: (booking) => booking.orderId, maxLength: 8 },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { ListOrdersQuery, Order, OrderIdParams, OrderPage, PlaceOrderBody, type HttpServer } from '@restaurant/shared'
+import { ListOrdersQuery, Order, OrderIdParams, OrderPage, PlaceOrderBody, StaffOrder, type HttpServer } from '@restaurant/shared'
 import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, json, location, problem } from './route-docs.js'
 import type { Waiter } from './waiter.js'
@@ -73,9 +73,11 @@ export function registerOrderRoutes(app: HttpServer, waiter: Waiter, context: Re
       schema: {
         tags: ['orders'],
         summary: 'Read an order',
-        description: 'The order with its status history and, once cooked, the kitchen result.',
+        description:
+          'The order with its status history and, once cooked, the kitchen result. Staff also see `cookedUnits`, the ' +
+          'witness of every cooking of each unit, and `cookingAttempts`, the kitchens that held the order.',
         params: OrderIdParams,
-        response: { 200: json('The order', Order), 400: invalid, 404: notFound, ...anyRequestErrors },
+        response: { 200: json('The order', StaffOrder), 400: invalid, 404: notFound, ...anyRequestErrors },
       },
     },
     async (request) => waiter.getOrder(request.params.id, context(request)),

@@ -7,6 +7,7 @@ import {
   routingKeys,
   seesEveryOrder,
   type Identity,
+  type KitchenRecord,
   type ListOrdersQuery,
   type MenuAvailability,
   type MenuItem,
@@ -120,11 +121,17 @@ export function createWaiter(deps: WaiterDeps) {
       .finally(() => (learning = undefined))
   }
 
-  /** Another customer's order answers as if it did not exist: its id tells nothing. */
-  async function getOrder(id: string, ctx: RequestContext): Promise<Order> {
+  /**
+   * Another customer's order answers as if it did not exist: its id tells nothing. Staff also see what the
+   * kitchens did for it (the witness of its units and its cooking attempts), read from the kitchen.
+   */
+  async function getOrder(id: string, ctx: RequestContext): Promise<Order & Partial<KitchenRecord>> {
     const order = await findOrder(id, ctx)
     if (!order || !(seesEveryOrder(ctx.identity) || order.owner === ctx.identity.subject)) throw new OrderNotFoundError(id)
-    return order
+    if (!seesEveryOrder(ctx.identity)) return order
+    // The order itself does not wait for the kitchen: without it, staff see the order alone.
+    const ticket = await kitchen.getTicket(id, ctx.requestId).catch((err: unknown) => void ctx.log.warn({ err }, 'kitchen unreachable; the order is shown without its kitchen record'))
+    return ticket ? { ...order, cookedUnits: ticket.cookedUnits, cookingAttempts: ticket.cookingAttempts } : order
   }
 
   async function findOrder(id: string, ctx: RequestContext): Promise<Order | undefined> {

@@ -8,9 +8,39 @@ export const kitchenPaths = {
   tickets: '/internal/orders',
 }
 
+const Timestamp = Type.String({ format: 'date-time' })
+
+/** The witness: one cooking of one unit of the order, as the kitchen that cooked it recorded it. */
+export const CookedUnit = Type.Object({
+  kitchen: Type.String({ description: 'The kitchen process (incarnation) that cooked it' }),
+  unit: Type.Integer({ minimum: 0, description: "Which of the order's units: its lines' units numbered from 0 in line order" }),
+  menuItemId: Type.String(),
+  startedAt: Timestamp,
+  endedAt: Type.Optional({ ...Timestamp, description: 'Set when the unit was finished' }),
+  abandonedAt: Type.Optional({ ...Timestamp, description: 'Set when the kitchen stopped cooking it unfinished (it lost its claim or its delivery)' }),
+})
+export type CookedUnit = Static<typeof CookedUnit>
+
+/** One kitchen's claim on the order: who held it, and how it ended. */
+export const CookingAttempt = Type.Object({
+  kitchen: Type.String(),
+  startedAt: Timestamp,
+  endedAt: Type.Optional({ ...Timestamp, description: 'Set when this attempt committed the order\'s last step' }),
+  abandonedAt: Type.Optional({ ...Timestamp, description: 'Set when it stopped without completing; neither set and expired: its kitchen died' }),
+})
+export type CookingAttempt = Static<typeof CookingAttempt>
+
+/** What the kitchen did for an order: staff see it beside the order. */
+export const KitchenRecord = Type.Object({
+  cookedUnits: Type.Array(CookedUnit),
+  cookingAttempts: Type.Array(CookingAttempt),
+})
+export type KitchenRecord = Static<typeof KitchenRecord>
+
 export const TicketSchema = Type.Object({
   order: Order,
   fingerprint: Type.Optional(Type.String()),
+  ...KitchenRecord.properties,
 })
 export type TicketView = Static<typeof TicketSchema>
 
@@ -20,3 +50,11 @@ export const KitchenListQuery = Type.Object(
   { additionalProperties: false },
 )
 export type KitchenListQuery = Static<typeof KitchenListQuery>
+
+/** An order as staff read it: with the kitchen's record of it, when the kitchen holds its ticket. */
+export const StaffOrder = Type.Object({
+  ...Order.properties,
+  cookedUnits: Type.Optional(KitchenRecord.properties.cookedUnits),
+  cookingAttempts: Type.Optional(KitchenRecord.properties.cookingAttempts),
+})
+export type StaffOrder = Static<typeof StaffOrder>
