@@ -10,9 +10,11 @@ import {
   type OrderPlacedMessage,
 } from '@restaurant/shared'
 import { finishedUnits, renewalIntervalOf } from './claims.js'
-import { resultOf, unitsOf, type Booking, type CookingUnit, type ScheduledUnit } from './cooking.js'
+import { resultOf, unitsOf } from './cooking.js'
 import type { KitchenMetrics } from './kitchen-metrics.js'
 import { takeLease, type Lease } from './leases.js'
+import { createStationWaits } from './station-waits.js'
+import { createUnitCooking } from './unit-cooking.js'
 import type { StationClock, Stations } from './stations.js'
 import { advance, refusalReason } from './ticket-lifecycle.js'
 import { ClaimTakenOverError, type TicketStore } from './ticket-store.js'
@@ -52,6 +54,8 @@ export function createKitchen(deps: KitchenDeps) {
   const { store, stations, clock } = deps
   const now = () => new Date(clock.now())
   const leases = { store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics: deps.metrics }
+  const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock })
+  const waitForStations = createStationWaits({ stations, store, clock, maxWaitMs: deps.maxStationWaitMs, checkEveryMs: renewalIntervalOf(deps.leaseMs) })
 
   async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
     await announcingLater(job, async (announceLater) => {
@@ -143,88 +147,23 @@ export function createKitchen(deps: KitchenDeps) {
     if (order.status === 'placed') return acceptedOrRejected(order, 'accepted')
     const units = unitsOf(order, await deps.menu(), deps.speedFactor)
     if (order.status === 'accepted') {
-      const plan = await waitingForStations(order, units, lease, job)
+      const plan = await waitForStations(order, units, untilDrained(lease, job))
       // An item may have sold out while the order queued for its station.
       return plan && acceptedOrRejected(order, 'cooking')
     }
     const finished = finishedUnits(await store.cookedUnits(order.id))
-    const plan = await planFor(order, units.filter((unit) => !finished.has(unit.unit)), lease, job)
+    const plan = await waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(lease, job))
     if (!plan) return undefined
     for (const cooked of await cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), lease)) finished.set(cooked.unit, cooked)
     return advance(order, 'ready', now(), { result: resultOf(units, finished) })
   }
 
+  /** A wait for stations ends with the lease, or when the delivery drains (handed back: nothing started in it yet). */
+  const untilDrained = (lease: Lease, job: Job) => AbortSignal.any([lease.signal, job.signal])
+
   async function acceptedOrRejected(order: Order, to: 'accepted' | 'cooking'): Promise<Order> {
     const reason = refusalReason(order, await deps.menu())
     return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, to, now())
-  }
-
-  /** Waits for the order's stations; a cancellation stored by another kitchen meanwhile releases it. */
-  async function waitingForStations(order: Order, units: CookingUnit[], lease: Lease, job: Job) {
-    const done = new AbortController()
-    void releaseWhenEndedElsewhere(order.id, done.signal)
-    try {
-      return await planFor(order, units, lease, job)
-    } finally {
-      done.abort()
-    }
-  }
-
-  async function releaseWhenEndedElsewhere(orderId: string, done: AbortSignal): Promise<void> {
-    while (!done.aborted) {
-      await clock.sleep(renewalIntervalOf(deps.leaseMs), done).catch(() => undefined)
-      if (done.aborted) return
-      const ticket = await store.get(orderId).catch(() => undefined)
-      if (ticket && isTerminal(ticket.order.status)) return stations.release(orderId)
-    }
-  }
-
-  /**
-   * Its units' plan once the order may start; its place in line is the time it was accepted. The wait ends
-   * with the lease or when the delivery drains (it is handed back: nothing started in it yet).
-   */
-  async function planFor(order: Order, units: CookingUnit[], lease: Lease, job: Job): Promise<ScheduledUnit[] | undefined> {
-    const accepted = order.history.find((entry) => entry.status === 'accepted')?.at ?? order.placedAt
-    const booking: Booking = { orderId: order.id, priority: Date.parse(accepted), units }
-    return stations.cook(booking, { maxWaitMs: deps.maxStationWaitMs, signal: AbortSignal.any([lease.signal, job.signal]) })
-  }
-
-  /** Cooks the units at their planned times; the first that fails stops the others, which record that they stopped. */
-  async function cookUnits(orderId: string, plan: ScheduledUnit[], lease: Lease) {
-    const outcomes = await Promise.allSettled(
-      plan.map((unit) =>
-        cookUnit(orderId, unit, lease).catch((err: unknown) => {
-          lease.stop(err)
-          throw err
-        }),
-      ),
-    )
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
-    if (failure) throw failure.reason
-    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
-  }
-
-  /**
-   * Cooks one unit, recording its start and its end in the witness. The lease is checked before the unit
-   * starts; a unit whose lease lapsed while it cooked (the process was frozen) is recorded abandoned.
-   */
-  async function cookUnit(orderId: string, unit: ScheduledUnit, lease: Lease) {
-    await clock.sleep(unit.startMs - clock.now(), lease.signal)
-    lease.check()
-    const startedAt = clock.now()
-    const cooking = { kitchen: deps.kitchen, unit: unit.unit, menuItemId: unit.menuItemId, startedAt: new Date(startedAt).toISOString() }
-    const record = (end: 'endedAt' | 'abandonedAt') => ({ ...cooking, [end]: now().toISOString() })
-    await store.recordUnit(orderId, lease.claim.number, cooking)
-    try {
-      await clock.sleep(startedAt + unit.prepMs - clock.now(), lease.signal)
-      lease.check()
-    } catch (err) {
-      await store.recordUnit(orderId, lease.claim.number, record('abandonedAt')).catch(() => undefined)
-      throw err
-    }
-    const finished = record('endedAt')
-    await store.recordUnit(orderId, lease.claim.number, finished)
-    return finished
   }
 
   /** Cancels an order still placed or accepted, freeing its stations at once; otherwise says where it stands. */

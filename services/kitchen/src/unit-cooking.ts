@@ -1,0 +1,59 @@
+import type { CookedUnit } from '@restaurant/shared'
+import type { ScheduledUnit } from './cooking.js'
+import type { Lease } from './leases.js'
+import type { StationClock } from './stations.js'
+import type { TicketStore } from './ticket-store.js'
+
+export interface UnitCookingDeps {
+  store: Pick<TicketStore, 'recordUnit'>
+  /** This process's incarnation, as the witness names the kitchen that cooked. */
+  kitchen: string
+  clock: StationClock
+}
+
+/**
+ * The cooking of units at their planned times, each recorded in the witness as it starts and as it ends.
+ * The witness is written by the cooking itself and never fenced: it says what was really cooked.
+ */
+export function createUnitCooking({ store, kitchen, clock }: UnitCookingDeps) {
+  /** Cooks the plan's units; the first that fails stops the others, which record that they stopped. */
+  async function cookUnits(orderId: string, plan: readonly ScheduledUnit[], lease: Lease): Promise<CookedUnit[]> {
+    const outcomes = await Promise.allSettled(
+      plan.map((unit) =>
+        cookUnit(orderId, unit, lease).catch((err: unknown) => {
+          lease.stop(err)
+          throw err
+        }),
+      ),
+    )
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failure) throw failure.reason
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
+  }
+
+  /**
+   * The lease is checked before the unit starts; a unit whose lease lapsed while it cooked (the process was
+   * frozen past it, so another kitchen may cook it now) is recorded abandoned, not finished.
+   */
+  async function cookUnit(orderId: string, unit: ScheduledUnit, lease: Lease): Promise<CookedUnit> {
+    await clock.sleep(unit.startMs - clock.now(), lease.signal)
+    lease.check()
+    const startedAt = clock.now()
+    const cooking = { kitchen, unit: unit.unit, menuItemId: unit.menuItemId, startedAt: new Date(startedAt).toISOString() }
+    const record = (end: 'endedAt' | 'abandonedAt') => ({ ...cooking, [end]: new Date(clock.now()).toISOString() })
+    await store.recordUnit(orderId, lease.claim.number, cooking)
+    try {
+      await clock.sleep(startedAt + unit.prepMs - clock.now(), lease.signal)
+      lease.check()
+    } catch (err) {
+      // Best effort: the error that stopped it is what the delivery reports.
+      await store.recordUnit(orderId, lease.claim.number, record('abandonedAt')).catch(() => undefined)
+      throw err
+    }
+    const finished = record('endedAt')
+    await store.recordUnit(orderId, lease.claim.number, finished)
+    return finished
+  }
+
+  return { cookUnits }
+}
