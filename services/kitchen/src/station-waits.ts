@@ -1,4 +1,4 @@
-import { isTerminal, type Order } from '@restaurant/shared'
+import { isCancellable, isTerminal, type Order } from '@restaurant/shared'
 import type { Booking, CookingUnit, ScheduledUnit } from './cooking.js'
 import type { StationClock, Stations } from './stations.js'
 import type { TicketStore } from './ticket-store.js'
@@ -15,7 +15,7 @@ export interface StationWaitDeps {
 
 /**
  * An order's wait for its stations. Its place in line is the time it was accepted. A cancellation stored by
- * another kitchen cannot wake it as one made here does, so the waiting order looks at its ticket now and then.
+ * another kitchen cannot wake it as one made here does, so a cancellable order looks at its ticket now and then.
  */
 export function createStationWaits({ stations, store, clock, maxWaitMs, checkEveryMs }: StationWaitDeps) {
   /** Its units' plan once the order may start, or undefined when it was released meanwhile. */
@@ -23,7 +23,7 @@ export function createStationWaits({ stations, store, clock, maxWaitMs, checkEve
     const accepted = order.history.find((entry) => entry.status === 'accepted')?.at ?? order.placedAt
     const booking: Booking = { orderId: order.id, priority: Date.parse(accepted), units }
     const done = new AbortController()
-    void releaseWhenEndedElsewhere(order.id, done.signal)
+    if (isCancellable(order.status)) void releaseWhenEndedElsewhere(order.id, done.signal)
     try {
       return await stations.cook(booking, { maxWaitMs, signal })
     } finally {
