@@ -1,6 +1,6 @@
 import { unavailableOnFailure } from '@restaurant/shared'
 import { createMongoTicketStore, isMongoUnavailable } from './mongo-ticket-store.js'
-import { createNedbTicketStore } from './nedb-ticket-store.js'
+import { createSqliteTicketStore, isSqliteUnavailable } from './sqlite-ticket-store.js'
 import type { TicketStore } from './ticket-store.js'
 
 export interface TicketStoreConfig {
@@ -10,11 +10,11 @@ export interface TicketStoreConfig {
 }
 
 /**
- * MongoDB when a URL is configured, otherwise the embedded store in DATA_DIR. A failure that means the
- * store cannot serve (every failure of the embedded store is its file's) becomes DependencyUnavailableError.
+ * MongoDB when a URL is configured, otherwise the embedded SQLite store in DATA_DIR. A failure that means the
+ * store cannot serve (unreachable, busy, its file out of reach) becomes DependencyUnavailableError.
  */
 export async function createTicketStore(config: TicketStoreConfig): Promise<TicketStore> {
   return config.MONGO_URL
     ? unavailableOnFailure('the ticket store', await createMongoTicketStore({ url: config.MONGO_URL, dbName: config.MONGO_DB }), isMongoUnavailable)
-    : unavailableOnFailure('the ticket store', await createNedbTicketStore({ dataDir: config.DATA_DIR }), () => true)
+    : unavailableOnFailure('the ticket store', await createSqliteTicketStore({ dataDir: config.DATA_DIR }), isSqliteUnavailable)
 }
