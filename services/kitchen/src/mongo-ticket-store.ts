@@ -1,6 +1,7 @@
-import { MongoClient, MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
+import { MongoClient, MongoError, MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import { listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
+import { isDuplicate, mongoClaims, mongoWitness, type ClaimDocument, type WitnessDocument } from './mongo-kitchen-record.js'
+import { ClaimTakenOverError, listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `_id` and `orderId` are the order id; `placedAt` and `status` copy fields of `order` for indexes. */
 interface TicketDocument {
@@ -18,8 +19,6 @@ interface StepDocument {
   order: Order
 }
 
-const DUPLICATE_KEY = 11000
-const isDuplicate = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY
 const stepId = (order: Pick<Order, 'id' | 'version'>) => `${order.id}@${order.version}`
 
 /** Whether a failure says the server cannot serve now (unreachable, no primary, failing over) rather than that the request was wrong. */
@@ -58,7 +57,7 @@ export async function createMongoTicketStore(options: MongoTicketStoreOptions): 
     await client.close()
     throw error
   }
-  return mongoTicketStore(client, db, collection, db.collection<StepDocument>(stepsCollectionOf(name)))
+  return mongoTicketStore(client, db, collection)
 }
 
 /** Where the steps of the tickets in `collectionName` are kept. */
@@ -66,8 +65,20 @@ export function stepsCollectionOf(collectionName: string): string {
   return `${collectionName}.steps`
 }
 
-function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<TicketDocument>, steps: Collection<StepDocument>): TicketStore {
+/** Where the claims on the tickets in `collectionName` are kept. */
+export function claimsCollectionOf(collectionName: string): string {
+  return `${collectionName}.claims`
+}
+
+/** Where the witness of the cooking of the tickets in `collectionName` is kept. */
+export function witnessCollectionOf(collectionName: string): string {
+  return `${collectionName}.witness`
+}
+
+function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<TicketDocument>): TicketStore {
   let closed = false
+  const steps = db.collection<StepDocument>(stepsCollectionOf(collection.collectionName))
+  const claims = mongoClaims(db.collection<ClaimDocument>(claimsCollectionOf(collection.collectionName)))
 
   /** The ticket with any step won but not yet written to it (its writer died in between), which is written now. */
   const get = async (orderId: string): Promise<Ticket | undefined> => {
@@ -85,6 +96,11 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
   }
   const write = (order: Order) => collection.updateOne({ _id: order.id }, { $set: { order, status: order.status, placedAt: order.placedAt } })
 
+  const claimNumbers = async (orderId: string) => (await claims.claims(orderId)).map((claim) => claim.number)
+  // An order's lines never change: read them from the ticket as it is, without finishing a pending step.
+  const linesOf = async (orderId: string) => (await collection.findOne<Pick<TicketDocument, 'order'>>({ _id: orderId }, { projection: { 'order.lines': 1 } }))?.order.lines
+  const witness = mongoWitness(db.collection<WitnessDocument>(witnessCollectionOf(collection.collectionName)), claimNumbers, linesOf)
+
   return {
     async insertIfAbsent(ticket) {
       const doc = toDocument(ticket)
@@ -99,8 +115,10 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
       }
     },
     get,
-    async replaceIfStatus(order, expected) {
+    async replaceIfStatus(order, expected, fence) {
       const current = (await get(order.id))?.order
+      // Read just before the step's insert: the insert alone decides between writers racing within this window.
+      if (fence !== undefined && (await claims.exists(order.id, fence + 1))) throw new ClaimTakenOverError(fence, order.id)
       if (current?.status !== expected || current.version !== order.version - 1) return false
       try {
         await steps.insertOne({ _id: stepId(order), order })
@@ -111,6 +129,10 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
       await write(order)
       return true
     },
+    claims: claims.claims,
+    insertClaim: claims.insertClaim,
+    updateClaim: claims.updateClaim,
+    ...witness,
     async list(query) {
       if (query.limit <= 0) return []
       const docs = await collection

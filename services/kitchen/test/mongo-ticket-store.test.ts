@@ -3,8 +3,9 @@ import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
 import type { Order } from '@restaurant/shared'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
-import { createMongoTicketStore, stepsCollectionOf } from '../src/mongo-ticket-store.js'
+import { claimsCollectionOf, createMongoTicketStore, stepsCollectionOf, witnessCollectionOf } from '../src/mongo-ticket-store.js'
 import type { TicketStore } from '../src/ticket-store.js'
+import type { StoreSpec } from './store-spec.js'
 import { ticketStoreContract } from './ticket-store.contract.js'
 
 const url = process.env.MONGO_URL
@@ -23,14 +24,18 @@ async function makeReopenableStore(t: Test, mongoUrl: string) {
     opened.push(store)
     return store
   }
-  return { store: await open(), reopen: open, collectionName }
+  const spec: StoreSpec = { kind: 'mongo', url: mongoUrl, dbName, collectionName }
+  return { store: await open(), reopen: open, spec, collectionName }
 }
 
 async function dropCollection(mongoUrl: string, collectionName: string): Promise<void> {
   const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5000 })
   try {
     await client.db(dbName).collection(collectionName).drop()
-    await client.db(dbName).collection(stepsCollectionOf(collectionName)).drop().catch(() => undefined)
+    // These exist only once something was written to them.
+    for (const name of [stepsCollectionOf, claimsCollectionOf, witnessCollectionOf].map((of) => of(collectionName))) {
+      await client.db(dbName).collection(name).drop().catch(() => undefined)
+    }
   } finally {
     await client.close()
   }
