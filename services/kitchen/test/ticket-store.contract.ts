@@ -2,15 +2,18 @@ import type { Test } from 'tap'
 import type { Order, OrderStatus } from '@restaurant/shared'
 import type { ListQuery, TicketStore } from '../src/ticket-store.js'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import type { StoreSpec } from './store-spec.js'
+import { claimsContract } from './ticket-store-claims.contract.js'
+import { raceContract } from './ticket-store-race.contract.js'
 
 export interface StoreUnderTest {
   /** A fresh, empty store for one test; registers its own cleanup on `t`. */
   makeStore: (t: Test) => Promise<TicketStore>
   /**
-   * Persistent stores only: a fresh store, and a way to open its data again once that store is closed.
-   * Without it the survival test is skipped.
+   * Persistent stores only: a fresh store, a way to open its data again once that store is closed, and what
+   * another process needs to open it too. Without it the survival test and the cross-process race are skipped.
    */
-  makeReopenableStore?: (t: Test) => Promise<{ store: TicketStore; reopen: () => Promise<TicketStore> }>
+  makeReopenableStore?: (t: Test) => Promise<{ store: TicketStore; reopen: () => Promise<TicketStore>; spec: StoreSpec }>
 }
 
 /** The behaviour every TicketStore adapter must have; each test runs against a fresh store. */
@@ -153,8 +156,11 @@ export function ticketStoreContract(t: Test, subject: StoreUnderTest): void {
     await t.rejects(store.ping())
   })
 
+  claimsContract(t, makeStore)
+
   const { makeReopenableStore } = subject
   const skip = makeReopenableStore ? false : 'this store cannot be reopened over the same data'
+  if (makeReopenableStore) raceContract(t, makeReopenableStore)
   t.test('a ticket survives reopening the store', { skip }, async (t) => {
     if (!makeReopenableStore) return
     const { store, reopen } = await makeReopenableStore(t)
