@@ -11,13 +11,14 @@ interface TicketDocument {
   status: OrderStatus
   order: Order
   fingerprint?: string
+  committedBy?: number
 }
 
+/** A state of an order and the claim whose holder wrote it (none when no holder did). */
+type Step = Pick<TicketDocument, 'order' | 'committedBy'>
+
 /** One step of one order: `_id` is `{orderId}@{version}`, unique, so each version of an order is written once. */
-interface StepDocument {
-  _id: string
-  order: Order
-}
+type StepDocument = Step & { _id: string }
 
 const stepId = (order: Pick<Order, 'id' | 'version'>) => `${order.id}@${order.version}`
 
@@ -84,17 +85,20 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
   const get = async (orderId: string): Promise<Ticket | undefined> => {
     const doc = await collection.findOne({ _id: orderId })
     if (!doc) return undefined
-    const stored = storedOrder(doc.order)
-    let order = stored
+    const stored: Step = { order: storedOrder(doc.order), ...committer(doc.committedBy) }
+    let step = stored
     for (;;) {
-      const next = await steps.findOne({ _id: stepId({ id: orderId, version: order.version + 1 }) })
+      const next = await steps.findOne({ _id: stepId({ id: orderId, version: step.order.version + 1 }) })
       if (!next) break
-      order = next.order
+      step = { order: next.order, ...committer(next.committedBy) }
     }
-    if (order !== stored) await write(order)
-    return ticketOf({ ...doc, order })
+    if (step !== stored) await write(step)
+    return ticketOfDocument({ fingerprint: doc.fingerprint, ...step })
   }
-  const write = (order: Order) => collection.updateOne({ _id: order.id }, { $set: { order, status: order.status, placedAt: order.placedAt } })
+  const write = ({ order, committedBy }: Step) => {
+    const fields = { order, status: order.status, placedAt: order.placedAt }
+    return collection.updateOne({ _id: order.id }, committedBy === undefined ? { $set: fields, $unset: { committedBy: '' } } : { $set: { ...fields, committedBy } })
+  }
 
   const claimNumbers = async (orderId: string) => (await claims.claims(orderId)).map((claim) => claim.number)
   // An order's lines never change: read them from the ticket as it is, without finishing a pending step.
@@ -106,7 +110,7 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
       const doc = toDocument(ticket)
       try {
         await collection.insertOne(doc)
-        return { created: true, ticket: ticketOf(doc) }
+        return { created: true, ticket: ticketOfDocument(doc) }
       } catch (error) {
         if (!isDuplicate(error)) throw error
         const existing = await get(ticket.order.id)
@@ -120,13 +124,14 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
       // Read just before the step's insert: the insert alone decides between writers racing within this window.
       if (fence !== undefined && (await claims.exists(order.id, fence + 1))) throw new ClaimTakenOverError(fence, order.id)
       if (current?.status !== expected || current.version !== order.version - 1) return false
+      const step = { order, ...committer(fence) }
       try {
-        await steps.insertOne({ _id: stepId(order), order })
+        await steps.insertOne({ _id: stepId(order), ...step })
       } catch (error) {
         if (isDuplicate(error)) return false
         throw error
       }
-      await write(order)
+      await write(step)
       return true
     },
     claims: claims.claims,
@@ -165,8 +170,17 @@ async function ensureIndexes(collection: Collection<TicketDocument>): Promise<vo
 }
 
 function toDocument(ticket: Ticket): TicketDocument {
-  const { order, fingerprint } = ticket
-  const doc: TicketDocument = { _id: order.id, orderId: order.id, placedAt: order.placedAt, status: order.status, order }
+  const { order, fingerprint, committedBy } = ticket
+  const doc: TicketDocument = { _id: order.id, orderId: order.id, placedAt: order.placedAt, status: order.status, order, ...committer(committedBy) }
   return fingerprint === undefined ? doc : { ...doc, fingerprint }
+}
+
+function ticketOfDocument(doc: Pick<TicketDocument, 'order' | 'fingerprint' | 'committedBy'>): Ticket {
+  return { ...ticketOf(doc), ...committer(doc.committedBy) }
+}
+
+/** The field only when a holder wrote the state: a ticket comes back without storage fields or empty ones. */
+function committer(committedBy: number | undefined): Pick<Ticket, 'committedBy'> {
+  return committedBy === undefined ? {} : { committedBy }
 }
 

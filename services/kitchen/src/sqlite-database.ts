@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS tickets (
   status TEXT NOT NULL,
   owner TEXT,
   order_json TEXT NOT NULL,
-  fingerprint TEXT
+  fingerprint TEXT,
+  committed_by INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tickets_newest ON tickets (placed_at DESC, order_id DESC);
 CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (status, placed_at DESC, order_id DESC);

@@ -9,6 +9,7 @@ export interface TicketRow {
   owner: string | null
   order_json: string
   fingerprint: string | null
+  committed_by: number | null
 }
 
 export interface ClaimRow {
@@ -32,7 +33,7 @@ export interface WitnessRow {
   abandoned_at: string | null
 }
 
-export function ticketRow({ order, fingerprint }: Ticket): TicketRow {
+export function ticketRow({ order, fingerprint, committedBy }: Ticket): TicketRow {
   return {
     order_id: order.id,
     placed_at: order.placedAt,
@@ -40,6 +41,7 @@ export function ticketRow({ order, fingerprint }: Ticket): TicketRow {
     owner: order.owner ?? null,
     order_json: JSON.stringify(order),
     fingerprint: fingerprint ?? null,
+    committed_by: committedBy ?? null,
   }
 }
 
@@ -48,7 +50,8 @@ export function orderOf(row: Pick<TicketRow, 'order_json'>): Order {
 }
 
 export function ticketOfRow(row: TicketRow): Ticket {
-  return ticketOf({ order: JSON.parse(row.order_json) as Order, ...(row.fingerprint === null ? {} : { fingerprint: row.fingerprint }) })
+  const ticket = ticketOf({ order: JSON.parse(row.order_json) as Order, ...(row.fingerprint === null ? {} : { fingerprint: row.fingerprint }) })
+  return row.committed_by === null ? ticket : { ...ticket, committedBy: row.committed_by }
 }
 
 export function claimRow(claim: Claim): ClaimRow {

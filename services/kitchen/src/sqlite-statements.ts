@@ -6,10 +6,13 @@ import type { Claim, ClaimChange, ListQuery, Ticket } from './ticket-store.js'
 /** The store's statements, prepared once, as functions of the contract's types. */
 export function ticketStatements(db: Database.Database) {
   const insertTicket = db.prepare<TicketRow>(
-    'INSERT INTO tickets (order_id, placed_at, status, owner, order_json, fingerprint) VALUES (@order_id, @placed_at, @status, @owner, @order_json, @fingerprint) ON CONFLICT DO NOTHING',
+    `INSERT INTO tickets (order_id, placed_at, status, owner, order_json, fingerprint, committed_by)
+     VALUES (@order_id, @placed_at, @status, @owner, @order_json, @fingerprint, @committed_by) ON CONFLICT DO NOTHING`,
   )
   const ticket = db.prepare<[string], TicketRow>('SELECT * FROM tickets WHERE order_id = ?')
-  const updateOrder = db.prepare<TicketRow>('UPDATE tickets SET placed_at = @placed_at, status = @status, owner = @owner, order_json = @order_json WHERE order_id = @order_id')
+  const updateOrder = db.prepare<TicketRow>(
+    'UPDATE tickets SET placed_at = @placed_at, status = @status, owner = @owner, order_json = @order_json, committed_by = @committed_by WHERE order_id = @order_id',
+  )
   const claimExists = db.prepare<[string, number], { found: 1 }>('SELECT 1 AS found FROM claims WHERE order_id = ? AND number = ?')
   const claims = db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE order_id = ? ORDER BY number')
   const insertClaim = db.prepare<ClaimRow>(
@@ -32,7 +35,8 @@ export function ticketStatements(db: Database.Database) {
       const row = ticket.get(orderId)
       return row && ticketOfRow(row)
     },
-    updateOrder: (order: Order) => void updateOrder.run(ticketRow({ order })),
+    /** The order as written by the holder of claim `committedBy`, or by no holder. */
+    updateOrder: (order: Order, committedBy: number | undefined) => void updateOrder.run(ticketRow({ order, ...(committedBy === undefined ? {} : { committedBy }) })),
     claimExists: (orderId: string, number: number) => claimExists.get(orderId, number) !== undefined,
     claims: (orderId: string) => claims.all(orderId).map(claimOf),
     insertClaim: (claim: Claim) => insertClaim.run(claimRow(claim)).changes === 1,

@@ -67,7 +67,7 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
         if (fence !== undefined && sql.claimExists(order.id, fence + 1)) throw new ClaimTakenOverError(fence, order.id)
         const current = sql.ticket(order.id)?.order
         if (current?.status !== expected || current.version !== order.version - 1) return false
-        sql.updateOrder(order)
+        sql.updateOrder(order, fence)
         return true
       }),
     claims: (orderId) => serve(() => sql.claims(orderId)),

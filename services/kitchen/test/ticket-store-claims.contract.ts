@@ -44,9 +44,22 @@ export function claimsContract(t: Test, makeStore: (t: Test) => Promise<TicketSt
     await store.insertClaim(buildClaim(placed, 2))
     const cooking = withStatus(accepted, 'cooking')
     await t.rejects(store.replaceIfStatus(cooking, 'accepted', 1), new ClaimTakenOverError(1, placed.id))
-    t.strictSame(await store.get(placed.id), { order: accepted })
+    t.strictSame(await store.get(placed.id), { order: accepted, committedBy: 1 })
     t.equal(await store.replaceIfStatus(cooking, 'accepted', 2), true)
-    t.strictSame(await store.get(placed.id), { order: cooking })
+    t.strictSame(await store.get(placed.id), { order: cooking, committedBy: 2 })
+  })
+
+  t.test('a fenced write stores its claim as committedBy, and an unfenced write after it stores none', async (t) => {
+    const store = await makeStore(t)
+    const placed = buildOrder()
+    await store.insertIfAbsent({ order: placed, fingerprint: 'fp' })
+    await store.insertClaim(buildClaim(placed, 1))
+    const accepted = withStatus(placed, 'accepted')
+    await store.replaceIfStatus(accepted, 'placed', 1)
+    t.strictSame(await store.get(placed.id), { order: accepted, fingerprint: 'fp', committedBy: 1 })
+    const cancelled = withStatus(accepted, 'cancelled')
+    await store.replaceIfStatus(cancelled, 'accepted')
+    t.strictSame(await store.get(placed.id), { order: cancelled, fingerprint: 'fp' })
   })
 
   t.test('replaceIfStatus from the expected status but not from the version before is refused', async (t) => {
