@@ -27,13 +27,17 @@ export interface RunRecords {
   endOf?: EndOfKitchen
 }
 
+// A read the kitchen does not answer in time fails rather than holding the test until its own timeout.
+const READ_TIMEOUT_MS = 15_000
+const readTicketsAsStaff = (url: string) => fetch(url, { headers: signedIdentity(staff), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+
 /** Every ticket the kitchen holds, through its internal read API. */
 export async function allTickets(kitchenUrl: string): Promise<Order[]> {
   const orders: Order[] = []
   let cursor: string | undefined
   do {
     const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })
-    const page = (await (await fetch(`${kitchenUrl}/internal/orders?${query}`, { headers: signedIdentity(staff) })).json()) as { orders: Order[]; nextCursor?: string }
+    const page = (await (await readTicketsAsStaff(`${kitchenUrl}/internal/orders?${query}`)).json()) as { orders: Order[]; nextCursor?: string }
     orders.push(...page.orders)
     cursor = page.nextCursor
   } while (cursor)
@@ -46,7 +50,7 @@ export async function ticketsOf(kitchenUrl: string, ids: readonly string[], conc
   let next = 0
   const reader = async () => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
-      const response = await fetch(`${kitchenUrl}${kitchenPaths.ticket(id)}`, { headers: signedIdentity(staff) })
+      const response = await readTicketsAsStaff(`${kitchenUrl}${kitchenPaths.ticket(id)}`)
       if (response.status === 404) continue
       if (!response.ok) throw new Error(`reading ticket ${id}: ${response.status} ${await response.text()}`)
       tickets.push((await response.json()) as TicketView)
@@ -77,11 +81,13 @@ function distinctStates(announced: readonly Order[], keyOf: (order: Order) => st
 export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced, endOf }: RunRecords, timeoutMs: number): Promise<Score> {
   const accepted = new Set(records.flatMap((record) => (record.id ? [record.id] : [])))
   const deadline = Date.now() + timeoutMs
-  let tickets = await allTickets(kitchenUrl())
+  // A kitchen restarting or too busy to answer is read again at the next poll.
+  const latest = async (known: Order[]) => allTickets(kitchenUrl()).catch(() => known)
+  let tickets = await latest([])
   const openAccepted = () => [...accepted].filter((id) => !tickets.some((order) => order.id === id && isTerminal(order.status)))
   while (openAccepted().length > 0 && Date.now() < deadline) {
     await sleep(250)
-    tickets = await allTickets(kitchenUrl())
+    tickets = await latest(tickets)
   }
   const versions = distinctStates(announced(), (order) => `${order.id}@${order.version}`)
   const witness = scoreWitness(await ticketsOf(kitchenUrl(), [...accepted]), endOf)
