@@ -151,7 +151,8 @@ export function createKitchen(deps: KitchenDeps) {
       // An item may have sold out while the order queued for its station.
       return plan && acceptedOrRejected(order, 'cooking')
     }
-    const finished = finishedUnits(await store.cookedUnits(order.id))
+    // Only a claim that took an order over can find units cooked before it.
+    const finished = finishedUnits(lease.claim.number > 1 ? await store.cookedUnits(order.id) : [])
     const plan = await waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(lease, job))
     if (!plan) return undefined
     for (const cooked of await cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), lease)) finished.set(cooked.unit, cooked)

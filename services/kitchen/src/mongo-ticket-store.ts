@@ -40,6 +40,8 @@ export interface MongoTicketStoreOptions {
  * inserting its step (the order's next version) into a collection beside it, whose `_id` is unique: an insert is
  * atomic on every server that speaks MongoDB's protocol (FerretDB 1.x's filtered update is a read, then a write,
  * and two writers can both match). Only the winner then writes the ticket, so ticket writes are one at a time.
+ * A winner that died before writing the ticket leaves it a step behind until the next writer loses that step
+ * and writes it: the kitchen that takes the order over.
  */
 export async function createMongoTicketStore(options: MongoTicketStoreOptions): Promise<TicketStore> {
   const client = new MongoClient(options.url, {
@@ -81,19 +83,19 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
   const steps = db.collection<StepDocument>(stepsCollectionOf(collection.collectionName))
   const claims = mongoClaims(db.collection<ClaimDocument>(claimsCollectionOf(collection.collectionName)))
 
-  /** The ticket with any step won but not yet written to it (its writer died in between), which is written now. */
   const get = async (orderId: string): Promise<Ticket | undefined> => {
     const doc = await collection.findOne({ _id: orderId })
-    if (!doc) return undefined
-    const stored: Step = { order: storedOrder(doc.order), ...committer(doc.committedBy) }
-    let step = stored
-    for (;;) {
-      const next = await steps.findOne({ _id: stepId({ id: orderId, version: step.order.version + 1 }) })
-      if (!next) break
-      step = { order: next.order, ...committer(next.committedBy) }
+    return doc ? ticketOfDocument(doc) : undefined
+  }
+  /**
+   * Writes to the ticket the steps won after `version` whose writer died before writing them. Only a writer
+   * that loses a step looks: a lookup of an `_id` that is not there scans the whole collection on FerretDB 1.x.
+   */
+  const finishSteps = async (orderId: string, version: number): Promise<void> => {
+    for (let next = await steps.findOne({ _id: stepId({ id: orderId, version: version + 1 }) }); next; ) {
+      await write({ order: next.order, ...committer(next.committedBy) })
+      next = await steps.findOne({ _id: stepId({ id: orderId, version: next.order.version + 1 }) })
     }
-    if (step !== stored) await write(step)
-    return ticketOfDocument({ fingerprint: doc.fingerprint, ...step })
   }
   const write = ({ order, committedBy }: Step) => {
     const fields = { order, status: order.status, placedAt: order.placedAt }
@@ -128,8 +130,9 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
       try {
         await steps.insertOne({ _id: stepId(order), ...step })
       } catch (error) {
-        if (isDuplicate(error)) return false
-        throw error
+        if (!isDuplicate(error)) throw error
+        await finishSteps(order.id, current.version)
+        return false
       }
       await write(step)
       return true
