@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The services the restaurant and its tests need on this machine, installed when missing and started when not
 # answering, all on loopback: RabbitMQ (5672) and Redis (6379) from Debian's packages, Chromium for the browser
-# tests, and FerretDB (27017, a MongoDB-compatible server on SQLite) built from the Go module proxy.
+# tests, FerretDB (27017, a MongoDB-compatible server on SQLite) built from the Go module proxy, and the compiler
+# that builds the kitchen's SQLite driver.
 # Used by .ci/run and by people alike: `bash scripts/services.sh` (as root, or with sudo for apt).
 set -euo pipefail
 
@@ -20,6 +21,10 @@ install_packages() {
   command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)
   command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # `pnpm install` builds better-sqlite3 (the kitchen's embedded store) from source: no prebuilt download is reachable.
+  command -v make >/dev/null || missing+=(make)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v python3 >/dev/null || missing+=(python3)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"
     sudo_if_needed apt-get update -q
