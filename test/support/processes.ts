@@ -51,7 +51,11 @@ export async function startService(name: keyof typeof entries, env: Record<strin
     },
     20_000,
     `${name} to answer /health`,
-  )
+  ).catch((err: unknown) => {
+    // A service that never became healthy must not outlive the test that started it.
+    child.kill('SIGKILL')
+    throw err
+  })
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     const [code] = (await exited) as [number | null]

@@ -37,10 +37,24 @@ export async function startStack(env: Record<string, string> = {}, { kitchens: k
     return kitchen
   }
   const kitchens: ServiceProcess[] = []
-  for (let i = 0; i < kitchenCount; i++) kitchens.push(await startKitchen())
+  const started: ServiceProcess[] = []
+  const startOrUndo = async (start: () => Promise<ServiceProcess>) => {
+    try {
+      const service = await start()
+      started.push(service)
+      return service
+    } catch (err) {
+      // Nothing of a stack that failed to start may outlive it; the start-up failure is the error to report.
+      await Promise.all(started.map((service) => service.stop('SIGKILL')))
+      await announcements.close()
+      await run.cleanUp().catch(() => undefined)
+      throw err
+    }
+  }
+  for (let i = 0; i < kitchenCount; i++) kitchens.push(await startOrUndo(() => startKitchen()))
   const first = kitchens[0] as ServiceProcess
-  const waiter = await startService('waiter', { ...common, KITCHEN_URL: first.url })
-  const gateway = await startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: first.url })
+  const waiter = await startOrUndo(() => startService('waiter', { ...common, KITCHEN_URL: first.url }))
+  const gateway = await startOrUndo(() => startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: first.url }))
   const services: Record<Exclude<Name, 'kitchen'>, ServiceProcess> = { gateway, waiter }
   const extras: ServiceProcess[] = []
   const envOf: Record<Exclude<Name, 'kitchen'>, Record<string, string>> = {
