@@ -1,10 +1,19 @@
+/** A service's /metrics text; empty when it does not answer. One scrape: some gauges reset when read. */
+export async function scrapeMetrics(serviceUrl: string): Promise<string> {
+  return (await (await fetch(`${serviceUrl}/metrics`).catch(() => undefined))?.text()) ?? ''
+}
+
+/** The sum of the samples of one metric in a scrape, those with the given labels only; undefined when it has none. */
+export function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`)
+  const samples = text.split('\n').filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && wanted.every((label) => line.includes(label)))
+  return samples.length === 0 ? undefined : samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+}
+
 /**
  * The sum of the samples of one metric a service exposes at /metrics, those with the given labels only;
  * undefined when it has none, or the service does not answer.
  */
 export async function metricValue(serviceUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const text = (await (await fetch(`${serviceUrl}/metrics`).catch(() => undefined))?.text()) ?? ''
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`)
-  const samples = text.split('\n').filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && wanted.every((label) => line.includes(label)))
-  return samples.length === 0 ? undefined : samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+  return sampleSum(await scrapeMetrics(serviceUrl), name, labels)
 }
