@@ -37,20 +37,26 @@ function lapsed(claim: Claim): Error {
  * another holds a live one. `signal` is the delivery's: the lease ends with it.
  */
 export async function takeLease(orderId: string, deps: LeaseDeps, signal: AbortSignal): Promise<Lease> {
-  const { store, clock, leaseMs, metrics } = deps
-  const latest = (await store.claims(orderId)).at(-1)
-  const now = clock.now()
-  if (latest && isLive(latest, now)) {
-    metrics.claims.inc({ outcome: 'refused' })
-    throw Object.assign(new HeldElsewhereError(`order ${orderId} is held by ${latest.holder}`), { retryAfterMs: latest.expiresAt - now })
-  }
-  const claim = nextClaim(orderId, latest, { holder: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen }, now, leaseMs)
-  if (!(await store.insertClaim(claim))) {
-    metrics.claims.inc({ outcome: 'refused' })
-    throw Object.assign(new HeldElsewhereError(`order ${orderId} was claimed first by another`), { retryAfterMs: 0 })
-  }
-  metrics.claims.inc({ outcome: latest ? 'taken_over' : 'taken' })
+  const who = { holder: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen }
+  // Most orders were never claimed: an insert of the first claim settles it without reading any.
+  const first = nextClaim(orderId, undefined, who, deps.clock.now(), deps.leaseMs)
+  if (await deps.store.insertClaim(first)) return taken(first, 'taken', deps, signal)
+  const latest = (await deps.store.claims(orderId)).at(-1)
+  const now = deps.clock.now()
+  if (latest && isLive(latest, now)) throw refused(deps, `order ${orderId} is held by ${latest.holder}`, latest.expiresAt - now)
+  const claim = nextClaim(orderId, latest, who, now, deps.leaseMs)
+  if (!(await deps.store.insertClaim(claim))) throw refused(deps, `order ${orderId} was claimed first by another`, 0)
+  return taken(claim, 'taken_over', deps, signal)
+}
+
+function taken(claim: Claim, outcome: 'taken' | 'taken_over', deps: LeaseDeps, signal: AbortSignal): Lease {
+  deps.metrics.claims.inc({ outcome })
   return holdLease(claim, deps, signal)
+}
+
+function refused({ metrics }: LeaseDeps, reason: string, retryAfterMs: number): Error {
+  metrics.claims.inc({ outcome: 'refused' })
+  return Object.assign(new HeldElsewhereError(reason), { retryAfterMs })
 }
 
 function holdLease(claim: Claim, { store, clock, leaseMs, metrics }: LeaseDeps, delivery: AbortSignal): Lease {

@@ -58,8 +58,15 @@ export function mongoWitness(
 ): Pick<TicketStore, 'recordUnit' | 'cookedUnits'> {
   return {
     async recordUnit(orderId, claim, cooked) {
-      // An upsert takes its `_id` from the filter.
-      await witness.replaceOne({ _id: witnessId(orderId, claim, cooked.unit) }, { orderId, claim, ...cooked }, { upsert: true })
+      const _id = witnessId(orderId, claim, cooked.unit)
+      // The start is new, the end replaces it: an insert first spares the start a lookup (on FerretDB 1.x, a
+      // lookup of an `_id` that is not there scans the whole collection).
+      try {
+        await witness.insertOne({ _id, orderId, claim, ...cooked })
+      } catch (error) {
+        if (!isDuplicate(error)) throw error
+        await witness.replaceOne({ _id }, { orderId, claim, ...cooked })
+      }
     },
     async cookedUnits(orderId) {
       const [numbers, lines] = await Promise.all([claimNumbers(orderId), linesOf(orderId)])
