@@ -1,20 +1,20 @@
 import type { CookedUnit, CookingAttempt } from '@restaurant/shared'
-import type { Claim } from './ticket-store.js'
+import type { Claim, KitchenLease } from './ticket-store.js'
 
 /**
  * Who cooks an order is decided by claims alone. A claim is taken by a unique insert of the order's next claim
- * number and holds while its lease runs; a later taker waits for the lease to end, then inserts the next number.
- * These are the rules; `leases.ts` holds a claim against the store.
+ * number and holds while its kitchen's lease runs; a later taker waits for that lease to end (or the claim to be
+ * abandoned), then inserts the next number. These are the rules; `leases.ts` holds claims against the store.
  */
 
-/** Whether the claim still gives its holder the order: not abandoned, and its lease not run out. */
-export function isLive(claim: Claim, now: number): boolean {
-  return claim.abandonedAt === undefined && claim.expiresAt > now
+/** Whether the claim still gives its holder the order: not abandoned, and its kitchen's lease not run out. */
+export function isLive(claim: Claim, lease: KitchenLease | undefined, now: number): boolean {
+  return claim.abandonedAt === undefined && lease !== undefined && lease.expiresAt > now
 }
 
-/** The claim that follows `latest` (the order's first when there is none), for `holder` of `kitchen`. */
-export function nextClaim(orderId: string, latest: Claim | undefined, who: Pick<Claim, 'holder' | 'kitchen'>, now: number, leaseMs: number): Claim {
-  return { orderId, number: (latest?.number ?? 0) + 1, ...who, startedAt: new Date(now).toISOString(), expiresAt: now + leaseMs }
+/** The claim that follows `latest` (the order's first when there is none), for `holder` of `kitchen` under `lease`. */
+export function nextClaim(orderId: string, latest: Claim | undefined, who: Pick<Claim, 'holder' | 'kitchen' | 'lease'>, now: number): Claim {
+  return { orderId, number: (latest?.number ?? 0) + 1, ...who, startedAt: new Date(now).toISOString() }
 }
 
 /**

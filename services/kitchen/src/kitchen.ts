@@ -12,7 +12,7 @@ import {
 import { finishedUnits, renewalIntervalOf } from './claims.js'
 import { resultOf, unitsOf } from './cooking.js'
 import type { KitchenMetrics } from './kitchen-metrics.js'
-import { takeLease, type Lease } from './leases.js'
+import { createClaims, type Hold } from './leases.js'
 import { createStationWaits } from './station-waits.js'
 import { createUnitCooking } from './unit-cooking.js'
 import type { StationClock, Stations } from './stations.js'
@@ -53,7 +53,7 @@ type Announce = (order: Order) => void
 export function createKitchen(deps: KitchenDeps) {
   const { store, stations, clock } = deps
   const now = () => new Date(clock.now())
-  const leases = { store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics: deps.metrics }
+  const claims = createClaims({ store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics: deps.metrics })
   const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock })
   const waitForStations = createStationWaits({ stations, store, clock, maxWaitMs: deps.maxStationWaitMs, checkEveryMs: renewalIntervalOf(deps.leaseMs) })
 
@@ -61,7 +61,7 @@ export function createKitchen(deps: KitchenDeps) {
     await announcingLater(job, async (announceLater) => {
       const { created, ticket } = await store.insertIfAbsent({ order, fingerprint })
       if (isTerminal(ticket.order.status)) return announceLater(ticket.order)
-      await underClaim(order.id, job, (lease) => cook(lease, { job, announceLater, resumed: !created }))
+      await underClaim(order.id, job, (hold) => cook(hold, { job, announceLater, resumed: !created }))
     })
   }
 
@@ -86,17 +86,17 @@ export function createKitchen(deps: KitchenDeps) {
    * `work` committed the order's end. The order's station slots are freed unless it is ready; a dependency that
    * is away keeps them, so that the delivery tries again on the plan it committed.
    */
-  async function underClaim(orderId: string, job: Job, work: (lease: Lease) => Promise<Order | undefined>): Promise<void> {
+  async function underClaim(orderId: string, job: Job, work: (hold: Hold) => Promise<Order | undefined>): Promise<void> {
     // A drain lets the cooking in hand finish; a closed channel stops it, as the broker gives the order to another.
-    const lease = await takeLease(orderId, leases, job.channelClosed)
+    const hold = await claims.take(orderId, job.channelClosed)
     let ended: Order | undefined
     try {
-      ended = await work(lease)
+      ended = await work(hold)
     } catch (err) {
       if (!(err instanceof DependencyUnavailableError)) stations.release(orderId)
       throw err
     } finally {
-      await lease.end(ended ? 'completed' : 'abandoned', job.log)
+      await hold.end(ended ? 'completed' : 'abandoned', job.log)
     }
     if (ended?.status === 'ready') stations.finish(orderId)
     else stations.release(orderId)
@@ -106,15 +106,15 @@ export function createKitchen(deps: KitchenDeps) {
    * Moves the order on until it ends; resolves with the end when this claim committed it. A resumed order's
    * stored state is announced first: the delivery that stored it may have died before announcing it.
    */
-  async function cook(lease: Lease, { job, announceLater, resumed }: { job: Job; announceLater: Announce; resumed: boolean }): Promise<Order | undefined> {
-    let current = await stored(lease.claim.orderId)
+  async function cook(hold: Hold, { job, announceLater, resumed }: { job: Job; announceLater: Announce; resumed: boolean }): Promise<Order | undefined> {
+    let current = await stored(hold.claim.orderId)
     if (resumed) announceLater(current)
     let committed: Order | undefined
     while (!isTerminal(current.status)) {
-      lease.check()
-      const next = await nextState(current, lease, job)
+      hold.check()
+      const next = await nextState(current, hold, job)
       // Released from its station wait, or lost the step to a cancellation: see where the ticket stands.
-      if (!next || !(await write(next, current.status, lease))) current = await stored(current.id)
+      if (!next || !(await write(next, current.status, hold))) current = await stored(current.id)
       else {
         job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
         announceLater(next)
@@ -132,9 +132,9 @@ export function createKitchen(deps: KitchenDeps) {
   }
 
   /** A fenced write: a holder whose claim was taken over stops, and its delivery waits for the taker. */
-  async function write(order: Order, expected: Order['status'], lease: Lease): Promise<boolean> {
+  async function write(order: Order, expected: Order['status'], hold: Hold): Promise<boolean> {
     try {
-      return await store.replaceIfStatus(order, expected, lease.claim.number)
+      return await store.replaceIfStatus(order, expected, hold.claim.number)
     } catch (err) {
       if (!(err instanceof ClaimTakenOverError)) throw err
       deps.metrics.fencedWrites.inc()
@@ -143,24 +143,24 @@ export function createKitchen(deps: KitchenDeps) {
   }
 
   /** The order's next state, or undefined when it was released from its station wait. */
-  async function nextState(order: Order, lease: Lease, job: Job): Promise<Order | undefined> {
+  async function nextState(order: Order, hold: Hold, job: Job): Promise<Order | undefined> {
     if (order.status === 'placed') return acceptedOrRejected(order, 'accepted')
     const units = unitsOf(order, await deps.menu(), deps.speedFactor)
     if (order.status === 'accepted') {
-      const plan = await waitForStations(order, units, untilDrained(lease, job))
+      const plan = await waitForStations(order, units, untilDrained(hold, job))
       // An item may have sold out while the order queued for its station.
       return plan && acceptedOrRejected(order, 'cooking')
     }
     // Only a claim that took an order over can find units cooked before it.
-    const finished = finishedUnits(lease.claim.number > 1 ? await store.cookedUnits(order.id) : [])
-    const plan = await waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(lease, job))
+    const finished = finishedUnits(hold.claim.number > 1 ? await store.cookedUnits(order.id) : [])
+    const plan = await waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(hold, job))
     if (!plan) return undefined
-    for (const cooked of await cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), lease)) finished.set(cooked.unit, cooked)
+    for (const cooked of await cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), hold)) finished.set(cooked.unit, cooked)
     return advance(order, 'ready', now(), { result: resultOf(units, finished) })
   }
 
-  /** A wait for stations ends with the lease, or when the delivery drains (handed back: nothing started in it yet). */
-  const untilDrained = (lease: Lease, job: Job) => AbortSignal.any([lease.signal, job.signal])
+  /** A wait for stations ends with the claim, or when the delivery drains (handed back: nothing started in it yet). */
+  const untilDrained = (hold: Hold, job: Job) => AbortSignal.any([hold.signal, job.signal])
 
   async function acceptedOrRejected(order: Order, to: 'accepted' | 'cooking'): Promise<Order> {
     const reason = refusalReason(order, await deps.menu())
@@ -191,11 +191,11 @@ export function createKitchen(deps: KitchenDeps) {
   async function fail({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
     const { ticket } = await store.insertIfAbsent({ order, fingerprint })
     if (isTerminal(ticket.order.status)) return deps.announce(ticket.order, job.correlationId)
-    await underClaim(order.id, job, async (lease) => {
+    await underClaim(order.id, job, async (hold) => {
       let current = await stored(order.id)
       while (!isTerminal(current.status)) {
         const failed = advance(current, 'failed', now(), { reason: 'the kitchen could not process the order' })
-        if (await write(failed, current.status, lease)) {
+        if (await write(failed, current.status, hold)) {
           await deps.announce(failed, job.correlationId)
           return failed
         }
@@ -206,5 +206,8 @@ export function createKitchen(deps: KitchenDeps) {
     })
   }
 
-  return { prepare, cancel, fail }
+  /** Stops renewing the kitchen's lease, once no delivery is in hand. */
+  const close = () => claims.close()
+
+  return { prepare, cancel, fail, close }
 }

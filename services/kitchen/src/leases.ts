@@ -3,10 +3,10 @@ import { HeldElsewhereError, type Logger } from '@restaurant/shared'
 import { isLive, nextClaim, renewalIntervalOf, safetyMarginOf } from './claims.js'
 import type { KitchenMetrics } from './kitchen-metrics.js'
 import type { StationClock } from './stations.js'
-import type { Claim, TicketStore } from './ticket-store.js'
+import type { Claim, KitchenLease, TicketStore } from './ticket-store.js'
 
 export interface LeaseDeps {
-  store: Pick<TicketStore, 'claims' | 'insertClaim' | 'updateClaim'>
+  store: Pick<TicketStore, 'claims' | 'insertClaim' | 'updateClaim' | 'insertLease' | 'renewLease' | 'lease'>
   /** This process's incarnation: it names every claim it takes. */
   kitchen: string
   leaseMs: number
@@ -14,99 +14,149 @@ export interface LeaseDeps {
   metrics: KitchenMetrics
 }
 
-/** A claim held by this process: renewed until it ends, lost when it cannot be renewed in time. */
-export interface Lease {
+/** A claim held by this process, for as long as the process's lease is. */
+export interface Hold {
   readonly claim: Claim
-  /** Aborts when the lease is lost or the delivery it works for ends: the holder stops at once. */
+  /** Aborts when the lease is lost, the delivery the claim works for ends, or `stop` is called: the holder stops at once. */
   readonly signal: AbortSignal
-  /** Throws unless the lease is still held: called before every unit the holder starts. */
+  /** Throws unless the claim is still held: called before every unit the holder starts. */
   check(): void
   /** Stops the holder's work: aborts `signal` with `reason`. */
   stop(reason: unknown): void
-  /** Stops renewing; an abandoned claim says so (best effort: else its lease runs out). */
+  /** Lets the claim go; an abandoned claim says so (best effort: else it lapses with the lease). */
   end(outcome: 'completed' | 'abandoned', log: Logger): Promise<void>
 }
 
-/** The lease was not renewed in time: a taker may hold the order now. */
-function lapsed(claim: Claim): Error {
-  return Object.assign(new HeldElsewhereError(`the lease of claim ${claim.number} on order ${claim.orderId} lapsed`), { retryAfterMs: 0 })
+/** One lease of this process, from its insert until it is lost (not renewed in time) or the process stops. */
+interface Term {
+  lease: KitchenLease
+  /** Until when this process counts the lease held: its end as last stored, less the safety margin. */
+  heldUntil: number
+  lost: AbortController
 }
+
+const keyOf = (claim: Pick<Claim, 'orderId' | 'number'>) => `${claim.orderId}#${claim.number}`
 
 /**
- * Takes the order's next claim, or throws HeldElsewhereError (saying when the holder's lease ends) while
- * another holds a live one. `signal` is the delivery's: the lease ends with it.
+ * This process's claims on orders, all held under one lease of the process, renewed for all of them at once
+ * every third of its length: one write per kitchen, not one per order. A renewal counts only if it was stored
+ * before the lease ran out; otherwise the lease is lost, every claim under it stops, and the next claim starts
+ * a new lease. Another kitchen takes an order over once the lease its claim holds under has ended.
  */
-export async function takeLease(orderId: string, deps: LeaseDeps, signal: AbortSignal): Promise<Lease> {
-  const who = { holder: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen }
-  // Most orders were never claimed: an insert of the first claim settles it without reading any.
-  const first = nextClaim(orderId, undefined, who, deps.clock.now(), deps.leaseMs)
-  if (await deps.store.insertClaim(first)) return taken(first, 'taken', deps, signal)
-  const latest = (await deps.store.claims(orderId)).at(-1)
-  const now = deps.clock.now()
-  if (latest && isLive(latest, now)) throw refused(deps, `order ${orderId} is held by ${latest.holder}`, latest.expiresAt - now)
-  const claim = nextClaim(orderId, latest, who, now, deps.leaseMs)
-  if (!(await deps.store.insertClaim(claim))) throw refused(deps, `order ${orderId} was claimed first by another`, 0)
-  return taken(claim, 'taken_over', deps, signal)
-}
-
-function taken(claim: Claim, outcome: 'taken' | 'taken_over', deps: LeaseDeps, signal: AbortSignal): Lease {
-  deps.metrics.claims.inc({ outcome })
-  return holdLease(claim, deps, signal)
-}
-
-function refused({ metrics }: LeaseDeps, reason: string, retryAfterMs: number): Error {
-  metrics.claims.inc({ outcome: 'refused' })
-  return Object.assign(new HeldElsewhereError(reason), { retryAfterMs })
-}
-
-function holdLease(claim: Claim, { store, clock, leaseMs, metrics }: LeaseDeps, delivery: AbortSignal): Lease {
+export function createClaims(deps: LeaseDeps) {
+  const { store, clock, leaseMs, metrics } = deps
   const margin = safetyMarginOf(leaseMs)
-  let heldUntil = claim.expiresAt - margin
-  const lost = new AbortController()
-  const stopped = new AbortController()
-  const onDeliveryEnd = () => lost.abort(delivery.reason)
-  delivery.addEventListener('abort', onDeliveryEnd, { once: true })
-  if (delivery.aborted) onDeliveryEnd()
+  const closing = new AbortController()
+  const held = new Set<string>()
+  let current: Promise<Term> | undefined
 
-  const lapse = () => lost.abort(lapsed(claim))
-  /** A renewal counts only if it was stored before the lease it extends ran out. */
-  async function renew(): Promise<void> {
+  function term(): Promise<Term> {
+    current ??= startTerm()
+    current.catch(() => (current = undefined))
+    return current
+  }
+
+  async function startTerm(): Promise<Term> {
+    const lease = { id: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen, expiresAt: clock.now() + leaseMs }
+    await store.insertLease(lease)
+    const started: Term = { lease, heldUntil: lease.expiresAt - margin, lost: new AbortController() }
+    void keepRenewing(started)
+    return started
+  }
+
+  function lose(lost: Term): void {
+    if (lost.lost.signal.aborted) return
+    current = undefined
+    lost.lost.abort(Object.assign(new HeldElsewhereError(`the lease ${lost.lease.id} lapsed`), { retryAfterMs: 0 }))
+  }
+
+  async function keepRenewing(renewed: Term): Promise<void> {
+    const stop = AbortSignal.any([renewed.lost.signal, closing.signal])
+    while (!stop.aborted) {
+      if (clock.now() >= renewed.heldUntil) return lose(renewed)
+      // Wakes in time to stop before the lease runs out when renewals fail.
+      await clock.sleep(Math.min(renewalIntervalOf(leaseMs), renewed.heldUntil - clock.now()), stop).catch(() => undefined)
+      if (!stop.aborted && clock.now() < renewed.heldUntil) await renew(renewed)
+    }
+  }
+
+  async function renew(renewed: Term): Promise<void> {
     const expiresAt = clock.now() + leaseMs
     try {
-      await store.updateClaim(claim.orderId, claim.number, { expiresAt })
+      await store.renewLease(renewed.lease.id, expiresAt)
     } catch {
       return // tried again at the next turn, until the lease runs out
     }
-    if (clock.now() >= heldUntil) return lapse()
-    heldUntil = expiresAt - margin
+    if (clock.now() >= renewed.heldUntil) return lose(renewed)
+    renewed.heldUntil = expiresAt - margin
     metrics.renewals.inc()
   }
-  async function keepRenewing(): Promise<void> {
-    const stop = AbortSignal.any([lost.signal, stopped.signal])
-    while (!stop.aborted) {
-      if (clock.now() >= heldUntil) return lapse()
-      // Wakes in time to stop before the lease runs out when renewals fail.
-      await clock.sleep(Math.min(renewalIntervalOf(leaseMs), heldUntil - clock.now()), stop).catch(() => undefined)
-      if (!stop.aborted && clock.now() < heldUntil) await renew()
+
+  /**
+   * Takes the order's next claim, or throws HeldElsewhereError (saying when the holder's lease ends) while
+   * another holds a live one. `signal` is the delivery's: the claim stops with it.
+   */
+  async function take(orderId: string, signal: AbortSignal): Promise<Hold> {
+    const under = await term()
+    const who = { holder: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen, lease: under.lease.id }
+    // Most orders were never claimed: an insert of the first claim settles it without reading any.
+    const first = nextClaim(orderId, undefined, who, clock.now())
+    if (await store.insertClaim(first)) return hold(first, under, signal, 'taken')
+    const latest = (await store.claims(orderId)).at(-1)
+    const endsIn = latest && (await liveFor(latest))
+    if (endsIn !== undefined) throw refused(`order ${orderId} is held by ${latest?.holder}`, endsIn)
+    const claim = nextClaim(orderId, latest, who, clock.now())
+    if (!(await store.insertClaim(claim))) throw refused(`order ${orderId} was claimed first by another`, 0)
+    return hold(claim, under, signal, 'taken_over')
+  }
+
+  /** How long the claim may still be live, or undefined when it is not. This process knows its own claims. */
+  async function liveFor(claim: Claim): Promise<number | undefined> {
+    if (held.has(keyOf(claim))) return renewalIntervalOf(leaseMs)
+    if (claim.kitchen === deps.kitchen) return undefined
+    const now = clock.now()
+    const lease = await store.lease(claim.lease)
+    return lease && isLive(claim, lease, now) ? lease.expiresAt - now : undefined
+  }
+
+  function refused(reason: string, retryAfterMs: number): Error {
+    metrics.claims.inc({ outcome: 'refused' })
+    return Object.assign(new HeldElsewhereError(reason), { retryAfterMs })
+  }
+
+  function hold(claim: Claim, under: Term, delivery: AbortSignal, outcome: 'taken' | 'taken_over'): Hold {
+    metrics.claims.inc({ outcome })
+    held.add(keyOf(claim))
+    const stopped = new AbortController()
+    const onLost = () => stopped.abort(under.lost.signal.reason)
+    const onDeliveryEnd = () => stopped.abort(delivery.reason)
+    under.lost.signal.addEventListener('abort', onLost, { once: true })
+    delivery.addEventListener('abort', onDeliveryEnd, { once: true })
+    if (under.lost.signal.aborted) onLost()
+    if (delivery.aborted) onDeliveryEnd()
+    return {
+      claim,
+      signal: stopped.signal,
+      check() {
+        if (clock.now() >= under.heldUntil) lose(under)
+        stopped.signal.throwIfAborted()
+      },
+      stop: (reason) => stopped.abort(reason),
+      async end(ending, log) {
+        held.delete(keyOf(claim))
+        under.lost.signal.removeEventListener('abort', onLost)
+        delivery.removeEventListener('abort', onDeliveryEnd)
+        if (ending === 'completed') return
+        await store.updateClaim(claim.orderId, claim.number, { abandonedAt: new Date(clock.now()).toISOString() }).catch((err: unknown) => {
+          log.warn({ err, orderId: claim.orderId, claim: claim.number }, 'could not mark the claim abandoned; it lapses with the lease')
+        })
+      },
     }
   }
-  void keepRenewing()
 
-  return {
-    claim,
-    signal: lost.signal,
-    stop: (reason) => lost.abort(reason),
-    check() {
-      if (!lost.signal.aborted && clock.now() >= heldUntil) lapse()
-      lost.signal.throwIfAborted()
-    },
-    async end(outcome, log) {
-      stopped.abort()
-      delivery.removeEventListener('abort', onDeliveryEnd)
-      if (outcome === 'completed') return
-      await store.updateClaim(claim.orderId, claim.number, { abandonedAt: new Date(clock.now()).toISOString() }).catch((err: unknown) => {
-        log.warn({ err, orderId: claim.orderId, claim: claim.number }, 'could not mark the claim abandoned; its lease will run out')
-      })
-    },
-  }
+  /** Stops renewing: the lease runs out, and other kitchens may take over whatever is still claimed here. */
+  const close = () => closing.abort()
+
+  return { take, close }
 }
+export type Claims = ReturnType<typeof createClaims>

@@ -1,6 +1,6 @@
 import { MongoServerError, type Collection } from 'mongodb'
 import type { CookedUnit, Order } from '@restaurant/shared'
-import type { Claim, ClaimChange, TicketStore } from './ticket-store.js'
+import type { Claim, ClaimChange, KitchenLease, TicketStore } from './ticket-store.js'
 
 /** A claim under `_id` `{orderId}#{number}`, unique: of two takers of one number, the insert of exactly one succeeds. */
 export type ClaimDocument = Claim & { _id: string }
@@ -13,6 +13,8 @@ const claimId = (orderId: string, number: number) => `${orderId}#${number}`
 const witnessId = (orderId: string, claim: number, unit: number) => `${orderId}#${claim}#${unit}`
 
 type ClaimMethods = Pick<TicketStore, 'claims' | 'insertClaim' | 'updateClaim'>
+/** A kitchen lease under `_id` = its id. */
+export type LeaseDocument = Omit<KitchenLease, 'id'> & { _id: string }
 
 /**
  * Claims, read and written by `_id` only: on FerretDB 1.x only an exact `_id` filter uses an index, and a
@@ -44,6 +46,20 @@ export function mongoClaims(claims: Collection<ClaimDocument>): ClaimMethods & {
       if (Object.keys(set).length > 0) await claims.updateOne({ _id: claimId(orderId, number) }, { $set: set })
     },
     exists: async (orderId, number) => (await claims.findOne({ _id: claimId(orderId, number) }, { projection: { _id: 1 } })) !== null,
+  }
+}
+
+/** Kitchen leases, by `_id`: only the lease's kitchen renews it, so FerretDB's read-then-write update is safe. */
+export function mongoLeases(leases: Collection<LeaseDocument>): Pick<TicketStore, 'insertLease' | 'renewLease' | 'lease'> {
+  return {
+    insertLease: async ({ id, ...lease }) => void (await leases.insertOne({ _id: id, ...lease })),
+    renewLease: async (id, expiresAt) => void (await leases.updateOne({ _id: id }, { $set: { expiresAt } })),
+    async lease(id) {
+      const doc = await leases.findOne({ _id: id })
+      if (!doc) return undefined
+      const { _id, ...lease } = doc
+      return { id: _id, ...lease }
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 import { MongoClient, MongoError, MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
 import type { Order, OrderStatus } from '@restaurant/shared'
-import { isDuplicate, mongoClaims, mongoWitness, type ClaimDocument, type WitnessDocument } from './mongo-kitchen-record.js'
+import { isDuplicate, mongoClaims, mongoLeases, mongoWitness, type ClaimDocument, type LeaseDocument, type WitnessDocument } from './mongo-kitchen-record.js'
 import { ClaimTakenOverError, listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
 
 /** `_id` and `orderId` are the order id; `placedAt` and `status` copy fields of `order` for indexes. */
@@ -73,6 +73,11 @@ export function claimsCollectionOf(collectionName: string): string {
   return `${collectionName}.claims`
 }
 
+/** Where the leases of the kitchens that claim the tickets in `collectionName` are kept. */
+export function leasesCollectionOf(collectionName: string): string {
+  return `${collectionName}.leases`
+}
+
 /** Where the witness of the cooking of the tickets in `collectionName` is kept. */
 export function witnessCollectionOf(collectionName: string): string {
   return `${collectionName}.witness`
@@ -140,6 +145,7 @@ function mongoTicketStore(client: MongoClient, db: Db, collection: Collection<Ti
     claims: claims.claims,
     insertClaim: claims.insertClaim,
     updateClaim: claims.updateClaim,
+    ...mongoLeases(db.collection<LeaseDocument>(leasesCollectionOf(collection.collectionName))),
     ...witness,
     async list(query) {
       if (query.limit <= 0) return []

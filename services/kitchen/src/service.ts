@@ -80,6 +80,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
 
   async function close(): Promise<void> {
     await bus.cancelConsumers()
+    kitchen.close()
     await app.close()
     await bus.close()
     await store.close()

@@ -51,9 +51,14 @@ CREATE TABLE IF NOT EXISTS claims (
   holder TEXT NOT NULL,
   kitchen TEXT NOT NULL,
   started_at TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
+  lease TEXT NOT NULL,
   abandoned_at TEXT,
   PRIMARY KEY (order_id, number)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (
+  id TEXT PRIMARY KEY NOT NULL,
+  kitchen TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS witness (
   order_id TEXT NOT NULL,

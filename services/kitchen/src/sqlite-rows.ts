@@ -1,5 +1,5 @@
 import type { CookedUnit, Order } from '@restaurant/shared'
-import { storedOrder, ticketOf, type Claim, type Ticket } from './ticket-store.js'
+import { storedOrder, ticketOf, type Claim, type KitchenLease, type Ticket } from './ticket-store.js'
 
 /** Rows of the ticket database (see sqlite-database.ts) and their translation; SQL's NULL is an absent field. */
 export interface TicketRow {
@@ -18,8 +18,14 @@ export interface ClaimRow {
   holder: string
   kitchen: string
   started_at: string
-  expires_at: number
+  lease: string
   abandoned_at: string | null
+}
+
+export interface LeaseRow {
+  id: string
+  kitchen: string
+  expires_at: number
 }
 
 export interface WitnessRow {
@@ -61,13 +67,13 @@ export function claimRow(claim: Claim): ClaimRow {
     holder: claim.holder,
     kitchen: claim.kitchen,
     started_at: claim.startedAt,
-    expires_at: claim.expiresAt,
+    lease: claim.lease,
     abandoned_at: claim.abandonedAt ?? null,
   }
 }
 
 export function claimOf(row: ClaimRow): Claim {
-  const claim: Claim = { orderId: row.order_id, number: row.number, holder: row.holder, kitchen: row.kitchen, startedAt: row.started_at, expiresAt: row.expires_at }
+  const claim: Claim = { orderId: row.order_id, number: row.number, holder: row.holder, kitchen: row.kitchen, startedAt: row.started_at, lease: row.lease }
   return row.abandoned_at === null ? claim : { ...claim, abandonedAt: row.abandoned_at }
 }
 
@@ -90,4 +96,8 @@ export function cookedUnitOf(row: WitnessRow): CookedUnit {
 
 function ended(row: { ended_at: string | null; abandoned_at: string | null }): { endedAt?: string; abandonedAt?: string } {
   return { ...(row.ended_at === null ? {} : { endedAt: row.ended_at }), ...(row.abandoned_at === null ? {} : { abandonedAt: row.abandoned_at }) }
+}
+
+export function leaseOf(row: LeaseRow): KitchenLease {
+  return { id: row.id, kitchen: row.kitchen, expiresAt: row.expires_at }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { CookedUnit, Order } from '@restaurant/shared'
-import { claimOf, claimRow, cookedUnitOf, orderOf, ticketOfRow, ticketRow, witnessRow, type ClaimRow, type TicketRow, type WitnessRow } from './sqlite-rows.js'
-import type { Claim, ClaimChange, ListQuery, Ticket } from './ticket-store.js'
+import { claimOf, claimRow, cookedUnitOf, leaseOf, orderOf, ticketOfRow, ticketRow, witnessRow, type ClaimRow, type LeaseRow, type TicketRow, type WitnessRow } from './sqlite-rows.js'
+import type { Claim, ClaimChange, KitchenLease, ListQuery, Ticket } from './ticket-store.js'
 
 /** The store's statements, prepared once, as functions of the contract's types. */
 export function ticketStatements(db: Database.Database) {
@@ -16,13 +16,15 @@ export function ticketStatements(db: Database.Database) {
   const claimExists = db.prepare<[string, number], { found: 1 }>('SELECT 1 AS found FROM claims WHERE order_id = ? AND number = ?')
   const claims = db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE order_id = ? ORDER BY number')
   const insertClaim = db.prepare<ClaimRow>(
-    'INSERT INTO claims VALUES (@order_id, @number, @holder, @kitchen, @started_at, @expires_at, @abandoned_at) ON CONFLICT DO NOTHING',
+    'INSERT INTO claims VALUES (@order_id, @number, @holder, @kitchen, @started_at, @lease, @abandoned_at) ON CONFLICT DO NOTHING',
   )
   // NULL leaves a field as it is: a change names only what it changes.
-  const updateClaim = db.prepare<{ order_id: string; number: number; expires_at: number | null; abandoned_at: string | null }>(
-    `UPDATE claims SET expires_at = COALESCE(@expires_at, expires_at), abandoned_at = COALESCE(@abandoned_at, abandoned_at)
-     WHERE order_id = @order_id AND number = @number`,
+  const updateClaim = db.prepare<{ order_id: string; number: number; abandoned_at: string | null }>(
+    'UPDATE claims SET abandoned_at = COALESCE(@abandoned_at, abandoned_at) WHERE order_id = @order_id AND number = @number',
   )
+  const insertLease = db.prepare<LeaseRow>('INSERT INTO leases VALUES (@id, @kitchen, @expires_at)')
+  const renewLease = db.prepare<[number, string]>('UPDATE leases SET expires_at = ? WHERE id = ?')
+  const lease = db.prepare<[string], LeaseRow>('SELECT * FROM leases WHERE id = ?')
   const recordUnit = db.prepare<WitnessRow>(
     `INSERT OR REPLACE INTO witness VALUES (@order_id, @claim, @unit, @kitchen, @menu_item_id, @started_at, @ended_at, @abandoned_at)`,
   )
@@ -41,7 +43,13 @@ export function ticketStatements(db: Database.Database) {
     claims: (orderId: string) => claims.all(orderId).map(claimOf),
     insertClaim: (claim: Claim) => insertClaim.run(claimRow(claim)).changes === 1,
     updateClaim: (orderId: string, number: number, change: ClaimChange) =>
-      void updateClaim.run({ order_id: orderId, number, expires_at: change.expiresAt ?? null, abandoned_at: change.abandonedAt ?? null }),
+      void updateClaim.run({ order_id: orderId, number, abandoned_at: change.abandonedAt ?? null }),
+    insertLease: ({ id, kitchen, expiresAt }: KitchenLease) => void insertLease.run({ id, kitchen, expires_at: expiresAt }),
+    renewLease: (id: string, expiresAt: number) => void renewLease.run(expiresAt, id),
+    lease: (id: string) => {
+      const row = lease.get(id)
+      return row && leaseOf(row)
+    },
     recordUnit: (orderId: string, claim: number, cooked: CookedUnit) => void recordUnit.run(witnessRow(orderId, claim, cooked)),
     cookedUnits: (orderId: string) => cookedUnits.all(orderId).map(cookedUnitOf),
     list: listStatement(db),

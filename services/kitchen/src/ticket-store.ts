@@ -20,8 +20,21 @@ export interface ListQuery {
 }
 
 /**
+ * A kitchen process's lease: every claim taken under it holds while the process renews it, one write for all
+ * (as etcd's leases do for their keys). A process that fails to renew in time loses it, and takes a new one.
+ */
+export interface KitchenLease {
+  /** Unique to this lease: never reused, not even by the same process. */
+  id: string
+  /** The kitchen process incarnation. */
+  kitchen: string
+  /** Epoch ms at which the lease ends unless renewed. */
+  expiresAt: number
+}
+
+/**
  * The right to cook one order. Taken by a unique insert of the order's next claim number, so exactly one
- * taker wins each number on every store; the holder renews its lease while the order waits and cooks.
+ * taker wins each number on every store; it holds while its kitchen's lease is renewed.
  */
 export interface Claim {
   orderId: string
@@ -32,14 +45,14 @@ export interface Claim {
   /** The kitchen process incarnation. */
   kitchen: string
   startedAt: string
-  /** Epoch ms at which the lease ends unless renewed. */
-  expiresAt: number
+  /** The id of the kitchen lease it holds under. */
+  lease: string
   /** Set when its holder stopped without completing (it lost its lease, its delivery, or a dependency). */
   abandonedAt?: string
 }
 
-/** What only the claim's holder changes on its own claim: the lease, and how it ended. */
-export type ClaimChange = Partial<Pick<Claim, 'expiresAt' | 'abandonedAt'>>
+/** What only the claim's holder changes on its own claim: how it ended. */
+export type ClaimChange = Partial<Pick<Claim, 'abandonedAt'>>
 
 /** A write by the holder of a claim that a later claim has taken over. */
 export const ClaimTakenOverError = createError('CLAIM_TAKEN_OVER', 'Claim %s of order %s was taken over: its holder may write no more', 409)
@@ -65,6 +78,11 @@ export interface TicketStore {
   insertClaim(claim: Claim): Promise<boolean>
   /** Changes one claim by its key (only its holder does): never conflicts with a takeover, which inserts the next number. */
   updateClaim(orderId: string, number: number, change: ClaimChange): Promise<void>
+  /** Stores a new kitchen lease (its id is new). */
+  insertLease(lease: KitchenLease): Promise<void>
+  /** Moves the lease's end (only its kitchen does), by its key. */
+  renewLease(id: string, expiresAt: number): Promise<void>
+  lease(id: string): Promise<KitchenLease | undefined>
   /**
    * The witness: records (inserts or overwrites) one cooking of one unit, keyed by order, claim number and
    * unit. Written by the cooking code as it cooks; never fenced.

@@ -1,6 +1,6 @@
 import type { CookedUnit } from '@restaurant/shared'
 import type { ScheduledUnit } from './cooking.js'
-import type { Lease } from './leases.js'
+import type { Hold } from './leases.js'
 import type { StationClock } from './stations.js'
 import type { TicketStore } from './ticket-store.js'
 
@@ -17,11 +17,11 @@ export interface UnitCookingDeps {
  */
 export function createUnitCooking({ store, kitchen, clock }: UnitCookingDeps) {
   /** Cooks the plan's units; the first that fails stops the others, which record that they stopped. */
-  async function cookUnits(orderId: string, plan: readonly ScheduledUnit[], lease: Lease): Promise<CookedUnit[]> {
+  async function cookUnits(orderId: string, plan: readonly ScheduledUnit[], hold: Hold): Promise<CookedUnit[]> {
     const outcomes = await Promise.allSettled(
       plan.map((unit) =>
-        cookUnit(orderId, unit, lease).catch((err: unknown) => {
-          lease.stop(err)
+        cookUnit(orderId, unit, hold).catch((err: unknown) => {
+          hold.stop(err)
           throw err
         }),
       ),
@@ -32,26 +32,26 @@ export function createUnitCooking({ store, kitchen, clock }: UnitCookingDeps) {
   }
 
   /**
-   * The lease is checked before the unit starts; a unit whose lease lapsed while it cooked (the process was
-   * frozen past it, so another kitchen may cook it now) is recorded abandoned, not finished.
+   * The claim is checked before the unit starts; a unit whose claim lapsed while it cooked (the process was
+   * frozen past its lease, so another kitchen may cook it now) is recorded abandoned, not finished.
    */
-  async function cookUnit(orderId: string, unit: ScheduledUnit, lease: Lease): Promise<CookedUnit> {
-    await clock.sleep(unit.startMs - clock.now(), lease.signal)
-    lease.check()
+  async function cookUnit(orderId: string, unit: ScheduledUnit, hold: Hold): Promise<CookedUnit> {
+    await clock.sleep(unit.startMs - clock.now(), hold.signal)
+    hold.check()
     const startedAt = clock.now()
     const cooking = { kitchen, unit: unit.unit, menuItemId: unit.menuItemId, startedAt: new Date(startedAt).toISOString() }
     const record = (end: 'endedAt' | 'abandonedAt') => ({ ...cooking, [end]: new Date(clock.now()).toISOString() })
-    await store.recordUnit(orderId, lease.claim.number, cooking)
+    await store.recordUnit(orderId, hold.claim.number, cooking)
     try {
-      await clock.sleep(startedAt + unit.prepMs - clock.now(), lease.signal)
-      lease.check()
+      await clock.sleep(startedAt + unit.prepMs - clock.now(), hold.signal)
+      hold.check()
     } catch (err) {
       // Best effort: the error that stopped it is what the delivery reports.
-      await store.recordUnit(orderId, lease.claim.number, record('abandonedAt')).catch(() => undefined)
+      await store.recordUnit(orderId, hold.claim.number, record('abandonedAt')).catch(() => undefined)
       throw err
     }
     const finished = record('endedAt')
-    await store.recordUnit(orderId, lease.claim.number, finished)
+    await store.recordUnit(orderId, hold.claim.number, finished)
     return finished
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,6 +68,7 @@ async function buildKitchen(t: Test, options: KitchenOptions = {}) {
     clock,
     metrics,
   })
+  t.teardown(kitchen.close)
   const closing = new AbortController()
   /** A delivery: its channel closes when `channelClosed` aborts; every delivery drains when `closing` aborts. */
   const job = (channelClosed = new AbortController().signal): Job => ({ correlationId: 'test', signal: AbortSignal.any([closing.signal, channelClosed]), channelClosed, log })
@@ -97,7 +99,12 @@ async function waitFor(condition: () => boolean | Promise<boolean>): Promise<voi
 }
 
 const heldElsewhere = { code: 'HELD_ELSEWHERE' }
-const expiredClaim = (orderId: string, number = 1) => ({ orderId, number, holder: 'gone/1', kitchen: 'gone', startedAt: new Date(0).toISOString(), expiresAt: -1 })
+/** Another kitchen's claim on the order, under a lease of that kitchen's that ends at `leaseEndsAt` (ended by default). */
+async function othersClaim(store: TicketStore, orderId: string, { number = 1, leaseEndsAt = -1 } = {}): Promise<boolean> {
+  const lease = { id: `other/${randomUUID()}`, kitchen: 'other', expiresAt: leaseEndsAt }
+  await store.insertLease(lease)
+  return store.insertClaim({ orderId, number, holder: 'other/1', kitchen: 'other', startedAt: new Date(0).toISOString(), lease: lease.id })
+}
 
 t.test('a placed order is accepted, cooked and ready, each step stored, announced and counted in its version', async (t) => {
   const { kitchen, store, announced, job, finishedUnits, metrics } = await buildKitchen(t)
@@ -150,7 +157,7 @@ t.test('an order whose holder died mid-cooking is taken over once its lease ran 
   const { kitchen, store, job, finishedUnits, statusesOf } = await buildKitchen(t)
   const placed = buildOrder({ lines: [{ menuItemId: 'fries', name: 'Fries', station: 'fry', quantity: 2, unitPriceCents: 450, lineTotalCents: 900 }], totalCents: 900 })
   await store.insertIfAbsent({ order: withStatus(withStatus(placed, 'accepted'), 'cooking'), fingerprint: 'fp' })
-  await store.insertClaim(expiredClaim(placed.id))
+  await othersClaim(store, placed.id)
   const done = { kitchen: 'gone', unit: 0, menuItemId: 'fries', startedAt: new Date(0).toISOString(), endedAt: new Date(1).toISOString() }
   await store.recordUnit(placed.id, 1, done)
   await store.recordUnit(placed.id, 1, { kitchen: 'gone', unit: 1, menuItemId: 'fries', startedAt: new Date(0).toISOString() })
@@ -167,7 +174,7 @@ t.test('a delivery that meets a live claim does not cook: it waits until the lea
   const { kitchen, store, job, cooked, statusesOf, clock } = await buildKitchen(t)
   const placed = buildOrder()
   await store.insertIfAbsent({ order: withStatus(placed, 'accepted'), fingerprint: 'fp' })
-  await store.insertClaim({ ...expiredClaim(placed.id), expiresAt: clock.now() + 4_000 })
+  await othersClaim(store, placed.id, { leaseEndsAt: clock.now() + 4_000 })
   await t.rejects(kitchen.prepare({ order: placed, fingerprint: 'fp' }, job()), { ...heldElsewhere, retryAfterMs: 4_000 })
   t.equal((await store.get(placed.id))?.order.status, 'accepted')
   t.same(statusesOf(placed.id), [], 'nothing announced: the holder announces')
@@ -314,12 +321,12 @@ t.test('a delivery whose channel closed mid-cooking stops, records the unit aban
   t.equal((await built.store.get(order.id))?.committedBy, 2)
 })
 
-t.test('a holder that cannot renew its lease stops before the lease ends, and records its unit abandoned', async (t) => {
+t.test("a holder whose kitchen cannot renew its lease stops before the lease ends, and records its unit abandoned", async (t) => {
   let renewals = true
   const built = await buildKitchen(t, {
     speedFactor: 1,
     leaseMs: 3_000,
-    store: (real) => ({ ...real, updateClaim: async (...args) => (renewals ? real.updateClaim(...args) : Promise.reject(new DependencyUnavailableError('the ticket store'))) }),
+    store: (real) => ({ ...real, renewLease: async (...args) => (renewals ? real.renewLease(...args) : Promise.reject(new DependencyUnavailableError('the ticket store'))) }),
   })
   const order = burgers(1)
   const stopped = t.rejects(built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job()), heldElsewhere)
@@ -341,7 +348,7 @@ t.test('a holder whose claim was taken over is fenced: its ready write is refuse
   const fenced = t.rejects(built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job()), heldElsewhere)
   await waitFor(async () => (await built.store.cookedUnits(order.id)).length === 1)
   // As a kitchen whose clock ran ahead would: it took the order over while this one still cooks.
-  t.ok(await built.store.insertClaim({ ...expiredClaim(order.id, 2), kitchen: 'other', expiresAt: 120_000 }))
+  t.ok(await othersClaim(built.store, order.id, { number: 2, leaseEndsAt: 120_000 }))
   await built.clock.advance(8_000)
   await fenced
   t.equal((await built.store.get(order.id))?.order.status, 'cooking', 'the fenced holder wrote nothing')
@@ -397,7 +404,7 @@ t.test('failing an order loses to a live claim: it waits rather than fail a cook
   const { kitchen, store, statusesOf, job, clock } = await buildKitchen(t)
   const order = buildOrder()
   await store.insertIfAbsent({ order: withStatus(order, 'cooking'), fingerprint: 'fp' })
-  await store.insertClaim({ ...expiredClaim(order.id), expiresAt: clock.now() + 5_000 })
+  await othersClaim(store, order.id, { leaseEndsAt: clock.now() + 5_000 })
   await t.rejects(kitchen.fail({ order, fingerprint: 'fp' }, job()), heldElsewhere)
   t.equal((await store.get(order.id))?.order.status, 'cooking')
   t.same(statusesOf(order.id), [])

@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
 import type { Order } from '@restaurant/shared'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
-import { claimsCollectionOf, createMongoTicketStore, stepsCollectionOf, witnessCollectionOf } from '../src/mongo-ticket-store.js'
+import { claimsCollectionOf, createMongoTicketStore, leasesCollectionOf, stepsCollectionOf, witnessCollectionOf } from '../src/mongo-ticket-store.js'
 import type { TicketStore } from '../src/ticket-store.js'
 import type { StoreSpec } from './store-spec.js'
 import { ticketStoreContract } from './ticket-store.contract.js'
@@ -33,7 +33,7 @@ async function dropCollection(mongoUrl: string, collectionName: string): Promise
   try {
     await client.db(dbName).collection(collectionName).drop()
     // These exist only once something was written to them.
-    for (const name of [stepsCollectionOf, claimsCollectionOf, witnessCollectionOf].map((of) => of(collectionName))) {
+    for (const name of [stepsCollectionOf, claimsCollectionOf, leasesCollectionOf, witnessCollectionOf].map((of) => of(collectionName))) {
       await client.db(dbName).collection(name).drop().catch(() => undefined)
     }
   } finally {

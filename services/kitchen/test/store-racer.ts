@@ -16,7 +16,7 @@ async function race(spec: StoreSpec, name: string, orderIds: string[]): Promise<
   const store = await openStore(spec)
   const placed = await Promise.all(orderIds.map(async (id) => (await store.get(id))?.order))
   const next = placed.map((order) => order && { ...withStatus(order, 'accepted'), table: name })
-  const claimOf = (order: Order) => ({ orderId: order.id, number: 1, holder: name, kitchen: name, startedAt: new Date().toISOString(), expiresAt: Date.now() + 10_000 })
+  const claimOf = (order: Order) => ({ orderId: order.id, number: 1, holder: name, kitchen: name, startedAt: new Date().toISOString(), lease: `${name}/lease` })
 
   process.stdout.write('ready\n')
   for await (const line of createInterface({ input: process.stdin })) {

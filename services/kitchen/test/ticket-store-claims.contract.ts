@@ -29,9 +29,22 @@ export function claimsContract(t: Test, makeStore: (t: Test) => Promise<TicketSt
     const [first, second] = [buildClaim(order, 1), buildClaim(order, 2)]
     await store.insertClaim(first)
     await store.insertClaim(second)
-    await store.updateClaim(order.id, 1, { expiresAt: first.expiresAt + 5000 })
+    await store.updateClaim(order.id, 1, {})
+    t.strictSame(await store.claims(order.id), [first, second], 'a change of nothing changes nothing')
     await store.updateClaim(order.id, 1, { abandonedAt: instant(30) })
-    t.strictSame(await store.claims(order.id), [{ ...first, expiresAt: first.expiresAt + 5000, abandonedAt: instant(30) }, second])
+    t.strictSame(await store.claims(order.id), [{ ...first, abandonedAt: instant(30) }, second])
+  })
+
+  t.test('a kitchen lease is stored, read back by its id and renewed, only itself', async (t) => {
+    const store = await makeStore(t)
+    const [lease, other] = [{ id: 'kitchen-1/a', kitchen: 'kitchen-1', expiresAt: 1_000 }, { id: 'kitchen-2/b', kitchen: 'kitchen-2', expiresAt: 2_000 }]
+    await store.insertLease(lease)
+    await store.insertLease(other)
+    t.strictSame(await store.lease(lease.id), lease)
+    await store.renewLease(lease.id, 5_000)
+    t.strictSame(await store.lease(lease.id), { ...lease, expiresAt: 5_000 })
+    t.strictSame(await store.lease(other.id), other, 'another lease is untouched')
+    t.equal(await store.lease('kitchen-3/none'), undefined)
   })
 
   t.test('a fenced write by claim 1 throws once claim 2 exists and leaves the ticket as it was; claim 2 writes', async (t) => {
@@ -112,7 +125,7 @@ async function placedWithUnits(store: TicketStore, units: number): Promise<Order
 }
 
 function buildClaim(order: Order, number: number, overrides: Partial<Claim> = {}): Claim {
-  return { orderId: order.id, number, holder: `holder-${number}`, kitchen: `kitchen-${number}`, startedAt: instant(number), expiresAt: Date.UTC(2026, 0, 1, 12, 1, number), ...overrides }
+  return { orderId: order.id, number, holder: `holder-${number}`, kitchen: `kitchen-${number}`, startedAt: instant(number), lease: `kitchen-${number}/lease`, ...overrides }
 }
 
 function buildCookedUnit(order: Order, unit: number, overrides: Partial<CookedUnit> = {}): CookedUnit {
