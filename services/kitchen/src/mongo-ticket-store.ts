@@ -22,11 +22,18 @@ type StepDocument = Step & { _id: string }
 
 const stepId = (order: Pick<Order, 'id' | 'version'>) => `${order.id}@${order.version}`
 
-/** Whether a failure says the server cannot serve now (unreachable, no primary, failing over) rather than that the request was wrong. */
+/**
+ * Whether a failure says the server cannot serve now (unreachable, no primary, failing over, or FerretDB's SQLite
+ * busy with another writer past its wait) rather than that the request was wrong.
+ */
 export function isMongoUnavailable(err: unknown): boolean {
   const unreachable = [MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError].some((kind) => err instanceof kind)
-  return unreachable || (err instanceof MongoError && (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool')))
+  if (unreachable || !(err instanceof MongoError)) return unreachable
+  return err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool') || FERRETDB_BUSY.test(err.message)
 }
+
+// FerretDB 1.x answers InternalError (code 1) with this text when its SQLite file stays locked by another write.
+const FERRETDB_BUSY = /\(SQLITE_BUSY\)/
 
 export interface MongoTicketStoreOptions {
   url: string

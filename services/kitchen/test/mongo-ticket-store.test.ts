@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { MongoClient } from 'mongodb'
+import { MongoClient, MongoNetworkError, MongoServerError } from 'mongodb'
 import t, { type Test } from 'tap'
 import type { Order } from '@restaurant/shared'
 import { buildOrder, withStatus } from '@restaurant/shared/testing'
-import { claimsCollectionOf, createMongoTicketStore, leasesCollectionOf, stepsCollectionOf, witnessCollectionOf } from '../src/mongo-ticket-store.js'
+import { claimsCollectionOf, createMongoTicketStore, isMongoUnavailable, leasesCollectionOf, stepsCollectionOf, witnessCollectionOf } from '../src/mongo-ticket-store.js'
 import type { TicketStore } from '../src/ticket-store.js'
 import type { StoreSpec } from './store-spec.js'
 import { ticketStoreContract } from './ticket-store.contract.js'
@@ -65,4 +65,12 @@ t.test('a step won by a writer that died before writing its ticket is written by
   const cooking = withStatus(accepted, 'cooking')
   t.equal(await store.replaceIfStatus(cooking, 'accepted'), true, 'the next step follows it')
   t.strictSame(await store.list({ status: 'cooking', limit: 10 }), [cooking])
+})
+
+t.test('a server that cannot serve now is unavailable; a request the server refuses is not', async (t) => {
+  const busy = new MongoServerError({ errmsg: '[collection.go:177 sqlite.(*collection).UpdateAll.func1] database is locked (5) (SQLITE_BUSY)', code: 1 })
+  t.equal(isMongoUnavailable(busy), true, "FerretDB's SQLite locked past its wait")
+  t.equal(isMongoUnavailable(new MongoNetworkError('connection reset')), true)
+  t.equal(isMongoUnavailable(new MongoServerError({ errmsg: 'E11000 duplicate key error', code: 11000 })), false)
+  t.equal(isMongoUnavailable(new Error('a bug')), false)
 })
