@@ -35,8 +35,6 @@ interface Term {
   lost: AbortController
 }
 
-const keyOf = (claim: Pick<Claim, 'orderId' | 'number'>) => `${claim.orderId}#${claim.number}`
-
 /**
  * This process's claims on orders, all held under one lease of the process, renewed for all of them at once
  * every third of its length: one write per kitchen, not one per order. A renewal counts only if it was stored
@@ -47,7 +45,8 @@ export function createClaims(deps: LeaseDeps) {
   const { store, clock, leaseMs, metrics } = deps
   const margin = safetyMarginOf(leaseMs)
   const closing = new AbortController()
-  const held = new Set<string>()
+  // The orders this process is taking or holding a claim on: a second delivery of one waits for the first.
+  const busy = new Set<string>()
   let current: Promise<Term> | undefined
 
   function term(): Promise<Term> {
@@ -97,6 +96,17 @@ export function createClaims(deps: LeaseDeps) {
    * another holds a live one. `signal` is the delivery's: the claim stops with it.
    */
   async function take(orderId: string, signal: AbortSignal): Promise<Hold> {
+    if (busy.has(orderId)) throw refused(`order ${orderId} is held by another delivery here`, renewalIntervalOf(leaseMs))
+    busy.add(orderId)
+    try {
+      return await takeFor(orderId, signal)
+    } catch (err) {
+      busy.delete(orderId)
+      throw err
+    }
+  }
+
+  async function takeFor(orderId: string, signal: AbortSignal): Promise<Hold> {
     const under = await term()
     const who = { holder: `${deps.kitchen}/${randomUUID()}`, kitchen: deps.kitchen, lease: under.lease.id }
     // Most orders were never claimed: an insert of the first claim settles it without reading any.
@@ -110,9 +120,8 @@ export function createClaims(deps: LeaseDeps) {
     return hold(claim, under, signal, 'taken_over')
   }
 
-  /** How long the claim may still be live, or undefined when it is not. This process knows its own claims. */
+  /** How long the claim may still be live, or undefined when it is not. A claim of this process's is not: it is not busy. */
   async function liveFor(claim: Claim): Promise<number | undefined> {
-    if (held.has(keyOf(claim))) return renewalIntervalOf(leaseMs)
     if (claim.kitchen === deps.kitchen) return undefined
     const now = clock.now()
     const lease = await store.lease(claim.lease)
@@ -126,7 +135,6 @@ export function createClaims(deps: LeaseDeps) {
 
   function hold(claim: Claim, under: Term, delivery: AbortSignal, outcome: 'taken' | 'taken_over'): Hold {
     metrics.claims.inc({ outcome })
-    held.add(keyOf(claim))
     const stopped = new AbortController()
     const onLost = () => stopped.abort(under.lost.signal.reason)
     const onDeliveryEnd = () => stopped.abort(delivery.reason)
@@ -143,7 +151,7 @@ export function createClaims(deps: LeaseDeps) {
       },
       stop: (reason) => stopped.abort(reason),
       async end(ending, log) {
-        held.delete(keyOf(claim))
+        busy.delete(claim.orderId)
         under.lost.signal.removeEventListener('abort', onLost)
         delivery.removeEventListener('abort', onDeliveryEnd)
         if (ending === 'completed') return

@@ -194,6 +194,17 @@ t.test('duplicate deliveries of one order at the same time: one takes the claim 
   t.equal((await store.claims(order.id)).length, 1)
 })
 
+t.test('a second delivery of an order this kitchen is still claiming waits, however slow the claim is to store', async (t) => {
+  const { kitchen, store, job, finishedUnits } = await buildKitchen(t, {
+    store: (real) => ({ ...real, insertClaim: async (claim) => sleep(20).then(() => real.insertClaim(claim)) }),
+  })
+  const order = buildOrder()
+  const outcomes = await Promise.allSettled([kitchen.prepare({ order, fingerprint: 'fp' }, job()), sleep(5).then(() => kitchen.prepare({ order, fingerprint: 'fp' }, job()))])
+  t.match(outcomes, [{ status: 'fulfilled' }, { status: 'rejected', reason: heldElsewhere }])
+  t.equal((await store.claims(order.id)).length, 1, 'no second claim')
+  t.same(await finishedUnits(order.id), [1])
+})
+
 t.test('an order with a sold-out item is rejected with the reason and never cooked', async (t) => {
   const soldOut = realMenu.map((item) => (item.id === 'classic-burger' ? { ...item, available: false } : item))
   const { kitchen, store, announced, job, cooked } = await buildKitchen(t, { menu: soldOut })
