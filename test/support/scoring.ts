@@ -45,7 +45,7 @@ export async function allTickets(kitchenUrl: string): Promise<Order[]> {
 }
 
 /** The kitchen's record of each order (the order and its witness), `concurrency` reads at a time; unknown ids are left out. */
-export async function ticketsOf(kitchenUrl: string, ids: readonly string[], concurrency = 20): Promise<TicketView[]> {
+export async function ticketsOf(kitchenUrl: string, ids: readonly string[], concurrency = 8): Promise<TicketView[]> {
   const tickets: TicketView[] = []
   let next = 0
   const reader = async () => {
@@ -86,7 +86,8 @@ export async function scoreRun(records: OrderRecord[], { kitchenUrl, announced, 
   let tickets = await latest([])
   const openAccepted = () => [...accepted].filter((id) => !tickets.some((order) => order.id === id && isTerminal(order.status)))
   while (openAccepted().length > 0 && Date.now() < deadline) {
-    await sleep(250)
+    // Each poll reads every ticket: often enough to end the wait soon, seldom enough to leave the store to the kitchens.
+    await sleep(1_000)
     tickets = await latest(tickets)
   }
   const versions = distinctStates(announced(), (order) => `${order.id}@${order.version}`)
