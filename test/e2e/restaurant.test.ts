@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
-import type { Order } from '@restaurant/shared'
+import type { Order, StaffOrder } from '@restaurant/shared'
 import { contractChecker, type RecordedResponse } from '../support/contract.js'
 import { admin, badTokens, bearer, customer, staff, tokenFor } from '../support/credentials.js'
 import { eventually } from '../support/isolation.js'
@@ -66,6 +66,13 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
       t.match(service.output(), /"reqId":"e2e-trace-1"/, `${service.name} logs the correlation id`)
     }
+    t.notOk('cookedUnits' in ready, 'a customer sees the order, not the kitchen record')
+    const seenByStaff = (await (await api(`/api/orders/${placed.id}`, {}, bearer(staff))).json()) as StaffOrder
+    t.match(seenByStaff, {
+      status: 'ready',
+      cookedUnits: [{ unit: 0, menuItemId: 'lemonade', startedAt: String, endedAt: String }],
+      cookingAttempts: [{ startedAt: String, endedAt: ready.history.at(-1)?.at }],
+    }, 'staff see the witness of each unit and the attempt that completed the order')
   })
 
   t.test('an order waiting for its station can be cancelled; one already cooking cannot', async (t) => {

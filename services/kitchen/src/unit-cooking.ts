@@ -1,4 +1,4 @@
-import type { CookedUnit } from '@restaurant/shared'
+import { DependencyUnavailableError, type CookedUnit } from '@restaurant/shared'
 import type { ScheduledUnit } from './cooking.js'
 import type { Hold } from './leases.js'
 import type { StationClock } from './stations.js'
@@ -9,13 +9,31 @@ export interface UnitCookingDeps {
   /** This process's incarnation, as the witness names the kitchen that cooked. */
   kitchen: string
   clock: StationClock
+  /** How long a unit's end is tried again while the store is away. */
+  recordForMs: number
 }
 
 /**
  * The cooking of units at their planned times, each recorded in the witness as it starts and as it ends.
  * The witness is written by the cooking itself and never fenced: it says what was really cooked.
  */
-export function createUnitCooking({ store, kitchen, clock }: UnitCookingDeps) {
+export function createUnitCooking({ store, kitchen, clock, recordForMs }: UnitCookingDeps) {
+  /**
+   * A unit cooked is cooked: its end must not be lost to a store that is briefly away, or a takeover would cook
+   * it again. Tried again, with backoff, for `recordForMs`.
+   */
+  async function recordEnd(orderId: string, claimNumber: number, cooked: CookedUnit): Promise<void> {
+    const deadline = clock.now() + recordForMs
+    for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, 1_000)) {
+      try {
+        return await store.recordUnit(orderId, claimNumber, cooked)
+      } catch (err) {
+        if (!(err instanceof DependencyUnavailableError) || clock.now() + pauseMs > deadline) throw err
+        await clock.sleep(pauseMs, new AbortController().signal)
+      }
+    }
+  }
+
   /** Cooks the plan's units; the first that fails stops the others, which record that they stopped. */
   async function cookUnits(orderId: string, plan: readonly ScheduledUnit[], hold: Hold): Promise<CookedUnit[]> {
     const outcomes = await Promise.allSettled(
@@ -47,11 +65,11 @@ export function createUnitCooking({ store, kitchen, clock }: UnitCookingDeps) {
       hold.check()
     } catch (err) {
       // Best effort: the error that stopped it is what the delivery reports.
-      await store.recordUnit(orderId, hold.claim.number, record('abandonedAt')).catch(() => undefined)
+      await recordEnd(orderId, hold.claim.number, record('abandonedAt')).catch(() => undefined)
       throw err
     }
     const finished = record('endedAt')
-    await store.recordUnit(orderId, hold.claim.number, finished)
+    await recordEnd(orderId, hold.claim.number, finished)
     return finished
   }
 

@@ -402,6 +402,22 @@ t.test('a store that fails at the last step makes the delivery fail as unavailab
   t.same(await built.finishedUnits(order.id), [1], 'cooked once: the witness said the unit was done')
 })
 
+t.test("a unit's end that the store fails to take at first is written again: the witness does not lose a unit cooked", async (t) => {
+  let refusals = 2
+  const built = await buildKitchen(t, {
+    store: (real) => ({
+      ...real,
+      recordUnit: async (orderId, claim, cooked) => (cooked.endedAt && refusals-- > 0 ? Promise.reject(new DependencyUnavailableError('the ticket store')) : real.recordUnit(orderId, claim, cooked)),
+    }),
+  })
+  const order = buildOrder()
+  const preparing = built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job())
+  await waitFor(async () => refusals < 0 || (await built.store.get(order.id))?.order.status === 'ready' || (await built.clock.advance(50), false))
+  await preparing
+  t.equal((await built.store.get(order.id))?.order.status, 'ready')
+  t.same(await built.finishedUnits(order.id), [1], 'its end was recorded on the third try')
+})
+
 t.test('failing an order stores failed under a claim, then announces it', async (t) => {
   const { kitchen, store, statusesOf, job } = await buildKitchen(t)
   const order = buildOrder()
