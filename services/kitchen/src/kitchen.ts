@@ -54,7 +54,7 @@ export function createKitchen(deps: KitchenDeps) {
   const { store, stations, clock } = deps
   const now = () => new Date(clock.now())
   const claims = createClaims({ store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics: deps.metrics })
-  const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock, recordForMs: deps.leaseMs })
+  const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock, recordForMs: deps.maxStationWaitMs })
   const waitForStations = createStationWaits({ stations, store, clock, maxWaitMs: deps.maxStationWaitMs, checkEveryMs: renewalIntervalOf(deps.leaseMs) })
 
   async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {

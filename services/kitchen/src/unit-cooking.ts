@@ -9,7 +9,7 @@ export interface UnitCookingDeps {
   /** This process's incarnation, as the witness names the kitchen that cooked. */
   kitchen: string
   clock: StationClock
-  /** How long a unit's end is tried again while the store is away. */
+  /** How long a unit's end is tried again while the store is away: as long as a delivery may be held. */
   recordForMs: number
 }
 
