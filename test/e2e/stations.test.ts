@@ -55,7 +55,8 @@ t.test('an order cancelled while it waits for its station gives the station back
   const grillFreeAt = Date.parse(done.result?.readyAt ?? '')
   const startedAfterMs = Date.parse(following.result?.startedAt ?? '') - grillFreeAt
   t.comment(`cancel → cancelled seen by its client: ${wokenMs} ms; the next order started ${startedAfterMs} ms after the grill was free (10,000 ms later had the cancelled order kept its slots)`)
-  t.equal(startedAfterMs, 0, 'the next order took the slot the moment the blocker left it, not after the cancelled order')
+  // Results give the times the witness recorded, to a timer's accuracy: 0 give or take, against 10,000.
+  t.ok(Math.abs(startedAfterMs) < 1_000, 'the next order took the slot the moment the blocker left it, not after the cancelled order')
   t.equal((await readOrder(stack, cancelled)).status, 'cancelled')
 })
 
@@ -77,5 +78,6 @@ t.test('an order that would wait for its station longer than a delivery may be h
   t.same(ready.history.map((entry) => entry.status), ['placed', 'accepted', 'cooking', 'ready'], 'each step once')
   t.same([...new Set(announced.map((order) => order.status))], ['accepted', 'cooking', 'ready'])
   t.equal(distinct.size, 3, 'one state announced per step: cooked once')
-  t.ok(Date.parse(ready.result?.startedAt ?? '') >= Date.parse((await readOrder(stack, blocker)).result?.readyAt ?? ''), 'cooked once the grill was free')
+  // The witness's times, to a timer's accuracy: the grill was busy for 20 s before.
+  t.ok(Date.parse(ready.result?.startedAt ?? '') > Date.parse((await readOrder(stack, blocker)).result?.readyAt ?? '') - 1_000, 'cooked once the grill was free')
 })
