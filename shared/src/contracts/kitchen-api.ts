@@ -10,24 +10,34 @@ export const kitchenPaths = {
 
 const Timestamp = Type.String({ format: 'date-time' })
 
+/** One kitchen's spell of work on an order: who, when it began, and how it ended (done, or stopped short). */
+function spellOfWork(ends: { ended: string; abandoned: string }) {
+  return {
+    kitchen: Type.String({ description: 'The kitchen process (incarnation) that did it' }),
+    startedAt: Timestamp,
+    endedAt: Type.Optional({ ...Timestamp, description: ends.ended }),
+    abandonedAt: Type.Optional({ ...Timestamp, description: ends.abandoned }),
+  }
+}
+
 /** The witness: one cooking of one unit of the order, as the kitchen that cooked it recorded it. */
 export const CookedUnit = Type.Object({
-  kitchen: Type.String({ description: 'The kitchen process (incarnation) that cooked it' }),
+  ...spellOfWork({
+    ended: 'Set when the unit was finished',
+    abandoned: 'Set when the kitchen stopped cooking it unfinished (it lost its claim or its delivery)',
+  }),
   unit: Type.Integer({ minimum: 0, description: "Which of the order's units: its lines' units numbered from 0 in line order" }),
   menuItemId: Type.String(),
-  startedAt: Timestamp,
-  endedAt: Type.Optional({ ...Timestamp, description: 'Set when the unit was finished' }),
-  abandonedAt: Type.Optional({ ...Timestamp, description: 'Set when the kitchen stopped cooking it unfinished (it lost its claim or its delivery)' }),
 })
 export type CookedUnit = Static<typeof CookedUnit>
 
 /** One kitchen's claim on the order: who held it, and how it ended. */
-export const CookingAttempt = Type.Object({
-  kitchen: Type.String(),
-  startedAt: Timestamp,
-  endedAt: Type.Optional({ ...Timestamp, description: 'Set when this attempt committed the order\'s last step' }),
-  abandonedAt: Type.Optional({ ...Timestamp, description: 'Set when it stopped without completing; neither set and expired: its kitchen died' }),
-})
+export const CookingAttempt = Type.Object(
+  spellOfWork({
+    ended: "Set when this attempt committed the order's last step",
+    abandoned: 'Set when it stopped without completing; neither set and expired: its kitchen died',
+  }),
+)
 export type CookingAttempt = Static<typeof CookingAttempt>
 
 /** What the kitchen did for an order: staff see it beside the order. */
