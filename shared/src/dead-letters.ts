@@ -24,8 +24,10 @@ export async function inspectDeadLetters(channel: ConfirmChannel, topology: Topo
       reason: lastDeathReason(message.properties.headers),
       body: message.content.toString('utf8').slice(0, 200),
     }))
-    // Returned messages go back ahead of the rest, in the order they are returned.
+    // Returned messages go back ahead of the rest, in the order they are returned. A nack has no reply: a round
+    // trip on the same channel, answered after it, means they are back when this returns.
     taken.forEach((message) => channel.nack(message, false, true))
+    await channel.checkQueue(dead)
     summaries.push({ queue, deadLetters: messageCount, samples })
   }
   return summaries
