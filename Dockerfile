@@ -17,14 +17,14 @@ RUN pnpm install --offline --frozen-lockfile
 ARG SERVICE
 RUN case "${SERVICE}" in gateway|services/*) ;; *) false ;; esac && test -f "${SERVICE}/package.json" \
   || { echo "SERVICE must be a package folder: gateway, services/waiter or services/kitchen" >&2; exit 1; }
-# Builds the service and, through its project references, @restaurant/shared.
+# Builds the service and, through its project references, @restaurant/contracts and @restaurant/platform.
 RUN pnpm exec tsc -b "${SERVICE}"
 # pnpm 10 deploys, by default, only from workspaces with inject-workspace-packages=true. Setting it here
 # alone would not match the lockfile (written without it) and --frozen-lockfile would refuse to install;
 # turning it on for the whole workspace means relocking and changes how every workspace package links.
 # --legacy keeps pnpm 9's deploy: it still resolves from the workspace lockfile, copies the service's
 # files (dist included: the package has no "files" field nor .npmignore) and its production dependencies,
-# and copies @restaurant/shared into node_modules instead of linking to it.
+# and copies @restaurant/contracts and @restaurant/platform into node_modules instead of linking to it.
 RUN pnpm deploy --legacy --offline --prod --filter "./${SERVICE}" /out
 
 FROM ${NODE_IMAGE} AS runtime

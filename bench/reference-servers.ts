@@ -1,4 +1,4 @@
-import { DEVELOPMENT_SECRETS } from '@restaurant/shared'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { tokenSettings } from '../test/support/credentials.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
 

@@ -9,7 +9,8 @@ import { Agent, type IncomingMessage } from 'node:http'
 import express from 'express'
 import { createVerifier } from 'fast-jwt'
 import { createProxyMiddleware } from 'http-proxy-middleware'
-import { createIdentitySigner, IDENTITY_HEADER, type Role } from '@restaurant/shared'
+import { IDENTITY_HEADER, type Role } from '@restaurant/contracts'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 
 const env = (name: string) => process.env[name] ?? ''
 const verify = createVerifier({

@@ -6,17 +6,12 @@ import jwt from '@fastify/jwt'
 import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
-import {
-  buildHttpServer,
-  createApiKeys,
-  REQUEST_ID_HEADER,
-  registerHealthRoutes,
-  registerMetrics,
-  type HttpServer,
-  type Logger,
-  type RouteOf,
-  withTraceContext,
-} from '@restaurant/shared'
+import { createApiKeys } from '@restaurant/platform/auth/api-keys'
+import { registerHealthRoutes } from '@restaurant/platform/http/health'
+import { buildHttpServer, REQUEST_ID_HEADER, type HttpServer, type RouteOf } from '@restaurant/platform/http/server'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import { registerMetrics } from '@restaurant/platform/runtime/metrics'
+import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import { createAuthenticator } from './authentication.js'
 import { listOf, type GatewayConfig } from './config.js'
 import { guardPublicRoutes } from './front-door.js'

@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ANYONE, anonymous, isApiKey, type ApiKeys, type Identity, type PublicRoute } from '@restaurant/shared'
+import { ANYONE, anonymous, type Identity, type PublicRoute } from '@restaurant/contracts'
+import { isApiKey, type ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { identityFromClaims } from './tokens.js'
 
 export const UnauthorizedError = createError('UNAUTHORIZED', 'Authentication failed: %s', 401)

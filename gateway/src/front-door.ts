@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { anonymous, ForbiddenError, mayCall, type Identity } from '@restaurant/shared'
+import { anonymous, mayCall, type Identity } from '@restaurant/contracts'
+import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
 import type { createAuthenticator } from './authentication.js'
 import { createLimiter, type LimitSettings } from './rate-limits.js'
 import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'

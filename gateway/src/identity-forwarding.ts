@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { createIdentitySigner, IDENTITY_HEADER, REQUEST_ID_HEADER, type Identity } from '@restaurant/shared'
+import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { REQUEST_ID_HEADER } from '@restaurant/platform/http/server'
 
 // Headers a client could use to claim an identity; none of them reaches a service.
 const clientIdentityHeader = /^(authorization|proxy-authorization|cookie|x-restaurant-.*|x-(forwarded|remote|auth)-(user|email|groups|roles?)|x-user(-.*)?|x-auth(-.*)?|remote-user)$/i

@@ -1,4 +1,6 @@
-import { createMetricsRegistry, createRedis, runService } from '@restaurant/shared'
+import { createRedis } from '@restaurant/platform/redis/redis'
+import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
+import { runService } from '@restaurant/platform/runtime/run-service'
 import { buildGatewayApp } from './app.js'
 import { loadGatewayConfig } from './config.js'
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import { Type } from 'typebox'
-import type { HttpServer } from '@restaurant/shared'
+import type { HttpServer } from '@restaurant/platform/http/server'
 import { mintToken, type TokenSettings } from './tokens.js'
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url))

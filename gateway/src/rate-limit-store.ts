@@ -2,7 +2,7 @@ import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
-import type { Logger } from '@restaurant/shared'
+import type { Logger } from '@restaurant/platform/runtime/logger'
 
 /** What each limiter passes to the store (through @fastify/rate-limit's `createRateLimit` options). */
 export interface LimiterStoreOptions {

@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import { publicRoutes, type PublicRoute } from '@restaurant/shared'
+import { publicRoutes, type PublicRoute } from '@restaurant/contracts'
 
 export const UnknownRouteError = createError('NOT_FOUND', 'No such route', 404)
 

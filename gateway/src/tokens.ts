@@ -1,5 +1,5 @@
 import { createSigner } from 'fast-jwt'
-import { IdentitySchema, type Identity } from '@restaurant/shared'
+import { IdentitySchema, type Identity } from '@restaurant/contracts'
 import { Compile } from 'typebox/compile'
 
 /** How people's tokens (JWTs) are signed and checked: one shared secret, pinned HS256, issuer and audience. */

@@ -1,6 +1,8 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
-import { createIdentityVerifier, DEVELOPMENT_SECRETS, IDENTITY_HEADER } from '@restaurant/shared'
+import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { createIdentityVerifier } from '@restaurant/platform/auth/identity-tokens'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 
 const verifyIdentity = createIdentityVerifier(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
 import { launchBrowser, screenshot, signedInPage } from '../support/browser.js'
 import { startStack } from '../support/stack.js'
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
-import { topologyFor, type Order } from '@restaurant/shared'
+import { topologyFor, type Order } from '@restaurant/contracts'
 import { eventually, queueDepth } from '../support/isolation.js'
 import { loadCustomer } from '../support/order-client.js'
 import { startStack } from '../support/stack.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { topologyFor, type Order } from '@restaurant/shared'
+import { topologyFor, type Order } from '@restaurant/contracts'
 import { eventually } from '../support/isolation.js'
 import { metricValue } from '../support/metrics.js'
 import { loadCustomer, placeOrder } from '../support/order-client.js'

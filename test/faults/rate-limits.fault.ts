@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createApiKeys } from '@restaurant/shared'
+import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { admin, asCustomer, bearer } from '../support/credentials.js'
 import { startGateway } from '../support/gateway.js'
 import { startInProcessSystem } from '../support/in-process-system.js'

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { createApiKeys, type Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
+import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { admin, badTokens, bearer, customer, staff } from '../support/credentials.js'
 import { startGateway } from '../support/gateway.js'
 import { startInProcessSystem } from '../support/in-process-system.js'

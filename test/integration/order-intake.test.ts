@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
 import { eventually, removeRedisKeys } from '../support/isolation.js'
 import { startInProcessSystem } from '../support/in-process-system.js'
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp, { type ChannelModel } from 'amqplib'
-import { routingKeys, topologyFor, type Order, type OrderStatusChangedMessage } from '@restaurant/shared'
+import { routingKeys, topologyFor, type Order, type OrderStatusChangedMessage } from '@restaurant/contracts'
 import { AMQP_URL } from './isolation.js'
 
 /**

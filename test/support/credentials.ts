@@ -1,5 +1,7 @@
 import { createSigner } from 'fast-jwt'
-import { createIdentitySigner, DEVELOPMENT_SECRETS, IDENTITY_HEADER, type Identity, type Role } from '@restaurant/shared'
+import { IDENTITY_HEADER, type Identity, type Role } from '@restaurant/contracts'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { mintToken, tokenSettingsFrom } from '../../gateway/src/tokens.js'
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import amqp from 'amqplib'
-import { routingKeys, topologyFor, type Order } from '@restaurant/shared'
+import { routingKeys, topologyFor, type Order } from '@restaurant/contracts'
 import { AMQP_URL } from './isolation.js'
 
 const run = promisify(execFile)

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isTerminal, kitchenPaths, type Order, type TicketView } from '@restaurant/shared'
+import { isTerminal, kitchenPaths, type Order, type TicketView } from '@restaurant/contracts'
 import type { OrderRecord } from './order-client.js'
 import { signedIdentity, staff } from './credentials.js'
 import { overlapFigures, scoreWitness, type EndOfKitchen, type WitnessScore } from './witness.js'

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { loadConfig, queuePolicyFrom, rabbitConfig } from '@restaurant/shared'
+import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
+import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 import { generousLimits } from './gateway.js'
 import { captureAnnouncements } from './announcements.js'
 import { isolatedRun } from './isolation.js'

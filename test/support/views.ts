@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { isTerminal, type Order } from '@restaurant/shared'
+import { isTerminal, type Order } from '@restaurant/contracts'
 import { eventually, REDIS_URL } from './isolation.js'
 import { allTickets } from './scoring.js'
 

@@ -1,4 +1,4 @@
-import type { CookedUnit, Order, TicketView } from '@restaurant/shared'
+import type { CookedUnit, Order, TicketView } from '@restaurant/contracts'
 import { pidOfIncarnation } from './kitchen-faults.js'
 
 /**

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createApiKeys, createLogger, createRedis, redactUrl, roles, waitFor, type Role } from '@restaurant/shared'
+import { roles, type Role } from '@restaurant/contracts'
+import { createApiKeys } from '@restaurant/platform/auth/api-keys'
+import { createRedis } from '@restaurant/platform/redis/redis'
+import { createLogger } from '@restaurant/platform/runtime/logger'
+import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
 import { loadGatewayConfig } from '../config.js'
 
 const usage = `usage:

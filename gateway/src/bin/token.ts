@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { roles, type Role } from '@restaurant/shared'
+import { roles, type Role } from '@restaurant/contracts'
 import { loadGatewayConfig } from '../config.js'
 import { mintToken, tokenSettingsFrom } from '../tokens.js'
 

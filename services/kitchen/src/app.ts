@@ -1,20 +1,9 @@
-import {
-  buildHttpServer,
-  buildProblem,
-  DEFAULT_PAGE_SIZE,
-  kitchenPaths,
-  KitchenListQuery,
-  OrderIdParams,
-  OrderPage,
-  Problem,
-  PROBLEM_CONTENT_TYPE,
-  registerHealthRoutes,
-  registerMetrics,
-  requireIdentity,
-  TicketSchema,
-  type DependencyCheck,
-  type Logger,
-} from '@restaurant/shared'
+import { buildProblem, DEFAULT_PAGE_SIZE, kitchenPaths, KitchenListQuery, OrderIdParams, OrderPage, Problem, PROBLEM_CONTENT_TYPE, TicketSchema } from '@restaurant/contracts'
+import { registerHealthRoutes, type DependencyCheck } from '@restaurant/platform/http/health'
+import { requireIdentity } from '@restaurant/platform/http/identity-guard'
+import { buildHttpServer } from '@restaurant/platform/http/server'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import { registerMetrics } from '@restaurant/platform/runtime/metrics'
 import type { Registry } from 'prom-client'
 import { decodeCursor, encodeCursor } from './ticket-cursor.js'
 import { ticketView } from './ticket-view.js'

@@ -1,4 +1,4 @@
-import type { CookedUnit, CookingAttempt } from '@restaurant/shared'
+import type { CookedUnit, CookingAttempt } from '@restaurant/contracts'
 import type { Claim, KitchenLease } from './ticket-store.js'
 
 /**

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { commonConfig, identityConfig, loadConfig, rabbitConfig, redisConfig } from '@restaurant/shared'
+import { redisConfig } from '@restaurant/platform/redis/redis'
+import { commonConfig, identityConfig, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 
 export const kitchenConfigSchema = {
   ...commonConfig,

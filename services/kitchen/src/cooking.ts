@@ -1,4 +1,4 @@
-import type { CookedUnit, KitchenResult, MenuItem, Order, Station } from '@restaurant/shared'
+import type { CookedUnit, KitchenResult, MenuItem, Order, Station } from '@restaurant/contracts'
 
 /**
  * The cooking schedule. Each unit of each line takes its menu preparation time (scaled by the speed factor) on

@@ -1,4 +1,4 @@
-import { unavailableOnFailure } from '@restaurant/shared'
+import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
 import { createMongoTicketStore, isMongoUnavailable } from './mongo-ticket-store.js'
 import { createSqliteTicketStore, isSqliteUnavailable } from './sqlite-ticket-store.js'
 import type { TicketStore } from './ticket-store.js'

@@ -1,14 +1,6 @@
-import {
-  DependencyUnavailableError,
-  HeldElsewhereError,
-  isCancellable,
-  isTerminal,
-  type CancelOrderMessage,
-  type MessageContext,
-  type MenuItem,
-  type Order,
-  type OrderPlacedMessage,
-} from '@restaurant/shared'
+import { isCancellable, isTerminal, type CancelOrderMessage, type MenuItem, type Order, type OrderPlacedMessage } from '@restaurant/contracts'
+import type { MessageContext } from '@restaurant/platform/messaging/rabbit-delivery'
+import { DependencyUnavailableError, HeldElsewhereError } from '@restaurant/platform/runtime/errors'
 import { finishedUnits, renewalIntervalOf } from './claims.js'
 import { resultOf, unitsOf } from './cooking.js'
 import type { KitchenMetrics } from './kitchen-metrics.js'

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { HeldElsewhereError, type Logger } from '@restaurant/shared'
+import { HeldElsewhereError } from '@restaurant/platform/runtime/errors'
+import type { Logger } from '@restaurant/platform/runtime/logger'
 import { isLive, nextClaim, renewalIntervalOf, safetyMarginOf } from './claims.js'
 import type { KitchenMetrics } from './kitchen-metrics.js'
 import type { StationClock } from './stations.js'

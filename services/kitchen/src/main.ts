@@ -1,4 +1,4 @@
-import { runService } from '@restaurant/shared'
+import { runService } from '@restaurant/platform/runtime/run-service'
 import { loadKitchenConfig } from './config.js'
 import { startKitchenService } from './service.js'
 

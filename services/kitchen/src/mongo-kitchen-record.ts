@@ -1,5 +1,5 @@
 import { MongoServerError, type Collection } from 'mongodb'
-import type { CookedUnit, Order } from '@restaurant/shared'
+import type { CookedUnit, Order } from '@restaurant/contracts'
 import type { Claim, ClaimChange, KitchenLease, TicketStore } from './ticket-store.js'
 
 /** A claim under `_id` `{orderId}#{number}`, unique: of two takers of one number, the insert of exactly one succeeds. */

@@ -1,5 +1,5 @@
 import { MongoClient, MongoError, MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, type Collection, type Db, type Filter } from 'mongodb'
-import type { Order, OrderStatus } from '@restaurant/shared'
+import type { Order, OrderStatus } from '@restaurant/contracts'
 import { isDuplicate, mongoClaims, mongoLeases, mongoWitness, type ClaimDocument, type LeaseDocument, type WitnessDocument } from './mongo-kitchen-record.js'
 import { ClaimTakenOverError, listFilter, storedOrder, ticketOf, type Ticket, type TicketStore } from './ticket-store.js'
 

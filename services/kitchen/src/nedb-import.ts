@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
-import type { Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
 import type { Ticket } from './ticket-store.js'
 
 /** A line of nedb's file: a document, a deletion, or an index definition. */

@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  CancelOrderMessage,
-  busOptionsFrom,
-  connectBus,
-  createBusMetrics,
-  createMenuAvailability,
-  createMetricsRegistry,
-  createOrderMetrics,
-  createRedis,
-  OrderPlacedMessage,
-  redactUrl,
-  routingKeys,
-  stationCapacity,
-  topologyFor,
-  waitFor,
-  withSpans,
-  type Logger,
-} from '@restaurant/shared'
+import { CancelOrderMessage, OrderPlacedMessage, routingKeys, stationCapacity, topologyFor } from '@restaurant/contracts'
+import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
+import { createMenuAvailability } from '@restaurant/platform/redis/menu-availability'
+import { createRedis } from '@restaurant/platform/redis/redis'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
+import { withSpans } from '@restaurant/platform/runtime/tracing'
+import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
 import { buildKitchenApp } from './app.js'
 import type { KitchenConfig } from './config.js'
 import { createStations } from './stations.js'

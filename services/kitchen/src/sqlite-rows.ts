@@ -1,4 +1,4 @@
-import type { CookedUnit, Order } from '@restaurant/shared'
+import type { CookedUnit, Order } from '@restaurant/contracts'
 import { storedOrder, ticketOf, type Claim, type KitchenLease, type Ticket } from './ticket-store.js'
 
 /** Rows of the ticket database (see sqlite-database.ts) and their translation; SQL's NULL is an absent field. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { CookedUnit, Order } from '@restaurant/shared'
+import type { CookedUnit, Order } from '@restaurant/contracts'
 import { claimOf, claimRow, cookedUnitOf, leaseOf, orderOf, ticketOfRow, ticketRow, witnessRow, type ClaimRow, type LeaseRow, type TicketRow, type WitnessRow } from './sqlite-rows.js'
 import type { Claim, ClaimChange, KitchenLease, ListQuery, Ticket } from './ticket-store.js'
 

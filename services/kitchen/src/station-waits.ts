@@ -1,4 +1,4 @@
-import { isCancellable, isTerminal, type Order } from '@restaurant/shared'
+import { isCancellable, isTerminal, type Order } from '@restaurant/contracts'
 import type { Booking, CookingUnit, ScheduledUnit } from './cooking.js'
 import type { StationClock, Stations } from './stations.js'
 import type { TicketStore } from './ticket-store.js'

@@ -1,4 +1,5 @@
-import { SetAsideError, type Station } from '@restaurant/shared'
+import type { Station } from '@restaurant/contracts'
+import { SetAsideError } from '@restaurant/platform/runtime/errors'
 import { finishedAt, planBookings, startsAt, type Booking, type ScheduledUnit } from './cooking.js'
 
 export interface StationClock {

@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import type { Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
 import type { ListQuery } from './ticket-store.js'
 
 export const InvalidCursorError = createError('INVALID_CURSOR', 'The cursor is not one this API returned', 400)

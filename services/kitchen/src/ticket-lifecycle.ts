@@ -1,4 +1,4 @@
-import { canTransition, findMenuItem, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/shared'
+import { canTransition, findMenuItem, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/contracts'
 import createError from '@fastify/error'
 
 export const InvalidTransitionError = createError('INVALID_TRANSITION', 'An order cannot go from %s to %s', 409)

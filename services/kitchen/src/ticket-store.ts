@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import type { CookedUnit, Order, OrderStatus } from '@restaurant/shared'
+import type { CookedUnit, Order, OrderStatus } from '@restaurant/contracts'
 
 /** The kitchen's durable record of an order. */
 export interface Ticket {

@@ -1,4 +1,4 @@
-import { isTerminal, type TicketView } from '@restaurant/shared'
+import { isTerminal, type TicketView } from '@restaurant/contracts'
 import { attemptOf } from './claims.js'
 import type { TicketStore } from './ticket-store.js'
 

@@ -1,4 +1,5 @@
-import { DependencyUnavailableError, type CookedUnit } from '@restaurant/shared'
+import type { CookedUnit } from '@restaurant/contracts'
+import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import type { ScheduledUnit } from './cooking.js'
 import type { Hold } from './leases.js'
 import type { StationClock } from './stations.js'

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import t from 'tap'
-import type { MenuItem, Order } from '@restaurant/shared'
+import type { MenuItem, Order } from '@restaurant/contracts'
 import { finishedAt, planBookings, resultOf, startsAt, unitsOf } from '../src/cooking.js'
 import { booking, capacity, committedAt, starts, unit } from './schedule-builders.js'
 

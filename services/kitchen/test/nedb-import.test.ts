@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createSqliteTicketStore } from '../src/sqlite-ticket-store.js'
 
 /** nedb's file format: one JSON document a line, appended; the last line of an `_id` wins. */

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
-import type { CookedUnit, Order } from '@restaurant/shared'
-import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import type { CookedUnit, Order } from '@restaurant/contracts'
+import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { ClaimTakenOverError, type Claim, type TicketStore } from '../src/ticket-store.js'
 
 /** The contract's claims, fencing and witness: every store keeps them by key, so each number and record is unique. */

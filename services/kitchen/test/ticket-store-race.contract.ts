@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
-import { buildOrder } from '@restaurant/shared/testing'
+import { buildOrder } from '@restaurant/contracts/testing'
 import type { TicketStore } from '../src/ticket-store.js'
 import type { StoreSpec } from './store-spec.js'
 

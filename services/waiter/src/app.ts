@@ -1,14 +1,11 @@
 import { fastifySSE } from '@fastify/sse'
-import {
-  buildHttpServer,
-  registerHealthRoutes,
-  registerMetrics,
-  requireIdentity,
-  type ApiKeys,
-  type DependencyCheck,
-  type Logger,
-  type Topology,
-} from '@restaurant/shared'
+import type { Topology } from '@restaurant/contracts'
+import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
+import { registerHealthRoutes, type DependencyCheck } from '@restaurant/platform/http/health'
+import { requireIdentity } from '@restaurant/platform/http/identity-guard'
+import { buildHttpServer } from '@restaurant/platform/http/server'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import { registerMetrics } from '@restaurant/platform/runtime/metrics'
 import { registerDocs } from './docs.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerMenuRoutes } from './menu-routes.js'

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig, redisConfig } from '@restaurant/shared'
+import { redisConfig } from '@restaurant/platform/redis/redis'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 
 export const waiterConfigSchema = {
   ...commonConfig,

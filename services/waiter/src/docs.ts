@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { ANYONE, buildAsyncApiDocument, findPublicRoute, type HttpServer, type Topology } from '@restaurant/shared'
+import { ANYONE, buildAsyncApiDocument, findPublicRoute, type Topology } from '@restaurant/contracts'
+import type { HttpServer } from '@restaurant/platform/http/server'
 
 export const API_VERSION = '1.0.0'
 

@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 import { Type } from 'typebox'
-import { ApiKeySchema, NewApiKeyBody, type ApiKeys, type HttpServer } from '@restaurant/shared'
+import { ApiKeySchema, NewApiKeyBody, type ApiKeys } from '@restaurant/platform/auth/api-keys'
+import type { HttpServer } from '@restaurant/platform/http/server'
 import { anyRequestErrors, invalid, json, problem } from './route-docs.js'
 
 export const KeyStoreUnavailableError = createError('KEY_STORE_UNAVAILABLE', 'API keys cannot be managed right now: %s', 503)

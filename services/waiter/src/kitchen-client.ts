@@ -1,18 +1,9 @@
 import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
 import { request, type Dispatcher } from 'undici'
-import {
-  DEFAULT_PAGE_SIZE,
-  IDENTITY_HEADER,
-  kitchenPaths,
-  OrderPage,
-  Problem,
-  REQUEST_ID_HEADER,
-  TicketSchema,
-  type KitchenListQuery,
-  type TicketView,
-  withTraceContext,
-} from '@restaurant/shared'
+import { DEFAULT_PAGE_SIZE, IDENTITY_HEADER, kitchenPaths, OrderPage, Problem, TicketSchema, type KitchenListQuery, type TicketView } from '@restaurant/contracts'
+import { REQUEST_ID_HEADER } from '@restaurant/platform/http/server'
+import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 
 export const KitchenUnavailableError = createError('KITCHEN_UNAVAILABLE', 'The kitchen cannot answer right now: %s', 503)
 

@@ -1,4 +1,4 @@
-import { runService } from '@restaurant/shared'
+import { runService } from '@restaurant/platform/runtime/run-service'
 import { loadWaiterConfig } from './config.js'
 import { startWaiterService } from './service.js'
 

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { MenuItemSchema, type HttpServer } from '@restaurant/shared'
+import { MenuItemSchema } from '@restaurant/contracts'
+import type { HttpServer } from '@restaurant/platform/http/server'
 import { anyRequestErrors, invalid, json, problem } from './route-docs.js'
 import type { RequestContextOf } from './request-context.js'
 import type { Waiter } from './waiter.js'

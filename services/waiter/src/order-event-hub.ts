@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import type { Logger, Order, OrderStatus, RedisSettings } from '@restaurant/shared'
+import type { Order, OrderStatus } from '@restaurant/contracts'
+import type { RedisSettings } from '@restaurant/platform/redis/redis'
+import type { Logger } from '@restaurant/platform/runtime/logger'
 
 /** One status change of one order, as the streams hold it and the SSE routes send it. */
 export interface OrderEvent {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { OrderIdParams, statusRank, type HttpServer } from '@restaurant/shared'
+import { OrderIdParams, statusRank } from '@restaurant/contracts'
+import type { HttpServer } from '@restaurant/platform/http/server'
 import { isAfter, type OrderEvent, type OrderEventHub } from './order-event-hub.js'
 import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, problem } from './route-docs.js'

@@ -1,5 +1,7 @@
 import type { Redis, Result } from 'ioredis'
-import { isRedisUnavailable, unavailableOnFailure, type Order } from '@restaurant/shared'
+import type { Order } from '@restaurant/contracts'
+import { isRedisUnavailable } from '@restaurant/platform/redis/redis'
+import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
 import { ALL_ORDER_EVENTS, orderEventsKey } from './order-event-hub.js'
 
 /**

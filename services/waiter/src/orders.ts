@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import createError from '@fastify/error'
-import { findMenuItem, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/shared'
+import { findMenuItem, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/contracts'
 
 /** Order intake rules: what may be ordered, what it costs, and what a placed order looks like. */
 

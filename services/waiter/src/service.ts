@@ -1,20 +1,13 @@
-import {
-  busOptionsFrom,
-  connectBus,
-  createApiKeys,
-  createBusMetrics,
-  createIdentitySigner,
-  createMenuAvailability,
-  createMetricsRegistry,
-  createOrderMetrics,
-  createRedis,
-  OrderStatusChangedMessage,
-  redactUrl,
-  topologyFor,
-  waitFor,
-  withSpans,
-  type Logger,
-} from '@restaurant/shared'
+import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts'
+import { createApiKeys } from '@restaurant/platform/auth/api-keys'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
+import { createMenuAvailability } from '@restaurant/platform/redis/menu-availability'
+import { createRedis } from '@restaurant/platform/redis/redis'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
+import { withSpans } from '@restaurant/platform/runtime/tracing'
+import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
 import { createKitchenClient } from './kitchen-client.js'

@@ -1,21 +1,7 @@
 import createError from '@fastify/error'
 import type { FastifyBaseLogger } from 'fastify'
-import {
-  findMenuItem,
-  isCancellable,
-  isTerminal,
-  routingKeys,
-  seesEveryOrder,
-  type Identity,
-  type KitchenRecord,
-  type ListOrdersQuery,
-  type MenuAvailability,
-  type MenuItem,
-  type Order,
-  type OrderPage,
-  type PlaceOrderBody,
-  type RoutingKey,
-} from '@restaurant/shared'
+import { findMenuItem, isCancellable, isTerminal, routingKeys, seesEveryOrder, type Identity, type KitchenRecord, type ListOrdersQuery, type MenuItem, type Order, type OrderPage, type PlaceOrderBody, type RoutingKey } from '@restaurant/contracts'
+import type { MenuAvailability } from '@restaurant/platform/redis/menu-availability'
 import type { KitchenClient } from './kitchen-client.js'
 import { newOrderId, orderIdFor } from './order-ids.js'
 import type { OrderViews } from './order-views.js'

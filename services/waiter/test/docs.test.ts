@@ -1,17 +1,9 @@
 import t, { type Test } from 'tap'
-import {
-  CancelOrderMessage,
-  createLogger,
-  createMetricsRegistry,
-  DEVELOPMENT_SECRETS,
-  OrderPlacedMessage,
-  OrderStatusChangedMessage,
-  Problem,
-  PROBLEM_CONTENT_TYPE,
-  topologyFor,
-  type ApiKeys,
-  type AsyncApiDocument,
-} from '@restaurant/shared'
+import { CancelOrderMessage, OrderPlacedMessage, OrderStatusChangedMessage, Problem, PROBLEM_CONTENT_TYPE, topologyFor, type AsyncApiDocument } from '@restaurant/contracts'
+import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import { createLogger } from '@restaurant/platform/runtime/logger'
+import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { buildWaiterApp } from '../src/app.js'
 import type { OrderEventHub } from '../src/order-event-hub.js'
 import type { Waiter } from '../src/waiter.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createLogger } from '@restaurant/shared'
-import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import { createLogger } from '@restaurant/platform/runtime/logger'
+import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createOrderEventHub, isAfter, type OrderEvent } from '../src/order-event-hub.js'
 import { buildViews } from './views-harness.js'
 

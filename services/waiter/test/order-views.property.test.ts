@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import fc from 'fast-check'
 import t from 'tap'
-import { statusRank, type Order, type OrderStatus } from '@restaurant/shared'
-import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import { statusRank, type Order, type OrderStatus } from '@restaurant/contracts'
+import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { buildViews } from './views-harness.js'
 
 /** Every way an order can go through the lifecycle, from placed to a terminal status. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { buildOrder, withStatus } from '@restaurant/shared/testing'
+import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createOrderViews } from '../src/order-views.js'
 import { buildViews } from './views-harness.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { MenuItem, PlaceOrderBody } from '@restaurant/shared'
+import type { MenuItem, PlaceOrderBody } from '@restaurant/contracts'
 import { checkOrderSize, fingerprintOf, newOrder, priceOrder } from '../src/orders.js'
 
 const menu: MenuItem[] = [

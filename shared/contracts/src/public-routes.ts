@@ -1,0 +1,42 @@
+import type { Identity, Role } from './identity.js'
+
+/** A route anyone may call (the gateway still authenticates a credential when one is sent). */
+export const ANYONE = 'anyone'
+
+/**
+ * The public API's routes and who may call them: the gateway forwards these and nothing else, and both
+ * the gateway and the service behind it authorize from this one table.
+ */
+export const publicRoutes = [
+  { method: 'GET', path: '/api/menu', roles: ANYONE },
+  { method: 'PATCH', path: '/api/menu/:id', roles: ['staff'] },
+  { method: 'POST', path: '/api/orders', roles: ['customer'] },
+  { method: 'GET', path: '/api/orders', roles: ['customer', 'staff'] },
+  // Before `/api/orders/:id`, which its path would match too.
+  { method: 'GET', path: '/api/orders/events', roles: ['staff'] },
+  { method: 'GET', path: '/api/orders/:id', roles: ['customer', 'staff'] },
+  { method: 'GET', path: '/api/orders/:id/events', roles: ['customer', 'staff'] },
+  { method: 'POST', path: '/api/orders/:id/cancel', roles: ['customer', 'staff'] },
+  { method: 'POST', path: '/api/keys', roles: ['admin'] },
+  { method: 'GET', path: '/api/keys', roles: ['admin'] },
+  { method: 'DELETE', path: '/api/keys/:id', roles: ['admin'] },
+] as const satisfies readonly { method: string; path: string; roles: typeof ANYONE | readonly Role[] }[]
+
+export type PublicRoute = (typeof publicRoutes)[number]
+
+export function findPublicRoute(method: string, path: string): PublicRoute | undefined {
+  const asGet = method === 'HEAD' ? 'GET' : method
+  return publicRoutes.find((route) => route.method === asGet && route.path === path)
+}
+
+/** Whether the identity holds a role the route admits. */
+export function mayCall(route: PublicRoute, identity: Identity): boolean {
+  if (route.roles === ANYONE) return true
+  const admitted: readonly Role[] = route.roles
+  return identity.roles.some((role) => admitted.includes(role))
+}
+
+/** Staff see and act on every order; anyone else only on their own. */
+export function seesEveryOrder(identity: Identity): boolean {
+  return identity.roles.includes('staff')
+}

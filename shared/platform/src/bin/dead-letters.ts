@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import amqp from 'amqplib'
+import { loadConfig, rabbitConfig } from '../runtime/config.js'
+import { topologyFor } from '@restaurant/contracts'
+import { inspectDeadLetters, replayDeadLetters } from '../messaging/dead-letters.js'
+import { redactUrl } from '../runtime/wait-for.js'
+
+const usage = `usage:
+  npm run dead-letters                       how many dead letters each queue holds, with samples
+  npm run dead-letters -- replay QUEUE [N]   move up to N (default all) back onto QUEUE, oldest first
+uses AMQP_URL and AMQP_NAMESPACE like the services`
+
+const [command = 'list', queue, limit] = process.argv.slice(2)
+const { AMQP_URL, AMQP_NAMESPACE } = loadConfig({ AMQP_URL: rabbitConfig.AMQP_URL, AMQP_NAMESPACE: rabbitConfig.AMQP_NAMESPACE })
+const topology = topologyFor(AMQP_NAMESPACE)
+const queues = Object.values(topology.queues).map((binding) => binding.queue)
+
+if (!['list', 'replay'].includes(command) || (command === 'replay' && !queues.includes(queue ?? ''))) {
+  process.stderr.write(`${usage}\nqueues: ${queues.join(', ')}\n`)
+  process.exit(2)
+}
+
+const connection = await amqp.connect(AMQP_URL)
+try {
+  const channel = await connection.createConfirmChannel()
+  if (command === 'list') {
+    process.stdout.write(`dead letters on ${redactUrl(AMQP_URL)}, namespace ${AMQP_NAMESPACE}\n`)
+    for (const summary of await inspectDeadLetters(channel, topology)) {
+      process.stdout.write(`${summary.queue}: ${summary.deadLetters}\n`)
+      for (const sample of summary.samples) process.stdout.write(`  [${sample.reason}] ${sample.correlationId} ${sample.body}\n`)
+    }
+  } else {
+    const replayed = await replayDeadLetters(channel, queue ?? '', limit ? Number(limit) : Number.POSITIVE_INFINITY)
+    process.stdout.write(`replayed ${replayed} dead letters onto ${queue}\n`)
+  }
+} finally {
+  await connection.close()
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify'
+import { buildProblem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts'
+
+/** One thing a service depends on, as its `/ready` checks it. */
+export interface DependencyCheck {
+  /**
+   * Resolves when the dependency answers, optionally with what it reported about itself (an upstream's own
+   * readiness); throws naming what is wrong, with that report as the error's `cause` if there is one.
+   */
+  check: () => Promise<unknown>
+  /** The service works on without it, degraded: shown, but readiness does not hang on it. */
+  optional?: boolean
+}
+
+export interface DependencyReport {
+  status: 'up' | 'down'
+  required: boolean
+  detail?: string
+  report?: unknown
+}
+
+/** Longest a check may take before its dependency counts as down. */
+const CHECK_TIMEOUT_MS = 2_000
+
+/**
+ * `/health`: the process is up. `/ready`: every dependency it needs answers; the body reports each one,
+ * so an operator sees which is down, and 503 (problem+json) names the first required one that is.
+ */
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, DependencyCheck>): void {
+  app.get('/health', async () => ({ status: 'ok' }))
+  app.get('/ready', async (request, reply) => {
+    const reports = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, dependency]) => [name, await reportOn(dependency)] as const)))
+    const down = Object.entries(reports).filter(([, report]) => report.required && report.status === 'down')
+    if (down.length === 0) return { status: 'ready', checks: reports }
+    const detail = down.map(([name, report]) => `${name} is down: ${report.detail ?? 'no answer'}`).join('; ')
+    request.log.warn({ checks: reports }, 'not ready')
+    return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({ ...buildProblem(503, 'not-ready', 'Not ready', { detail }), checks: reports })
+  })
+}
+
+async function reportOn({ check, optional = false }: DependencyCheck): Promise<DependencyReport> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))
+  try {
+    const report = await Promise.race([check(), timeout])
+    return { status: 'up', required: !optional, ...(report === undefined ? {} : { report }) }
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err)
+    const report = err instanceof Error ? err.cause : undefined
+    return { status: 'down', required: !optional, detail, ...(report === undefined ? {} : { report }) }
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { buildProblem, PROBLEM_CONTENT_TYPE, type InvalidParam } from '@restaurant/contracts'
+
+/** Extra members an error may carry into its problem body. */
+export interface ProblemExtras {
+  invalidParams?: InvalidParam[]
+  currentStatus?: string
+  retryAfterSeconds?: number
+}
+
+const fastifyCodes: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-content-length',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty-body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_VALIDATION: 'validation-failed',
+  FST_ERR_NOT_FOUND: 'not-found',
+}
+
+export function problemCode(error: Pick<FastifyError, 'code' | 'validation' | 'name'>): string {
+  if (error.validation) return 'validation-failed'
+  if (error.name === 'SyntaxError') return 'malformed-json'
+  const code = error.code ?? 'error'
+  return fastifyCodes[code] ?? code.toLowerCase().replace(/^fst_err_/, '').replaceAll('_', '-')
+}
+
+function invalidParamsOf(error: FastifyError): InvalidParam[] | undefined {
+  return error.validation?.map((issue) => {
+    const { missingProperty, additionalProperty } = issue.params as { missingProperty?: string; additionalProperty?: string }
+    const property = missingProperty ?? additionalProperty
+    const name = property ? `${issue.instancePath}/${property}` : issue.instancePath || '/'
+    const reason = additionalProperty ? 'is not an accepted property' : (issue.message ?? 'is invalid')
+    return { in: error.validationContext ?? 'body', name, reason }
+  })
+}
+
+/**
+ * Turns every error into problem+json. Client errors keep their message; server errors are logged once
+ * with the request's correlation id and answered without internals.
+ */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler<FastifyError & ProblemExtras>((error, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    const retryAfter = error.retryAfterSeconds ?? (status === 503 ? 2 : undefined)
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter))
+    const title = status >= 500 && status !== 503 ? 'Internal server error' : error.message
+    const invalidParams = error.invalidParams ?? invalidParamsOf(error)
+    const body = buildProblem(status, status === 500 ? 'internal-error' : problemCode(error), title, {
+      instance: request.url,
+      ...(invalidParams ? { invalidParams } : {}),
+      ...(error.currentStatus ? { currentStatus: error.currentStatus } : {}),
+    })
+    return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const body = buildProblem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}`)
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(body)
+  })
+}
