@@ -1,4 +1,4 @@
-import { canTransition, findMenuItem, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/contracts'
+import { canTransition, whyUnorderable, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/contracts'
 import createError from '@fastify/error'
 
 export const InvalidTransitionError = createError('INVALID_TRANSITION', 'An order cannot go from %s to %s', 409)
@@ -14,9 +14,13 @@ export function advance(order: Order, to: OrderStatus, at: Date, details: Transi
   return { ...order, ...details, status: to, history: [...order.history, { status: to, at: at.toISOString() }], version: order.version + 1 }
 }
 
-/** Why the kitchen cannot take the order (an item sold out or off the menu), or undefined when it can. */
+/** Why the kitchen cannot take the order (`sold out: fries, …`, then any item no longer on the menu), or undefined when it can. */
 export function refusalReason(order: Order, menu: readonly MenuItem[]): string | undefined {
-  const missing = order.lines.filter((line) => !findMenuItem(menu, line.menuItemId)?.available)
-  if (missing.length === 0) return undefined
-  return `sold out: ${missing.map((line) => line.menuItemId).join(', ')}`
+  const refused = new Map<string, string[]>()
+  for (const { menuItemId } of order.lines) {
+    const why = whyUnorderable(menu, menuItemId)
+    if (why) refused.set(why, [...(refused.get(why) ?? []), menuItemId])
+  }
+  if (refused.size === 0) return undefined
+  return [...refused].map(([why, ids]) => `${why}: ${ids.join(', ')}`).join('; ')
 }

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import t from 'tap'
-import type { MenuItem, Order } from '@restaurant/contracts'
+import type { MenuItem, Order, OrderLine } from '@restaurant/contracts'
 import { finishedAt, planBookings, resultOf, startsAt, unitsOf } from '../src/cooking.js'
 import { booking, capacity, committedAt, starts, unit } from './schedule-builders.js'
 
@@ -9,7 +9,7 @@ const menu: MenuItem[] = [
   { id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
   { id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry', available: true },
 ]
-const line = (menuItemId: string, quantity: number) => ({
+const line = (menuItemId: string, quantity: number): OrderLine => ({
   menuItemId,
   name: menuItemId,
   station: 'grill',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import createError from '@fastify/error'
-import { findMenuItem, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/contracts'
+import { findMenuItem, whyUnorderable, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/contracts'
 
 /** Order intake rules: what may be ordered, what it costs, and what a placed order looks like. */
 
@@ -12,20 +12,14 @@ export interface PricedOrder {
   totalCents: number
 }
 
-function problemWith(item: MenuItem | undefined): string | undefined {
-  if (!item) return 'is not on the menu'
-  if (!item.available) return 'is sold out'
-  return undefined
-}
-
 /** Prices every line from the menu; refuses unknown or sold-out items, naming each offending field. */
 export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): PricedOrder {
   const invalidParams: InvalidParam[] = []
   const lines = body.items.map((input, index): OrderLine | undefined => {
     const item = findMenuItem(menu, input.menuItemId)
-    const reason = problemWith(item)
-    if (reason || !item) {
-      invalidParams.push({ in: 'body', name: `/items/${index}/menuItemId`, reason: `${input.menuItemId} ${reason}` })
+    const why = whyUnorderable(menu, input.menuItemId)
+    if (why || !item) {
+      invalidParams.push({ in: 'body', name: `/items/${index}/menuItemId`, reason: `${input.menuItemId} is ${why}` })
       return undefined
     }
     const line = { menuItemId: item.id, name: item.name, station: item.station, quantity: input.quantity }

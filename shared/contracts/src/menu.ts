@@ -1,15 +1,19 @@
+import { Type, type Static } from 'typebox'
+
 /** The menu: the one place where dishes, prices, stations and preparation times are defined. */
 export const stations = ['grill', 'fry', 'salad', 'drinks', 'dessert'] as const
-export type Station = (typeof stations)[number]
+export const StationSchema = Type.Enum(stations)
+export type Station = Static<typeof StationSchema>
 
-export interface MenuItem {
-  id: string
-  name: string
-  priceCents: number
-  prepSeconds: number
-  station: Station
-  available: boolean
-}
+export const MenuItemSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  priceCents: Type.Integer({ minimum: 0 }),
+  prepSeconds: Type.Number({ minimum: 0 }),
+  station: StationSchema,
+  available: Type.Boolean(),
+})
+export type MenuItem = Static<typeof MenuItemSchema>
 
 export const menu: readonly MenuItem[] = [
   { id: 'classic-burger', name: 'Classic burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
@@ -38,6 +42,13 @@ export const stationCapacity: Readonly<Record<Station, number>> = {
 
 export function findMenuItem(items: readonly MenuItem[], id: string): MenuItem | undefined {
   return items.find((item) => item.id === id)
+}
+
+/** Why an item cannot be ordered now, or undefined when it can: the one rule for intake and for queued orders. */
+export function whyUnorderable(items: readonly MenuItem[], id: string): 'not on the menu' | 'sold out' | undefined {
+  const item = findMenuItem(items, id)
+  if (!item) return 'not on the menu'
+  return item.available ? undefined : 'sold out'
 }
 
 /** The menu with staff's changes applied: `overrides` maps an item id to whether it is available now. */

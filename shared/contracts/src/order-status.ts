@@ -24,10 +24,9 @@ export function isTerminal(status: OrderStatus): boolean {
   return transitions[status].length === 0
 }
 
-export const cancellableStatuses: readonly OrderStatus[] = ['placed', 'accepted']
-
+/** A customer may cancel while the lifecycle still allows the move to cancelled. */
 export function isCancellable(status: OrderStatus): boolean {
-  return cancellableStatuses.includes(status)
+  return canTransition(status, 'cancelled')
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { orderStatuses } from './order-status.js'
-import { stations } from './menu.js'
+import { StationSchema } from './menu.js'
 
 /** Order schemas: one definition validates requests, shapes responses and types the code. */
 
@@ -12,15 +12,6 @@ export const DEFAULT_PAGE_SIZE = 20
 export const OrderId = Type.String({ format: 'uuid', description: 'Unguessable order id' })
 export const OrderStatusSchema = Type.Enum(orderStatuses)
 export const Timestamp = Type.String({ format: 'date-time' })
-
-export const MenuItemSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  priceCents: Type.Integer({ minimum: 0 }),
-  prepSeconds: Type.Number({ minimum: 0 }),
-  station: Type.Enum(stations),
-  available: Type.Boolean(),
-})
 
 export const OrderItemInput = Type.Object(
   {
@@ -45,7 +36,7 @@ export type PlaceOrderBody = Static<typeof PlaceOrderBody>
 export const OrderLine = Type.Object({
   menuItemId: Type.String(),
   name: Type.String(),
-  station: Type.String(),
+  station: StationSchema,
   quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
   unitPriceCents: Type.Integer(),
   lineTotalCents: Type.Integer(),
@@ -58,7 +49,7 @@ export type HistoryEntry = Static<typeof HistoryEntry>
 
 export const CookedItem = Type.Object({
   menuItemId: Type.String(),
-  station: Type.String(),
+  station: StationSchema,
   startedAt: Timestamp,
   endedAt: Timestamp,
 })
