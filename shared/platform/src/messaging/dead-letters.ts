@@ -1,6 +1,6 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib'
 import { deadLetterQueueFor, type Topology } from '@restaurant/contracts'
-import { REPLAYED_HEADER } from './rabbit-delivery.js'
+import { REPLAYED_HEADER } from './delivery.js'
 
 export interface DeadLetterSummary {
   queue: string

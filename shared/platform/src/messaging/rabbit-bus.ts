@@ -1,19 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp, { type Channel, type ChannelModel } from 'amqplib'
 import type { Logger } from 'pino'
-import type { Static, TSchema } from 'typebox'
+import type { Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { RabbitSettings } from '../runtime/config.js'
-import { deadLetterQueueFor, type QueueBinding, type RoutingKey, type Topology } from '@restaurant/contracts'
+import { deadLetterQueueFor, type Topology } from '@restaurant/contracts'
 import { BrokerBusyError, BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics, QueueDepth } from '../runtime/metrics.js'
-import { createDelivery, type ConsumerSpec, type DeliveryPolicy, type MessageContext, type MessageHandler } from './rabbit-delivery.js'
+import type { Bus, ConsumeOptions, MessageContext, MessageHandler } from './bus.js'
+import { createDelivery, type ConsumerSpec, type DeliveryPolicy } from './delivery.js'
+import { inboundFrom } from './rabbit-delivery.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'
 import { assertTopology, delayQueuesFor, type QueuePolicy } from './rabbit-topology.js'
 import { inSpan, SpanKind, withTraceContext } from '../runtime/tracing.js'
 import { redactUrl, waitFor } from '../runtime/wait-for.js'
 
-export type { MessageContext, MessageHandler }
+export type { Bus, ConsumeOptions, MessageContext, MessageHandler }
 
 const RECOVERY_PAUSE_MS = 1_000
 
@@ -29,24 +31,6 @@ export interface BusOptions extends QueuePolicy, DeliveryPolicy {
   maxPendingPublishes: number
   /** Where deliveries and confirm times are counted, if anywhere. */
   metrics?: BusMetrics
-}
-
-export interface ConsumeOptions<T> {
-  onGiveUp?: ConsumerSpec<T>['onGiveUp']
-}
-
-export interface Bus {
-  /** Resolves once the broker has confirmed the persistent message onto a queue; rejects otherwise. */
-  publish(routingKey: RoutingKey, message: object, correlationId: string): Promise<void>
-  consume<S extends TSchema>(binding: QueueBinding, schema: S, handler: MessageHandler<Static<S>>, options?: ConsumeOptions<Static<S>>): Promise<void>
-  /** Throws unless connected and not blocked by the broker's flow control, saying which. */
-  assertConnected(): void
-  /**
-   * Stops taking new deliveries, aborts the signal of those in flight (work waiting to start is handed
-   * back), then waits for the in-flight handlers to finish and settle their deliveries.
-   */
-  cancelConsumers(): Promise<void>
-  close(): Promise<void>
 }
 
 /** Bus options from the validated RabbitMQ settings every service shares. */
@@ -176,11 +160,12 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     })
     const settleable = AbortSignal.any([channelClosed.signal, draining.signal])
     await channel.prefetch(options.prefetch)
-    const deliver = createDelivery(spec, options, () => (session === target ? target.publisher : undefined), log, options.metrics)
+    const publisher = () => (session === target ? target.publisher : undefined)
+    const deliver = createDelivery(spec, options, { log, system: 'rabbitmq', metrics: options.metrics })
     const { consumerTag } = await channel.consume(spec.queue, (raw) => {
       // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.
       if (!raw) return void channel.close().catch(() => undefined)
-      const work = deliver(channel, raw, { signal: settleable, channelClosed: channelClosed.signal })
+      const work = deliver(inboundFrom(channel, raw, publisher), { signal: settleable, channelClosed: channelClosed.signal })
       inFlight.add(work)
       void work.finally(() => inFlight.delete(work))
     })

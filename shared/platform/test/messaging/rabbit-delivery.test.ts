@@ -3,7 +3,7 @@ import t from 'tap'
 import { deadLetterQueueFor, type QueueBinding } from '@restaurant/contracts'
 import { DependencyUnavailableError, SetAsideError } from '../../src/runtime/errors.js'
 import type { Bus } from '../../src/messaging/rabbit-bus.js'
-import type { MessageContext } from '../../src/messaging/rabbit-delivery.js'
+import type { MessageContext } from '../../src/messaging/bus.js'
 import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/rabbit-topology.js'
 import { Greeting, setup, until, type Delivery } from './rabbit-harness.js'
 
