@@ -1,7 +1,8 @@
 /** The layers of the restaurant's code, checked by `pnpm run lint:architecture` and test/architecture. */
 
 // Libraries that reach the outside world, matched by the package folder they resolve into (pnpm's store included).
-const ioLibraries = 'node_modules/(fastify|@fastify/[^/]+|amqplib|ioredis|mongodb|better-sqlite3|@seald-io/nedb|undici|pino)/'
+// @fastify/error is allowed: it only makes coded error classes (STYLE.md's errors), with no dependency and no I/O.
+const ioLibraries = 'node_modules/(fastify|@fastify/(?!error/)[^/]+|amqplib|ioredis|mongodb|better-sqlite3|@seald-io/nedb|undici|pino)/'
 const ioBuiltIns = '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|tls|cluster|worker_threads)$'
 const platform = '^shared/(platform|src)/'
 const service = '^services/([^/]+)/src/'
@@ -76,12 +77,13 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: ['node_modules', '/dist/'] },
-    exclude: { path: ['/test/', '\\.d\\.ts$'] },
+    exclude: { path: '/test/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.base.json') },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // Resolved as Node resolves at run time, so a package is matched by the files it would load.
+      conditionNames: ['import', 'require', 'node', 'default'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
       mainFields: ['main', 'types'],
     },
