@@ -3,7 +3,7 @@ import { IDENTITY_HEADER, type Identity, type Role } from '@restaurant/contracts
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { loadGatewayConfig } from '../../gateway/src/config.js'
-import { mintToken, tokenSettingsFrom } from '../../gateway/src/tokens.js'
+import { mintToken, tokenSettingsFrom } from '../../gateway/src/auth/tokens.js'
 
 /** Tokens as the gateway's default (development) settings sign them, and the identities behind them. */
 export const tokenSettings = tokenSettingsFrom(loadGatewayConfig({}))

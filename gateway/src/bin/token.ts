@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { roles, type Role } from '@restaurant/contracts'
 import { loadGatewayConfig } from '../config.js'
-import { mintToken, tokenSettingsFrom } from '../tokens.js'
+import { mintToken, tokenSettingsFrom } from '../auth/tokens.js'
 
 const usage = `usage:
   npm run token -- SUBJECT ROLE[,ROLE] [HOURS]   a JWT for a person (roles: ${roles.join(', ')}; default 12 hours)

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { asCustomer, bearer, admin } from '../../test/support/credentials.js'
-import { startGateway } from '../../test/support/gateway.js'
-import { startUpstream } from './upstream.js'
+import { asCustomer, bearer, admin } from '../../../test/support/credentials.js'
+import { startGateway } from '../../../test/support/gateway.js'
+import { startUpstream } from '../upstream.js'
 
 const order = { method: 'POST' as const, url: '/api/orders', payload: { items: [{ menuItemId: 'fries', quantity: 1 }] } }
 

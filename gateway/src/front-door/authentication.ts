@@ -2,7 +2,7 @@ import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ANYONE, anonymous, type Identity, type PublicRoute } from '@restaurant/contracts'
 import { isApiKey, type ApiKeys } from '@restaurant/platform/auth/api-keys'
-import { identityFromClaims } from './tokens.js'
+import { identityFromClaims } from '@restaurant/platform/auth/identity-jwt'
 
 export const UnauthorizedError = createError('UNAUTHORIZED', 'Authentication failed: %s', 401)
 export const KeyCheckUnavailableError = createError('KEY_CHECK_UNAVAILABLE', 'API keys cannot be checked right now: %s', 503)
@@ -13,7 +13,7 @@ const bearer = /^Bearer ([\x21-\x7e]+)$/i
  * Who is calling: a JWT (verified by @fastify/jwt) or an API key (checked against its hash in Redis). A
  * route open to anyone may be called without a credential; a credential that is sent must be valid.
  */
-export function createAuthenticator(app: FastifyInstance, apiKeys: ApiKeys) {
+export function createAuthenticator(app: FastifyInstance, apiKeys: Pick<ApiKeys, 'authenticate'>) {
   async function identify(request: FastifyRequest, route: PublicRoute, reply: FastifyReply): Promise<Identity> {
     const header = request.headers.authorization
     if (header === undefined && route.roles === ANYONE) return anonymous
@@ -40,3 +40,4 @@ export function createAuthenticator(app: FastifyInstance, apiKeys: ApiKeys) {
 
   return identify
 }
+export type Authenticator = ReturnType<typeof createAuthenticator>

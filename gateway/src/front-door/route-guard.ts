@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { anonymous, mayCall, type Identity } from '@restaurant/contracts'
 import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
-import type { createAuthenticator } from './authentication.js'
+import type { Authenticator } from './authentication.js'
 import { createLimiter, type LimitSettings } from './rate-limits.js'
 import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'
 
@@ -17,7 +17,7 @@ export interface FrontDoorLimits {
  * address (429), a valid credential (401), a role the route admits (403), the budget of the credential
  * (429) and, to place an order, the customer's order quota (429). Returns the verified caller.
  */
-export function guardPublicRoutes(app: FastifyInstance, identify: ReturnType<typeof createAuthenticator>, limits: FrontDoorLimits) {
+export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits) {
   const identities = new WeakMap<object, Identity>()
   const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? request.ip
   const open = { failClosed: false }

@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module'
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
-import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
 import type { Logger } from '@restaurant/platform/runtime/logger'
+
+// @fastify/rate-limit ships its two stores untyped and outside its exports' types: their constructors, typed here.
+type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key?: string) => FastifyRateLimitStore
+type LocalStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => FastifyRateLimitStore
+const require = createRequire(import.meta.url)
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as RedisStoreCtor
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as LocalStoreCtor
 
 /** What each limiter passes to the store (through @fastify/rate-limit's `createRateLimit` options). */
 export interface LimiterStoreOptions {
