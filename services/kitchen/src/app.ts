@@ -1,13 +1,11 @@
-import { buildProblem, DEFAULT_PAGE_SIZE, kitchenPaths, KitchenListQuery, OrderIdParams, OrderPage, Problem, PROBLEM_CONTENT_TYPE, TicketSchema } from '@restaurant/contracts'
 import { registerHealthRoutes, type DependencyCheck } from '@restaurant/platform/http/health'
 import { requireIdentity } from '@restaurant/platform/http/identity-guard'
 import { buildHttpServer } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { registerMetrics } from '@restaurant/platform/runtime/metrics'
 import type { Registry } from 'prom-client'
-import { decodeCursor, encodeCursor } from './ticket-cursor.js'
-import { ticketView } from './ticket-view.js'
-import type { TicketStore } from './ticket-store.js'
+import { registerTicketRoutes } from './http/ticket-routes.js'
+import type { TicketStore } from './use-cases/ticket-store.js'
 
 export interface KitchenAppDeps {
   log: Logger
@@ -28,29 +26,6 @@ export async function buildKitchenApp({ log, store, dependencies, maxEventLoopDe
   await registerMetrics(app, metrics)
   registerHealthRoutes(app, dependencies)
   requireIdentity(app, identitySecret, ['/internal/'])
-
-  app.get(
-    kitchenPaths.ticketRoute,
-    { schema: { params: OrderIdParams, response: { 200: TicketSchema, 404: Problem } } },
-    async (request, reply) => {
-      const ticket = await ticketView(store, request.params.id)
-      if (ticket) return ticket
-      return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(buildProblem(404, 'order-not-found', 'No such order'))
-    },
-  )
-
-  app.get(kitchenPaths.tickets, { schema: { querystring: KitchenListQuery, response: { 200: OrderPage } } }, async (request) => {
-    const { status, owner, limit = DEFAULT_PAGE_SIZE, cursor } = request.query
-    const orders = await store.list({
-      limit: limit + 1,
-      ...(status ? { status } : {}),
-      ...(owner ? { owner } : {}),
-      ...(cursor ? { after: decodeCursor(cursor) } : {}),
-    })
-    const page = orders.slice(0, limit)
-    const last = page.at(-1)
-    return orders.length > limit && last ? { orders: page, nextCursor: encodeCursor(last) } : { orders: page }
-  })
-
+  registerTicketRoutes(app, store)
   return app
 }

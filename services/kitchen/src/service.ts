@@ -11,10 +11,10 @@ import { withSpans } from '@restaurant/platform/runtime/tracing'
 import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
 import { buildKitchenApp } from './app.js'
 import type { KitchenConfig } from './config.js'
-import { createStations } from './stations.js'
-import { createTicketStore } from './create-ticket-store.js'
+import { createKitchenMetrics } from './adapters/kitchen-metrics.js'
+import { createStations } from './adapters/stations.js'
+import { createTicketStore } from './adapters/create-ticket-store.js'
 import { createKitchen } from './kitchen.js'
-import { createKitchenMetrics } from './kitchen-metrics.js'
 
 /**
  * Wires the kitchen: store, bus, consumers and the HTTP app (not yet listening). `close` drains in order:

@@ -1,0 +1,100 @@
+import { constants, accessSync, statSync, type Stats } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import createError from '@fastify/error'
+import Database from 'better-sqlite3'
+import { importNedbTickets } from './nedb-import.js'
+import { openTicketDatabase } from './sqlite-database.js'
+import { ticketStatements } from './sqlite-statements.js'
+import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
+
+export const TicketStoreClosedError = createError('TICKET_STORE_CLOSED', 'The ticket store is closed', 503)
+/** Its folder was moved, replaced or removed: writing on to the open file would write where no one will read. */
+export const TicketFileMovedError = createError('TICKET_FILE_MOVED', 'The ticket database is no longer at %s', 503)
+
+/** Result codes (primary or extended) that say the file cannot be served now, rather than that the request was wrong. */
+const UNAVAILABLE_CODES = ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY']
+
+export function isSqliteUnavailable(err: unknown): boolean {
+  if (err instanceof TicketStoreClosedError || err instanceof TicketFileMovedError) return true
+  return err instanceof Database.SqliteError && UNAVAILABLE_CODES.some((code) => err.code === code || err.code.startsWith(`${code}_`))
+}
+
+export interface SqliteTicketStoreOptions {
+  dataDir: string
+  /** better-sqlite3's native build, when not where the package keeps it (tests name a missing one). */
+  nativeBinding?: string
+}
+
+/**
+ * The embedded ticket store: one SQLite database, `tickets.sqlite` in `dataDir`, shared safely by the kitchen
+ * processes of one machine. Every write is one short `BEGIN IMMEDIATE` transaction, so of concurrent writers,
+ * in this process or another, exactly one wins each transition and each claim number. Calls are synchronous
+ * (microseconds, or a wait for another process's write lock) behind the async contract.
+ */
+export async function createSqliteTicketStore({ dataDir, nativeBinding }: SqliteTicketStoreOptions): Promise<TicketStore> {
+  await mkdir(dataDir, { recursive: true })
+  const filename = join(dataDir, 'tickets.sqlite')
+  const db = openTicketDatabase(filename, nativeBinding)
+  const opened = statSync(filename)
+  const sql = ticketStatements(db)
+  try {
+    importNedbTickets(db, dataDir, sql.insertTicket)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+
+  /** Runs `read` (or a write) on the open database, while the file at its path is still the one it opened. */
+  const serve = async <T>(read: () => T): Promise<T> => {
+    if (!db.open) throw new TicketStoreClosedError()
+    if (!sameFile(opened, filename)) throw new TicketFileMovedError(filename)
+    return read()
+  }
+  const write = <T>(change: () => T) => serve(() => db.transaction(change).immediate())
+
+  return {
+    insertIfAbsent: (ticket) =>
+      write(() => {
+        const created = sql.insertTicket(ticket)
+        const stored = sql.ticket(ticket.order.id)
+        if (!stored) throw new Error('a ticket just inserted or found is missing')
+        return { created, ticket: stored }
+      }),
+    get: (orderId) => serve(() => sql.ticket(orderId)),
+    replaceIfStatus: (order, expected, fence) =>
+      write(() => {
+        if (fence !== undefined && sql.claimExists(order.id, fence + 1)) throw new ClaimTakenOverError(fence, order.id)
+        const current = sql.ticket(order.id)?.order
+        if (current?.status !== expected || current.version !== order.version - 1) return false
+        sql.updateOrder(order, fence)
+        return true
+      }),
+    claims: (orderId) => serve(() => sql.claims(orderId)),
+    insertClaim: (claim) => write(() => sql.insertClaim(claim)),
+    updateClaim: (orderId, number, change) => write(() => sql.updateClaim(orderId, number, change)),
+    insertLease: (lease) => write(() => sql.insertLease(lease)),
+    renewLease: (id, expiresAt) => write(() => sql.renewLease(id, expiresAt)),
+    lease: (id) => serve(() => sql.lease(id)),
+    recordUnit: (orderId, claimNumber, cooked) => write(() => sql.recordUnit(orderId, claimNumber, cooked)),
+    cookedUnits: (orderId) => serve(() => sql.cookedUnits(orderId)),
+    list: (query) => serve(() => (query.limit <= 0 ? [] : sql.list(query))),
+    ping: () =>
+      serve(() => {
+        sql.ticket('')
+        accessSync(filename, constants.W_OK)
+      }),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}
+
+function sameFile(opened: Stats, filename: string): boolean {
+  try {
+    const now = statSync(filename)
+    return now.ino === opened.ino && now.dev === opened.dev
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,32 @@
+import { canTransition, whyUnorderable, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/contracts'
+
+/** A move the lifecycle forbids: the kitchen only asks for allowed moves, so this is a bug, never a state of the world. */
+export class InvalidTransitionError extends Error {
+  readonly code = 'INVALID_TRANSITION'
+  constructor(from: OrderStatus, to: OrderStatus) {
+    super(`An order cannot go from ${from} to ${to}`)
+    this.name = 'InvalidTransitionError'
+  }
+}
+
+export interface TransitionDetails {
+  reason?: string
+  result?: KitchenResult
+}
+
+/** The order after a transition, with the move recorded in its history and its version one higher; refuses moves the lifecycle forbids. */
+export function advance(order: Order, to: OrderStatus, at: Date, details: TransitionDetails = {}): Order {
+  if (!canTransition(order.status, to)) throw new InvalidTransitionError(order.status, to)
+  return { ...order, ...details, status: to, history: [...order.history, { status: to, at: at.toISOString() }], version: order.version + 1 }
+}
+
+/** Why the kitchen cannot take the order (`sold out: fries, …`, then any item no longer on the menu), or undefined when it can. */
+export function refusalReason(order: Order, menu: readonly MenuItem[]): string | undefined {
+  const refused = new Map<string, string[]>()
+  for (const { menuItemId } of order.lines) {
+    const why = whyUnorderable(menu, menuItemId)
+    if (why) refused.set(why, [...(refused.get(why) ?? []), menuItemId])
+  }
+  if (refused.size === 0) return undefined
+  return [...refused].map(([why, ids]) => `${why}: ${ids.join(', ')}`).join('; ')
+}

@@ -1,0 +1,56 @@
+import createError from '@fastify/error'
+import type { CookedUnit, Order, OrderStatus } from '@restaurant/contracts'
+import type { Claim, ClaimChange, KitchenLease } from '../domain/claims.js'
+import type { Ticket } from '../domain/ticket.js'
+
+export interface ListQuery {
+  status?: OrderStatus
+  /** Only this owner's orders. */
+  owner?: string
+  limit: number
+  /** Cursor: the `placedAt` and `id` of the last order of the previous page. */
+  after?: { placedAt: string; id: string }
+}
+
+/** A write by the holder of a claim that a later claim has taken over. */
+export const ClaimTakenOverError = createError('CLAIM_TAKEN_OVER', 'Claim %s of order %s was taken over: its holder may write no more', 409)
+
+/**
+ * The one store contract; the embedded and MongoDB adapters both pass the same contract suite.
+ * The order id is unique: it is what makes a redelivered or duplicated order collapse into one ticket.
+ */
+export interface TicketStore {
+  /** Stores the ticket unless one exists for its order id; returns the stored ticket either way. */
+  insertIfAbsent(ticket: Ticket): Promise<{ created: boolean; ticket: Ticket }>
+  get(orderId: string): Promise<Ticket | undefined>
+  /**
+   * Replaces the order only while its stored status is still `expected` and its version the one before
+   * `order.version`; false when it has moved on. Exactly one of concurrent writers of one version wins, on
+   * every store. With `fence` (the writer's claim number) it throws ClaimTakenOverError when a later claim exists,
+   * and stores the fence with the order as `committedBy`.
+   */
+  replaceIfStatus(order: Order, expected: OrderStatus, fence?: number): Promise<boolean>
+  /** The order's claims, oldest first (read by key: claim numbers count up from 1 without gaps). */
+  claims(orderId: string): Promise<Claim[]>
+  /** Inserts the claim under its order and number; false when that number was already taken (unique key). */
+  insertClaim(claim: Claim): Promise<boolean>
+  /** Changes one claim by its key (only its holder does): never conflicts with a takeover, which inserts the next number. */
+  updateClaim(orderId: string, number: number, change: ClaimChange): Promise<void>
+  /** Stores a new kitchen lease (its id is new). */
+  insertLease(lease: KitchenLease): Promise<void>
+  /** Moves the lease's end (only its kitchen does), by its key. */
+  renewLease(id: string, expiresAt: number): Promise<void>
+  lease(id: string): Promise<KitchenLease | undefined>
+  /**
+   * The witness: records (inserts or overwrites) one cooking of one unit, keyed by order, claim number and
+   * unit. Written by the cooking code as it cooks; never fenced.
+   */
+  recordUnit(orderId: string, claimNumber: number, cooked: CookedUnit): Promise<void>
+  /** Every recorded cooking of the order's units, by claim number then unit. */
+  cookedUnits(orderId: string): Promise<CookedUnit[]>
+  /** Newest first (placedAt, then id, descending). */
+  list(query: ListQuery): Promise<Order[]>
+  /** Throws when the store cannot serve requests (readiness). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import type { Readable, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+import { buildOrder } from '@restaurant/contracts/testing'
+import type { TicketStore } from '../../src/use-cases/ticket-store.js'
+import type { StoreSpec } from './store-spec.js'
+
+const ROUNDS = 50
+const RACERS = ['racer-a', 'racer-b']
+
+interface RoundResult {
+  round: number
+  moved: boolean
+  claimed: boolean
+}
+
+/**
+ * Two kitchen processes on one store: in each round both try the same transition of the same order and the same
+ * claim number at the same moment (each waits for the parent's `go`). Exactly one must win each, every round.
+ */
+export function raceContract(t: Test, makeSharedStore: (t: Test) => Promise<{ store: TicketStore; spec: StoreSpec }>): void {
+  t.test(`two processes racing ${ROUNDS} times for one transition and one claim: exactly one wins each, every time`, async (t) => {
+    const { store, spec } = await makeSharedStore(t)
+    const orders = Array.from({ length: ROUNDS }, () => buildOrder())
+    for (const order of orders) await store.insertIfAbsent({ order })
+    const racers = RACERS.map((name) => startRacer(t, spec, name, orders.map((order) => order.id)))
+    await Promise.all(racers.map((racer) => racer.next()))
+
+    const rounds: RoundResult[][] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const racer of racers) racer.stdin.write(`go ${round}\n`)
+      rounds.push(await Promise.all(racers.map(async (racer) => JSON.parse(await racer.next()) as RoundResult)))
+    }
+    for (const racer of racers) racer.stdin.end()
+    t.strictSame(await Promise.all(racers.map((racer) => racer.exited)), racers.map(() => 0), 'both racers closed the store and exited')
+
+    const winners = (won: (result: RoundResult) => boolean) => rounds.map((results) => results.filter(won).length)
+    t.strictSame(winners((result) => result.moved), orders.map(() => 1), 'one transition won per round')
+    t.strictSame(winners((result) => result.claimed), orders.map(() => 1), 'one claim won per round')
+    const stored = await Promise.all(orders.map(async (order) => (await store.get(order.id))?.order))
+    const moversOf = rounds.map((results) => RACERS[results.findIndex((result) => result.moved)])
+    t.strictSame(stored.map((order) => order && [order.status, order.version, order.table]), moversOf.map((name) => ['accepted', 2, name]), "the winner's order is stored")
+    const claims = await Promise.all(orders.map((order) => store.claims(order.id)))
+    const claimersOf = rounds.map((results) => RACERS[results.findIndex((result) => result.claimed)])
+    t.strictSame(claims.map((list) => list.map((claim) => claim.holder)), claimersOf.map((name) => [name]), "the winner's claim is stored")
+    t.comment(`transitions won by racer-a in ${moversOf.filter((name) => name === 'racer-a').length} of ${ROUNDS} rounds`)
+  })
+}
+
+type Racer = ChildProcessByStdio<Writable, Readable, null> & { next: () => Promise<string>; exited: Promise<number | null> }
+
+/** A child process running store-racer.ts through tsx; `next` reads its next line, `exited` is its exit code. */
+function startRacer(t: Test, spec: StoreSpec, name: string, orderIds: string[]): Racer {
+  const script = fileURLToPath(new URL('./store-racer.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, JSON.stringify(spec), name, JSON.stringify(orderIds)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  t.teardown(() => void child.kill())
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async () => {
+    const { value, done } = await lines.next()
+    if (done === true) throw new Error(`${name} ended early`)
+    return String(value)
+  }
+  return Object.assign(child, { next, exited })
+}
