@@ -2,8 +2,9 @@ import t from 'tap'
 import { deadLetterQueueFor } from '@restaurant/contracts'
 import { createBusMetrics, createMetricsRegistry } from '../../src/runtime/metrics.js'
 import { DependencyUnavailableError } from '../../src/runtime/errors.js'
-import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/rabbit-topology.js'
-import { Greeting, setup, until } from './rabbit-harness.js'
+import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/queue-policy.js'
+import { Greeting, until } from './bus-harness.js'
+import { setup } from './rabbit-harness.js'
 
 /** The samples of one metric, as `label=value,…` → value. */
 async function samples(registry: ReturnType<typeof createMetricsRegistry>, name: string): Promise<Record<string, number>> {

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { deadLetterQueueFor, routingKeys } from '@restaurant/contracts'
 import { inspectDeadLetters, replayDeadLetters } from '../../src/messaging/dead-letters.js'
-import { Greeting, setup, until } from './rabbit-harness.js'
+import { Greeting, until } from './bus-harness.js'
+import { setup } from './rabbit-harness.js'
 
 t.test('dead letters are counted with samples, left in place, and replayed onto their queue with a fresh retry budget', async (t) => {
   const { topology, connect, channel, depth, publishRaw } = await setup(t)

@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { deadLetterQueueFor } from '@restaurant/contracts'
-import type { Bus } from '../../src/messaging/rabbit-bus.js'
-import { connectionPids, forceClose, gate, Greeting, outcome, setup, until, within, type Delivery } from './rabbit-harness.js'
+import type { Bus } from '../../src/messaging/bus.js'
+import { busContract } from './bus.contract.js'
+import { gate, Greeting, outcome, until, within, type Delivery } from './bus-harness.js'
+import { connectionPids, forceClose, rabbitHarness, setup } from './rabbit-harness.js'
+
+busContract(rabbitHarness)
 
 function isConnected(bus: Bus): boolean {
   try {
@@ -61,28 +64,6 @@ t.test('a message is acked only after its handler resolves: the queue holds it a
   t.equal(losses(), 0, 'the connection was never lost')
 })
 
-t.test('cancelConsumers waits for in-flight handlers to finish and ack', async (t) => {
-  const { topology, connect, depthAfterClose, losses } = await setup(t)
-  const { waiterStatus } = topology.queues
-  const { bus } = await connect()
-  let started = 0
-  const finished: string[] = []
-  await bus.consume(waiterStatus, Greeting, async ({ greeting }) => {
-    started += 1
-    await sleep(greeting === 'slow' ? 200 : 400)
-    finished.push(greeting)
-  })
-  await bus.publish(waiterStatus.routingKey, { greeting: 'slow' }, 'corr-8')
-  await bus.publish(waiterStatus.routingKey, { greeting: 'slower' }, 'corr-9')
-  await until('both handlers to start', () => started === 2)
-
-  await within(5_000, 'cancelConsumers', bus.cancelConsumers())
-  t.same(finished, ['slow', 'slower'], 'both handlers had finished when cancelConsumers resolved')
-  await bus.close()
-  t.equal(await depthAfterClose(waiterStatus.queue), 0, 'acked: nothing returned to the queue when the bus closed')
-  t.equal(losses(), 0, 'the connection was never lost')
-})
-
 t.test('when the broker closes the connection, the bus reconnects by itself and consumption and publishing resume', async (t) => {
   const { topology, connect, publishRaw, depthAfterClose, losses } = await setup(t)
   const { waiterStatus } = topology.queues
@@ -125,45 +106,4 @@ t.test('when the broker closes the connection, the bus reconnects by itself and 
   t.equal(newPids.length, 1, 'one connection again')
   t.not(newPids[0], oldPid, 'a new one')
   t.equal(await depthAfterClose(waiterStatus.queue), 0)
-})
-
-t.test('a delivery from a lost connection is not acked on the new one: the broker redelivers it', async (t) => {
-  const { topology, connect, depth, depthAfterClose, logged, losses } = await setup(t)
-  const { waiterStatus } = topology.queues
-  const { bus, connectionName } = await connect()
-  const [first, second] = [gate(), gate()]
-  t.teardown(() => [first, second].forEach(({ open }) => open()))
-  const deliveries: Delivery[] = []
-  const finished: number[] = []
-  await bus.consume(waiterStatus, Greeting, async (message, context) => {
-    const n = deliveries.push({ message, context, at: Date.now() })
-    await (n === 1 ? first : second).opened
-    finished.push(n)
-  })
-  await bus.publish(waiterStatus.routingKey, { greeting: 'in flight' }, 'corr-lost')
-  await until('the first delivery', () => deliveries.length === 1)
-
-  await forceClose(connectionName)
-  await until('the redelivery on the new connection', () => deliveries.length === 2, 10_000)
-  t.equal(deliveries[0]?.context.resumes, false)
-  t.equal(deliveries[1]?.context.resumes, true, 'redelivered by the broker: it resumes')
-  t.same(deliveries[1]?.message, { greeting: 'in flight' })
-  t.equal(deliveries[1]?.context.correlationId, 'corr-lost')
-
-  first.open()
-  await until('the stale handler to finish', () => finished.includes(1))
-  await until('its ack to be refused', () => logged('could not settle the delivery; the broker will redeliver it') === 1)
-  t.equal(await depth(waiterStatus.queue), 0, 'nothing requeued by the stale ack')
-
-  second.open()
-  await until('the message to be handled', () => finished.includes(2))
-  await sleep(200)
-  await bus.cancelConsumers()
-  await bus.close()
-  t.equal(deliveries.length, 2, 'not delivered a third time')
-  // Had the stale ack gone out on the new channel, it would have acked this delivery (both carry tag 1)
-  // and the second ack would be an unknown tag: a channel error, and a second loss.
-  t.equal(losses(), 1, 'neither ack took a connection down')
-  t.equal(await depthAfterClose(waiterStatus.queue), 0, 'acked once handled')
-  t.equal(await depth(deadLetterQueueFor(waiterStatus.queue)), 0)
 })

@@ -5,56 +5,13 @@ import { promisify } from 'node:util'
 import amqp, { type GetMessage } from 'amqplib'
 import { pino } from 'pino'
 import type { Test } from 'tap'
-import { Type } from 'typebox'
-import { topologyFor } from '@restaurant/contracts'
-import { connectBus, type Bus, type BusOptions, type MessageContext } from '../../src/messaging/rabbit-bus.js'
+import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts'
+import type { Bus } from '../../src/messaging/bus.js'
+import { connectBus, type BusOptions } from '../../src/messaging/rabbit-bus.js'
 import { deleteTopology } from '../../src/messaging/rabbit-topology.js'
+import { keptLogs, within, type BusHarness, type DeadLetterSeen } from './bus-harness.js'
 
 export const url = 'amqp://guest:guest@127.0.0.1:5672'
-export const Greeting = Type.Object({ greeting: Type.String() })
-
-export interface Delivery {
-  message: { greeting: string }
-  context: MessageContext
-  at: number
-}
-
-/** Rejects instead of hanging when a promise does not settle in time. */
-export async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
-  })
-  try {
-    return await Promise.race([work, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Polls until the condition holds; fails the wait, not the process, when it never does. */
-export async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await sleep(20)
-  }
-}
-
-/** A promise the test settles by hand, to hold a handler mid-flight. */
-export function gate() {
-  let open = () => {}
-  const opened = new Promise<void>((resolve) => (open = resolve))
-  return { opened, open }
-}
-
-/** How a publish ended: 'confirmed', or the error code it was refused with. */
-export function outcome(publish: Promise<void>): Promise<string> {
-  return publish.then(
-    () => 'confirmed',
-    (err: { code?: string }) => err.code ?? String(err),
-  )
-}
 
 const execFileAsync = promisify(execFile)
 
@@ -83,8 +40,8 @@ export async function forceClose(name: string): Promise<string> {
  */
 export async function setup(t: Test) {
   const topology = topologyFor(`test-${randomUUID()}`)
-  const logs: Array<{ msg: string; level: number }> = []
-  const log = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string; level: number }) })
+  const { destination, logged } = keptLogs()
+  const log = pino({ level: 'warn' }, destination)
   const buses: Bus[] = []
   const retryDelays = new Set<number>()
   const setAsides = new Set<number>()
@@ -139,8 +96,36 @@ export async function setup(t: Test) {
     }
     return messages
   }
-  const logged = (msg: string) => logs.filter((line) => line.msg === msg).length
   /** How many times a bus lost its connection (each loss is logged once, as an error). */
   const losses = () => logged('lost the connection to RabbitMQ; reconnecting')
   return { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, logged, losses }
+}
+
+/** The contract suites' view of a real broker: a namespace of its own, torn down with the test. */
+export async function rabbitHarness(t: Test): Promise<BusHarness> {
+  const { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, logged, losses } = await setup(t)
+  const names = new Map<Bus, string>()
+  return {
+    topology,
+    async connect(settings) {
+      const { bus, connectionName } = await connect(settings)
+      names.set(bus, connectionName)
+      return bus
+    },
+    publishRaw,
+    depth,
+    depthAfterClose,
+    takeDeadLetters: async (queue) => (await getAll(deadLetterQueueFor(queue))).map((message) => deadLetterSeen(queue, message)),
+    unbind: (binding) => channel.unbindQueue(binding.queue, topology.exchange, binding.routingKey).then(() => undefined),
+    loseConnection: (bus) => forceClose(names.get(bus) ?? '').then(() => undefined),
+    logged,
+    losses,
+  }
+}
+
+function deadLetterSeen(queue: string, { content, properties }: GetMessage): DeadLetterSeen {
+  const headers = (properties.headers ?? {}) as Record<string, unknown>
+  const deaths = (headers['x-death'] ?? []) as Array<{ queue: string; reason: string }>
+  const correlationId = properties.correlationId === undefined ? undefined : String(properties.correlationId)
+  return { content, correlationId, headers, reason: deaths.find((death) => death.queue === queue)?.reason }
 }

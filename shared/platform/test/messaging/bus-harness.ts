@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Test } from 'tap'
+import { Type } from 'typebox'
+import type { QueueBinding, RoutingKey, Topology } from '@restaurant/contracts'
+import type { Bus, MessageContext } from '../../src/messaging/bus.js'
+import type { DeliveryPolicy } from '../../src/messaging/delivery.js'
+import type { QueuePolicy } from '../../src/messaging/queue-policy.js'
+
+export const Greeting = Type.Object({ greeting: Type.String() })
+
+export interface Delivery {
+  message: { greeting: string }
+  context: MessageContext
+  at: number
+}
+
+export type BusSettings = Partial<QueuePolicy & DeliveryPolicy & { prefetch: number }>
+
+export interface DeadLetterSeen {
+  content: Buffer
+  correlationId: string | undefined
+  headers: Record<string, unknown>
+  /** Why it died on its own queue: 'rejected' or 'delivery_limit'. */
+  reason: string | undefined
+}
+
+/** What the contract suites need of a bus and of the broker behind it; one per test, torn down with it. */
+export interface BusHarness {
+  topology: Topology
+  connect(settings?: BusSettings): Promise<Bus>
+  /** Puts bytes on the exchange as they are, past any schema. */
+  publishRaw(routingKey: RoutingKey, content: Buffer): Promise<void>
+  /** Messages ready on a queue, not counting those handed out. */
+  depth(queue: string): Promise<number>
+  /** The depth once the unacked messages of a closed bus are back on their queue. */
+  depthAfterClose(queue: string): Promise<number>
+  /** Takes the dead letters of a work queue, oldest first. */
+  takeDeadLetters(queue: string): Promise<DeadLetterSeen[]>
+  unbind(binding: QueueBinding): Promise<void>
+  /** The connection of `bus` is lost; it recovers by itself. */
+  loseConnection(bus: Bus): Promise<void>
+  /** How many log lines had this message. */
+  logged(msg: string): number
+  /** How many times a bus lost its connection. */
+  losses(): number
+}
+
+export type HarnessFor = (t: Test) => Promise<BusHarness>
+
+/** Rejects instead of hanging when a promise does not settle in time. */
+export async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Polls until the condition holds; fails the wait, not the process, when it never does. */
+export async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/** A promise the test settles by hand, to hold a handler mid-flight. */
+export function gate() {
+  let open = () => {}
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
+
+/** How a publish ended: 'confirmed', or the error code it was refused with. */
+export function outcome(publish: Promise<void>): Promise<string> {
+  return publish.then(
+    () => 'confirmed',
+    (err: { code?: string }) => err.code ?? String(err),
+  )
+}
+
+/** A pino destination that keeps the lines, and a count of those with a message. */
+export function keptLogs() {
+  const lines: Array<{ msg: string; level: number }> = []
+  return {
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; level: number }) },
+    logged: (msg: string) => lines.filter((line) => line.msg === msg).length,
+  }
+}
