@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { fingerprintOf } from '../../services/waiter/src/orders.js'
+import { fingerprintOf } from '../../services/waiter/src/domain/idempotency.js'
 import { assertEveryOrderOnce } from '../support/crash-run.js'
 import { duplicatePublisher, pidOfIncarnation } from '../support/kitchen-faults.js'
 import { sampleSum, scrapeMetrics } from '../support/metrics.js'

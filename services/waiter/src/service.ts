@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis'
+import type { Registry } from 'prom-client'
 import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
@@ -8,47 +10,28 @@ import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
 import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
+import { createIdempotencyReservations } from './adapters/idempotency-reservations.js'
+import { createKitchenClient } from './adapters/kitchen-client.js'
+import { createOrderEventHub } from './adapters/order-event-hub.js'
+import { createOrderViews } from './adapters/order-views.js'
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
-import { createKitchenClient } from './kitchen-client.js'
-import { createOrderEventHub } from './order-event-hub.js'
-import { createOrderViews } from './order-views.js'
-import { createWaiter } from './waiter.js'
+import type { Publish } from './use-cases/ports.js'
+import { createWaiter } from './use-cases/waiter.js'
+
+// The waiter reads the kitchen's records on behalf of its callers, whom it has already authorized.
+const waiterIdentity = { subject: 'service:waiter', roles: [] }
 
 /**
  * Wires the waiter: Redis, bus, the status consumer and the HTTP app (not yet listening). `close` stops
  * intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
  */
-// The waiter reads the kitchen's records on behalf of its callers, whom it has already authorized.
-const waiterIdentity = { subject: 'service:waiter', roles: [] }
-
 export async function startWaiterService(config: WaiterConfig, log: Logger) {
-  const redis = createRedis(config, log)
-  await waitFor(() => redis.ping(), {
-    what: `Redis at ${redactUrl(config.REDIS_URL)}`,
-    hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
-    log,
-  })
+  const redis = await connectRedis(config, log)
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const metrics = createMetricsRegistry('waiter')
-  const countOrder = createOrderMetrics(metrics, 'waiter')
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
-  const views = withSpans('order-views', createOrderViews(redis, {
-    viewTtlSeconds: config.VIEW_TTL_SECONDS,
-    idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-  }))
-  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
-  const waiter = createWaiter({
-    views,
-    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
-    publish: bus.publish,
-    menu: createMenuAvailability(redis, log),
-    now: () => new Date(),
-    orderIdSecret: config.ORDER_ID_SECRET,
-    maxUnitsPerOrder: config.MAX_UNITS_PER_ORDER,
-    viewRefreshAfterMs: config.VIEW_REFRESH_AFTER_MS,
-    moved: countOrder,
-  })
+  const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish })
   const hub = createOrderEventHub(config, redis, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const app = await buildWaiterApp({
@@ -75,4 +58,31 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     redis.disconnect()
   }
   return { app, redis, metrics, close }
+}
+
+async function connectRedis(config: WaiterConfig, log: Logger): Promise<Redis> {
+  const redis = createRedis(config, log)
+  await waitFor(() => redis.ping(), {
+    what: `Redis at ${redactUrl(config.REDIS_URL)}`,
+    hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
+    log,
+  })
+  return redis
+}
+
+/** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus. */
+function wireWaiter(config: WaiterConfig, { redis, log, metrics, publish }: { redis: Redis; log: Logger; metrics: Registry; publish: Publish }) {
+  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
+  return createWaiter({
+    views: withSpans('order-views', createOrderViews(redis, { viewTtlSeconds: config.VIEW_TTL_SECONDS })),
+    reservations: withSpans('idempotency-reservations', createIdempotencyReservations(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS })),
+    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
+    publish,
+    menu: createMenuAvailability(redis, log),
+    now: () => new Date(),
+    moved: createOrderMetrics(metrics, 'waiter'),
+    orderIdSecret: config.ORDER_ID_SECRET,
+    maxUnitsPerOrder: config.MAX_UNITS_PER_ORDER,
+    viewRefreshAfterMs: config.VIEW_REFRESH_AFTER_MS,
+  })
 }

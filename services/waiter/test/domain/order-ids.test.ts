@@ -1,5 +1,5 @@
 import t from 'tap'
-import { newOrderId, orderIdFor } from '../src/order-ids.js'
+import { newOrderId, orderIdFor } from '../../src/domain/order-ids.js'
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

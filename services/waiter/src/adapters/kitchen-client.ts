@@ -1,16 +1,12 @@
 import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
 import { request, type Dispatcher } from 'undici'
-import { DEFAULT_PAGE_SIZE, IDENTITY_HEADER, kitchenPaths, OrderPage, Problem, TicketSchema, type KitchenListQuery, type TicketView } from '@restaurant/contracts'
+import { DEFAULT_PAGE_SIZE, IDENTITY_HEADER, kitchenPaths, OrderPage, Problem, TicketSchema } from '@restaurant/contracts'
 import { REQUEST_ID_HEADER } from '@restaurant/platform/http/server'
 import { withTraceContext } from '@restaurant/platform/runtime/tracing'
+import type { KitchenRecords } from '../use-cases/ports.js'
 
 export const KitchenUnavailableError = createError('KITCHEN_UNAVAILABLE', 'The kitchen cannot answer right now: %s', 503)
-
-export interface KitchenClient {
-  getTicket(orderId: string, requestId: string): Promise<TicketView | undefined>
-  listOrders(query: KitchenListQuery, requestId: string): Promise<OrderPage>
-}
 
 const checkTicket = Compile(TicketSchema)
 const checkPage = Compile(OrderPage)
@@ -27,7 +23,7 @@ export interface KitchenClientOptions {
  * The kitchen's internal read API over HTTP (undici, pooled keep-alive connections), with a deadline on
  * every call. Every answer's body is read or discarded, so that its connection goes back to the pool.
  */
-export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenClientOptions): KitchenClient {
+export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenClientOptions): KitchenRecords {
   async function call(path: string, requestId: string): Promise<Dispatcher.ResponseData> {
     try {
       return await request(new URL(path, baseUrl), {
@@ -37,13 +33,6 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
     } catch (err) {
       throw new KitchenUnavailableError(err instanceof Error ? err.message : String(err), { cause: err })
     }
-  }
-
-  async function read<T>({ statusCode, body }: Dispatcher.ResponseData, check: { Check(value: unknown): value is T }): Promise<T> {
-    const answer: unknown = await body.json().catch(() => undefined)
-    if (statusCode < 300 && check.Check(answer)) return answer
-    if (statusCode < 500 && checkProblem.Check(answer)) throw clientProblem(answer)
-    throw new KitchenUnavailableError(`status ${statusCode}`)
   }
 
   return {
@@ -63,6 +52,13 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
       return read(await call(`${kitchenPaths.tickets}?${query}`, requestId), checkPage)
     },
   }
+}
+
+async function read<T>({ statusCode, body }: Dispatcher.ResponseData, check: { Check(value: unknown): value is T }): Promise<T> {
+  const answer: unknown = await body.json().catch(() => undefined)
+  if (statusCode < 300 && check.Check(answer)) return answer
+  if (statusCode < 500 && checkProblem.Check(answer)) throw clientProblem(answer)
+  throw new KitchenUnavailableError(`status ${statusCode}`)
 }
 
 function clientProblem(problem: Problem): Error {

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
-import { createOrderEventHub, isAfter, type OrderEvent } from '../src/order-event-hub.js'
-import { buildViews } from './views-harness.js'
+import { createOrderEventHub, isAfter, type OrderEvent } from '../../src/adapters/order-event-hub.js'
+import { buildViews } from './redis-harness.js'
 
 const log = createLogger({ name: 'test', level: 'silent', pretty: false })
 

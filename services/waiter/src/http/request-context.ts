@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { RequestContext } from './waiter.js'
+import type { RequestContext } from '../use-cases/ports.js'
 
 export type RequestContextOf = (request: FastifyRequest) => RequestContext
 

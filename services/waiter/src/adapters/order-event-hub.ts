@@ -43,30 +43,8 @@ export function createOrderEventHub(config: RedisSettings, redis: Redis, log: Lo
   const reader = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX, maxRetriesPerRequest: 1, enableOfflineQueue: false })
   reader.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error (order events)'))
   const listeners = new Set<Listener>()
-  let running = true
-
-  async function follow(): Promise<void> {
-    let lastId: string | undefined
-    let failing = false
-    while (running) {
-      try {
-        lastId ??= (await reader.xrevrange(ALL_ORDER_EVENTS, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
-        const batch = await reader.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', ALL_ORDER_EVENTS, lastId)
-        if (failing) log.info('following order events again')
-        failing = false
-        for (const [id, fields] of batch?.[0]?.[1] ?? []) {
-          lastId = id
-          const event = eventFrom(id, fields)
-          for (const listener of listeners) listener(event)
-        }
-      } catch (err) {
-        if (!failing && running) log.warn({ err }, 'cannot follow order events; retrying')
-        failing = true
-        await sleep(250)
-      }
-    }
-  }
-  const following = follow()
+  const following = { running: true }
+  const followed = follow(reader, listeners, log, following)
 
   return {
     subscribe(listener) {
@@ -76,10 +54,33 @@ export function createOrderEventHub(config: RedisSettings, redis: Redis, log: Lo
     orderEvents: (orderId, afterId) => readEvents(redis, orderEventsKey(orderId), afterId),
     allEvents: (afterId) => readEvents(redis, ALL_ORDER_EVENTS, afterId),
     async close() {
-      running = false
+      following.running = false
       reader.disconnect()
-      await following
+      await followed
     },
+  }
+}
+
+/** Reads the stream of all orders from its end on, while `running`, handing each event to every listener. */
+async function follow(reader: Redis, listeners: ReadonlySet<Listener>, log: Logger, following: { running: boolean }): Promise<void> {
+  let lastId: string | undefined
+  let failing = false
+  while (following.running) {
+    try {
+      lastId ??= (await reader.xrevrange(ALL_ORDER_EVENTS, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
+      const batch = await reader.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', ALL_ORDER_EVENTS, lastId)
+      if (failing) log.info('following order events again')
+      failing = false
+      for (const [id, fields] of batch?.[0]?.[1] ?? []) {
+        lastId = id
+        const event = eventFrom(id, fields)
+        for (const listener of listeners) listener(event)
+      }
+    } catch (err) {
+      if (!failing && following.running) log.warn({ err }, 'cannot follow order events; retrying')
+      failing = true
+      await sleep(250)
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import { statusRank, type Order, type OrderStatus } from '@restaurant/contracts'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
-import { buildViews } from './views-harness.js'
+import { buildViews } from './redis-harness.js'
 
 /** Every way an order can go through the lifecycle, from placed to a terminal status. */
 const lifecycles: OrderStatus[][] = [

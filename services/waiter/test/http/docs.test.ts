@@ -4,9 +4,9 @@ import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
-import { buildWaiterApp } from '../src/app.js'
-import type { OrderEventHub } from '../src/order-event-hub.js'
-import type { Waiter } from '../src/waiter.js'
+import { buildWaiterApp } from '../../src/app.js'
+import type { OrderEventHub } from '../../src/adapters/order-event-hub.js'
+import type { Waiter } from '../../src/use-cases/waiter.js'
 
 interface Media { schema?: unknown }
 interface Response { description?: unknown; headers?: Record<string, Media>; content?: Record<string, Media> }

@@ -1,7 +1,8 @@
-import swagger from '@fastify/swagger'
+import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ANYONE, buildAsyncApiDocument, findPublicRoute, type Topology } from '@restaurant/contracts'
 import type { HttpServer } from '@restaurant/platform/http/server'
+
 
 export const API_VERSION = '1.0.0'
 
@@ -37,18 +38,20 @@ export async function registerDocs(app: HttpServer, topology: Topology): Promise
         },
       },
     },
-    // The published API is what the gateway forwards: probes and the docs themselves stay out of it.
-    transform: ({ schema, url, route }) => {
-      const publicRoute = findPublicRoute([route.method].flat()[0] ?? '', url)
-      if (!publicRoute) return { schema: { ...schema, hide: true }, url }
-      const open = publicRoute.roles === ANYONE
-      const who = open ? 'Anyone; a credential, when sent, must be valid.' : `Roles: ${publicRoute.roles.join(', ')}.`
-      const description = [schema.description, who].filter(Boolean).join(' ')
-      const bearer: Record<string, string[]> = { bearer: [] }
-      return { schema: { ...schema, description, security: open ? [{}, bearer] : [bearer] }, url }
-    },
+    transform: publicRoutesOnly,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   const asyncApi = buildAsyncApiDocument(topology)
   app.get('/docs/asyncapi.json', async () => asyncApi)
+}
+
+/** The published API is what the gateway forwards: probes and the docs themselves stay out of it. */
+const publicRoutesOnly: SwaggerTransform = ({ schema, url, route }) => {
+  const publicRoute = findPublicRoute([route.method].flat()[0] ?? '', url)
+  if (!publicRoute) return { schema: { ...schema, hide: true }, url }
+  const open = publicRoute.roles === ANYONE
+  const who = open ? 'Anyone; a credential, when sent, must be valid.' : `Roles: ${publicRoute.roles.join(', ')}.`
+  const description = [schema.description, who].filter(Boolean).join(' ')
+  const bearer: Record<string, string[]> = { bearer: [] }
+  return { schema: { ...schema, description, security: open ? [{}, bearer] : [bearer] }, url }
 }

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
-import { createOrderViews } from '../src/order-views.js'
-import { buildViews } from './views-harness.js'
+import { createOrderViews } from '../../src/adapters/order-views.js'
+import { buildViews } from './redis-harness.js'
 
 /** One order through its happy path: placed, accepted, cooking, ready. */
 function lifecycle() {
@@ -69,33 +69,6 @@ t.test('events applied in any order end at the furthest status', async (t) => {
   }
 })
 
-t.test('claiming a key returns nothing the first time and the first fingerprint afterwards', async (t) => {
-  const { views } = buildViews(t)
-  const orderId = randomUUID()
-  const earlier = async (id: string, fingerprint: string) => (await views.claimKey(id, fingerprint)).earlier
-  t.equal(await earlier(orderId, 'fingerprint-1'), undefined)
-  t.equal(await earlier(orderId, 'fingerprint-2'), 'fingerprint-1')
-  t.equal(await earlier(orderId, 'fingerprint-3'), 'fingerprint-1', 'a later claim did not replace the first')
-  t.equal(await earlier(randomUUID(), 'fingerprint-2'), undefined, 'another order id is a separate claim')
-})
-
-t.test('a claim says whether Redis may have forgotten earlier claims of its key', async (t) => {
-  const claimNew = async () => (await built.views.claimKey(randomUUID(), 'fingerprint')).memory
-  let built = buildViews(t)
-  t.equal(await claimNew(), 'unknown', 'until told')
-  await built.views.rememberSince(undefined)
-  t.equal(await claimNew(), 'complete', 'the kitchen held no order: nothing placed could be forgotten')
-  await built.views.rememberSince(new Date(Date.now() - 60_000).toISOString())
-  t.equal(await claimNew(), 'complete', 'the first record stands')
-
-  built = buildViews(t)
-  await built.views.rememberSince(new Date(Date.now() - 10_000).toISOString())
-  t.equal(await claimNew(), 'doubtful', "an order placed 10 s ago may be retried with its key for the key's lifetime (60 s)")
-  built = buildViews(t, { idempotencyTtlSeconds: 30 })
-  await built.views.rememberSince(new Date(Date.now() - 60_000).toISOString())
-  t.equal(await claimNew(), 'complete', 'its key would have expired by now anyway')
-})
-
 t.test('the view expires after its time to live', async (t) => {
   const { views, redis } = buildViews(t, { viewTtlSeconds: 1 })
   const order = buildOrder()
@@ -122,17 +95,17 @@ t.test('of two ends of one order, the one with the higher version stands, whiche
 t.test('one caller at a time, across every waiter, may refresh an order view', async (t) => {
   const { views } = buildViews(t)
   const id = randomUUID()
-  t.same(await Promise.all([views.claimRefresh(id, 200), views.claimRefresh(id, 200)]), [true, false])
-  t.equal(await views.claimRefresh(randomUUID(), 200), true, 'another order is claimed apart')
+  t.same(await Promise.all([views.takeRefreshTurn(id, 200), views.takeRefreshTurn(id, 200)]), [true, false])
+  t.equal(await views.takeRefreshTurn(randomUUID(), 200), true, 'another order has a turn of its own')
   await sleep(250)
-  t.equal(await views.claimRefresh(id, 200), true, 'claimable again once the period is over')
+  t.equal(await views.takeRefreshTurn(id, 200), true, 'a turn is there again once the period is over')
 })
 
 t.test('a view that cannot reach Redis fails with DEPENDENCY_UNAVAILABLE, so that status events wait for it', async (t) => {
   const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
   redis.on('error', () => undefined)
   t.teardown(() => redis.disconnect())
-  const views = createOrderViews(redis, { viewTtlSeconds: 60, idempotencyTtlSeconds: 60 })
+  const views = createOrderViews(redis, { viewTtlSeconds: 60 })
   await t.rejects(views.apply(buildOrder(), 'req-1'), { code: 'DEPENDENCY_UNAVAILABLE', statusCode: 503 })
   await t.rejects(views.get(randomUUID()), { code: 'DEPENDENCY_UNAVAILABLE' })
 })

@@ -1,0 +1,22 @@
+import createError from '@fastify/error'
+import { isCancellable, routingKeys, type Order } from '@restaurant/contracts'
+import type { Publish, RequestContext } from './ports.js'
+
+export const TooLateToCancelError = createError('TOO_LATE_TO_CANCEL', 'The order is %s and can no longer be cancelled', 409)
+
+export interface CancelOrderDeps {
+  /** The order as its caller may see it (get-order): another's order is not found. */
+  getOrder: (id: string, ctx: RequestContext) => Promise<Order>
+  publish: Publish
+}
+
+/** Asks the kitchen to cancel an order still early enough; the kitchen applies it and announces the status. */
+export function createCancelOrder({ getOrder, publish }: CancelOrderDeps) {
+  return async function cancelOrder(id: string, ctx: RequestContext): Promise<Order> {
+    const order = await getOrder(id, ctx)
+    if (!isCancellable(order.status)) throw Object.assign(new TooLateToCancelError(order.status), { currentStatus: order.status })
+    await publish(routingKeys.cancelOrder, { order }, ctx.requestId)
+    ctx.log.info({ orderId: id }, 'cancellation requested')
+    return order
+  }
+}

@@ -1,0 +1,57 @@
+import type { Identity, KitchenListQuery, MenuItem, Order, OrderPage, RoutingKey, TicketView } from '@restaurant/contracts'
+import type { Logger } from '@restaurant/platform/runtime/logger'
+import type { Reservation } from '../domain/idempotency.js'
+
+/** What the use cases need from the world, each as small as they use it; adapters/ implements them. */
+
+export type Log = Pick<Logger, 'info' | 'warn'>
+
+export interface RequestContext {
+  requestId: string
+  /** Who is asking: idempotency keys are scoped to it, and customers see only the orders they placed. */
+  identity: Identity
+  log: Log
+}
+
+/** The order views: a cache of the kitchen's records, which also announces each status change. */
+export interface OrderViews {
+  get(orderId: string): Promise<Order | undefined>
+  /**
+   * Stores the order unless the view already holds this version or a later one and, given the correlation
+   * id of the change, announces each status it moves past on the order event streams; true when it changed.
+   */
+  apply(order: Order, correlationId?: string): Promise<boolean>
+  /** True for one caller, across every waiter, at most once per `everyMs` for an order: the one to check its view against the kitchen. */
+  takeRefreshTurn(orderId: string, everyMs: number): Promise<boolean>
+}
+
+/** Where an idempotency key is reserved, with the fingerprint of the body first sent under it. */
+export interface Reservations {
+  /** Records the fingerprint for the key's order id unless one is there, and tells what an earlier reservation stored. */
+  reserve(orderId: string, fingerprint: string): Promise<Reservation>
+  /**
+   * Records, once across every waiter, how far back a missing reservation may have been forgotten, given
+   * the newest order the kitchen held when that was not known (Redis new, or its data lost).
+   */
+  rememberSince(newestPlacedAt: string | undefined): Promise<void>
+}
+
+/** The kitchen's records, which cannot forget an order. */
+export interface KitchenRecords {
+  getTicket(orderId: string, requestId: string): Promise<TicketView | undefined>
+  listOrders(query: KitchenListQuery, requestId: string): Promise<OrderPage>
+}
+
+/** Resolves once the message is durably on its queue. */
+export type Publish = (routingKey: RoutingKey, message: object, correlationId: string) => Promise<void>
+
+export interface Menu {
+  current(): Promise<readonly MenuItem[]>
+  /** Throws when the change cannot be stored. */
+  setAvailable(menuItemId: string, available: boolean): Promise<void>
+}
+
+export type Clock = () => Date
+
+/** Told of every move this waiter makes: each order it places, and each status its view takes on. */
+export type OrderMoved = (order: Order) => void

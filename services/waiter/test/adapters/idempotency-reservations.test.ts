@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { Redis } from 'ioredis'
+import { createIdempotencyReservations } from '../../src/adapters/idempotency-reservations.js'
+import { buildReservations } from './redis-harness.js'
+
+t.test('reserving a key returns nothing the first time and the first fingerprint afterwards', async (t) => {
+  const { reservations } = buildReservations(t)
+  const orderId = randomUUID()
+  const earlier = async (id: string, fingerprint: string) => (await reservations.reserve(id, fingerprint)).earlier
+  t.equal(await earlier(orderId, 'fingerprint-1'), undefined)
+  t.equal(await earlier(orderId, 'fingerprint-2'), 'fingerprint-1')
+  t.equal(await earlier(orderId, 'fingerprint-3'), 'fingerprint-1', 'a later reservation did not replace the first')
+  t.equal(await earlier(randomUUID(), 'fingerprint-2'), undefined, 'another order id is a separate reservation')
+})
+
+t.test('a reservation says whether Redis may have forgotten earlier reservations of its key', async (t) => {
+  const reserveNew = async () => (await built.reservations.reserve(randomUUID(), 'fingerprint')).memory
+  let built = buildReservations(t)
+  t.equal(await reserveNew(), 'unknown', 'until told')
+  await built.reservations.rememberSince(undefined)
+  t.equal(await reserveNew(), 'complete', 'the kitchen held no order: nothing placed could be forgotten')
+  await built.reservations.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  t.equal(await reserveNew(), 'complete', 'the first record stands')
+
+  built = buildReservations(t)
+  await built.reservations.rememberSince(new Date(Date.now() - 10_000).toISOString())
+  t.equal(await reserveNew(), 'doubtful', "an order placed 10 s ago may be retried with its key for the key's lifetime (60 s)")
+  built = buildReservations(t, { ttlSeconds: 30 })
+  await built.reservations.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  t.equal(await reserveNew(), 'complete', 'its key would have expired by now anyway')
+})
+
+t.test('a reservation that cannot reach Redis fails with DEPENDENCY_UNAVAILABLE', async (t) => {
+  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  redis.on('error', () => undefined)
+  t.teardown(() => redis.disconnect())
+  const reservations = createIdempotencyReservations(redis, { ttlSeconds: 60 })
+  await t.rejects(reservations.reserve(randomUUID(), 'fingerprint'), { code: 'DEPENDENCY_UNAVAILABLE', statusCode: 503 })
+})
+
+t.test('a reservation is kept under its key name, for its time to live', async (t) => {
+  const { reservations, redis } = buildReservations(t, { ttlSeconds: 30 })
+  const orderId = randomUUID()
+  await reservations.reserve(orderId, 'fingerprint-1')
+  t.equal(await redis.get(`idempotency:${orderId}`), 'fingerprint-1')
+  const ttl = await redis.ttl(`idempotency:${orderId}`)
+  t.ok(ttl > 25 && ttl <= 30, `time to live ${ttl} s`)
+})
