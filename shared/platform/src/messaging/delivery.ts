@@ -1,11 +1,12 @@
 import type { Logger } from 'pino'
 import type { Compile } from 'typebox/compile'
-import { HandBackError, mustWait, retryAfterOf, SetAsideError } from '../runtime/errors.js'
+import { HandBackError, mustWait, SetAsideError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { inSpan, SpanKind, traceContextOf } from '../runtime/tracing.js'
 import type { ConsumeOptions, MessageContext, MessageHandler } from './bus.js'
 import { retryQueueFor, setAsideQueueFor, type QueuePolicy } from './queue-policy.js'
 import { realTimer, type Timer } from './timer.js'
+import { waitingOutOutages } from './waiting-out-outages.js'
 
 export interface ConsumerSpec<T> extends ConsumeOptions<T> {
   queue: string
@@ -49,8 +50,6 @@ const SET_ASIDE_HEADER = 'x-set-aside'
 /** Set by the dead-letter replay: the message failed before, and its work may be half done. */
 export const REPLAYED_HEADER = 'x-replayed'
 const PARK_FAILURE_PAUSE_MS = 1_000
-const MIN_PAUSE_MS = 250
-const MAX_PAUSE_MS = 5_000
 
 /**
  * Message semantics live here. A malformed message is dead-lettered at once; a handled one is acked only
@@ -62,6 +61,7 @@ const MAX_PAUSE_MS = 5_000
  */
 export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy, { log, system, metrics, timer = realTimer }: DeliveryDeps) {
   const counted = (outcome: string) => metrics?.deliveries.inc({ queue: spec.queue, outcome })
+  const waiting = { queue: spec.queue, maxHoldMs: policy.maxHoldMs, timer, metrics }
 
   /** Each delivery is handled in a span that continues the trace the message was published in. */
   return function deliver(inbound: Inbound, signals: Signals): Promise<void> {
@@ -83,7 +83,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
       return settle(() => inbound.reject(), context.log)
     }
     try {
-      await waitingOutOutages((attempt) => spec.handler(message as T, attempt), context)
+      await waitingOutOutages((attempt) => spec.handler(message as T, attempt), context, waiting)
       counted('acked')
       settle(() => inbound.ack(), context.log)
     } catch (err) {
@@ -96,39 +96,6 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
         counted('retried')
         settle(() => inbound.ack(), context.log)
       } else await requeueAfterPause(inbound, context)
-    }
-  }
-
-  /**
-   * Runs the work again, with backoff, while it must only wait (a dependency is away, or another holds the
-   * work), for as long as the delivery may be held; every run after the first resumes. An error that says
-   * when to try again shortens the pause. Logged once when the wait starts and once when it ends.
-   * (Not p-retry: its signal also fails a run that succeeded meanwhile, and a handled message is acked.)
-   */
-  async function waitingOutOutages(work: (context: MessageContext) => Promise<void>, context: MessageContext): Promise<void> {
-    const deadline = timer.now() + policy.maxHoldMs
-    let waitingSince: number | undefined
-    try {
-      for (let attempt = 1, pauseMs = MIN_PAUSE_MS; ; attempt++, pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-        try {
-          return await work(attempt === 1 ? context : { ...context, resumes: true })
-        } catch (err) {
-          // Between half the pause and all of it, so that the deliveries waiting for one dependency spread out.
-          const jittered = Math.min(pauseMs, retryAfterOf(err) ?? Infinity) * (0.5 + Math.random() / 2)
-          if (!mustWait(err) || context.signal.aborted || timer.now() + jittered > deadline) throw err
-          if (waitingSince === undefined) {
-            waitingSince = timer.now()
-            metrics?.waiting.inc({ queue: spec.queue })
-            context.log.warn({ err }, 'waiting before handling the message again')
-          }
-          await timer.sleep(jittered, context.signal).catch(() => Promise.reject(err))
-        }
-      }
-    } finally {
-      if (waitingSince !== undefined) {
-        metrics?.waiting.dec({ queue: spec.queue })
-        context.log.info({ waitedMs: timer.now() - waitingSince }, 'stopped waiting')
-      }
     }
   }
 
@@ -167,7 +134,7 @@ export function createDelivery<T>(spec: ConsumerSpec<T>, policy: DeliveryPolicy,
   /** Past its last retry the failure is reported (waiting out outages like any work), then the message is dead-lettered. */
   async function giveUp(inbound: Inbound, message: T, context: MessageContext, err: unknown) {
     try {
-      await waitingOutOutages((attempt) => spec.onGiveUp?.(message, { ...attempt, resumes: true }, err) ?? Promise.resolve(), context)
+      await waitingOutOutages((attempt) => spec.onGiveUp?.(message, { ...attempt, resumes: true }, err) ?? Promise.resolve(), context, waiting)
     } catch (reportErr) {
       if (context.signal.aborted) return handBack(inbound, context, reportErr)
       if (mustWait(reportErr)) return setAside(inbound, context, reportErr)
