@@ -28,7 +28,7 @@ const log = createLogger({ name: 'keys', level: 'warn', pretty: true })
 const redis = createRedis({ ...config, REDIS_COMMAND_TIMEOUT_MS: 5_000 }, log)
 const apiKeys = createApiKeys(redis)
 try {
-  await Promise.race([once(redis, 'ready'), sleep(2_000)])
+  await Promise.race([once(redis, 'ready'), sleep(2_000, undefined, { ref: false })])
   await waitFor(() => redis.ping(), { what: `Redis at ${redactUrl(config.REDIS_URL)}`, hint: 'start Redis first', log })
   if (command === 'create') {
     const { key, apiKey } = await apiKeys.create({ name: first, roles: wanted.filter(isRole) })
