@@ -9,88 +9,102 @@ interface WaitingOrder {
   outcome?: { plan: ScheduledUnit[] | undefined }
 }
 
+interface StationsState {
+  capacity: Readonly<Record<Station, number>>
+  clock: Clock
+  waiting: Map<string, WaitingOrder>
+  committed: Map<string, ScheduledUnit[]>
+  /** The committed plans whose units have not all ended: the busy time of the slots. */
+  timeline: Set<ScheduledUnit[]>
+  /** The waiting orders' plans, as last made. */
+  plans: Map<string, ScheduledUnit[]>
+  /** Aborted at every re-plan: it wakes the waits, which look at their new plans. */
+  change: AbortController
+}
+
 /**
  * The kitchen's stations, shared by every order this process cooks: the schedule's stateful shell, in memory, whose
  * waits sleep on the clock and wake when a release or a commit re-plans the waiting orders.
  */
 export function createStations(capacity: Readonly<Record<Station, number>>, clock: Clock): Stations {
-  const waiting = new Map<string, WaitingOrder>()
-  const committed = new Map<string, ScheduledUnit[]>()
-  const timeline = new Set<ScheduledUnit[]>()
-  let plans = new Map<string, ScheduledUnit[]>()
-  let change = new AbortController()
-
-  function replan() {
-    const now = clock.now()
-    for (const plan of timeline) if (finishedAt(plan, now) === now) timeline.delete(plan)
-    plans = planBookings(capacity, [...timeline].flat(), [...waiting.values()].map((order) => order.booking), now)
-    change.abort()
-    change = new AbortController()
-  }
-
-  function settle(order: WaitingOrder, plan: ScheduledUnit[] | undefined) {
-    waiting.delete(order.booking.orderId)
-    order.outcome = { plan }
-    if (plan) {
-      committed.set(order.booking.orderId, plan)
-      timeline.add(plan)
-    }
-    replan()
-    return plan
-  }
-
-  async function waitForStart(order: WaitingOrder, maxWaitMs: number, signal?: AbortSignal) {
-    for (;;) {
-      if (order.outcome) return order.outcome.plan
-      const now = clock.now()
-      const plan = plans.get(order.booking.orderId) ?? []
-      const start = startsAt(plan, now)
-      if (start - now > maxWaitMs) throw new SetAsideError('no station slot within the wait bound')
-      if (start <= now) return settle(order, plan)
-      const wake = change.signal
-      try {
-        await clock.sleep(start - now, signal ? AbortSignal.any([wake, signal]) : wake)
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason
-        if (!wake.aborted) throw error
-      }
-    }
-  }
-
+  const state: StationsState = { capacity, clock, waiting: new Map(), committed: new Map(), timeline: new Set(), plans: new Map(), change: new AbortController() }
   return {
-    async cook(booking, { maxWaitMs, signal }) {
-      const plan = committed.get(booking.orderId)
-      if (plan) return plan
-      signal?.throwIfAborted()
-      let order = waiting.get(booking.orderId)
-      if (!order) {
-        order = { booking, calls: 0 }
-        waiting.set(booking.orderId, order)
-        try {
-          replan()
-        } catch (error) {
-          waiting.delete(booking.orderId) // a unit no station here can cook: nothing stays booked
-          throw error
-        }
-      }
-      order.calls += 1
-      try {
-        return await waitForStart(order, maxWaitMs, signal)
-      } finally {
-        order.calls -= 1
-        if (order.calls === 0 && !order.outcome) settle(order, undefined)
-      }
-    },
-    planOf: (orderId) => committed.get(orderId),
-    release(orderId) {
-      const order = waiting.get(orderId)
-      const plan = committed.get(orderId)
-      committed.delete(orderId)
-      if (plan) timeline.delete(plan)
-      if (order) settle(order, undefined)
-      else if (plan) replan()
-    },
-    finish: (orderId) => void committed.delete(orderId),
-    waiting: () => waiting.size,
+    cook: (booking, options) => cook(state, booking, options),
+    planOf: (orderId) => state.committed.get(orderId),
+    release: (orderId) => release(state, orderId),
+    finish: (orderId) => void state.committed.delete(orderId),
+    waiting: () => state.waiting.size,
+  }
+}
+
+async function cook(state: StationsState, booking: Booking, { maxWaitMs, signal }: { maxWaitMs: number; signal?: AbortSignal }) {
+  const plan = state.committed.get(booking.orderId)
+  if (plan) return plan
+  signal?.throwIfAborted()
+  const order = state.waiting.get(booking.orderId) ?? book(state, booking)
+  order.calls += 1
+  try {
+    return await waitForStart(state, order, maxWaitMs, signal)
+  } finally {
+    order.calls -= 1
+    if (order.calls === 0 && !order.outcome) settle(state, order, undefined)
+  }
+}
+
+function book(state: StationsState, booking: Booking): WaitingOrder {
+  const order = { booking, calls: 0 }
+  state.waiting.set(booking.orderId, order)
+  try {
+    replan(state)
+  } catch (error) {
+    state.waiting.delete(booking.orderId) // a unit no station here can cook: nothing stays booked
+    throw error
+  }
+  return order
+}
+
+function release(state: StationsState, orderId: string): void {
+  const order = state.waiting.get(orderId)
+  const plan = state.committed.get(orderId)
+  state.committed.delete(orderId)
+  if (plan) state.timeline.delete(plan)
+  if (order) settle(state, order, undefined)
+  else if (plan) replan(state)
+}
+
+function replan(state: StationsState): void {
+  const now = state.clock.now()
+  for (const plan of state.timeline) if (finishedAt(plan, now) === now) state.timeline.delete(plan)
+  state.plans = planBookings(state.capacity, [...state.timeline].flat(), [...state.waiting.values()].map((order) => order.booking), now)
+  state.change.abort()
+  state.change = new AbortController()
+}
+
+function settle(state: StationsState, order: WaitingOrder, plan: ScheduledUnit[] | undefined): ScheduledUnit[] | undefined {
+  state.waiting.delete(order.booking.orderId)
+  order.outcome = { plan }
+  if (plan) {
+    state.committed.set(order.booking.orderId, plan)
+    state.timeline.add(plan)
+  }
+  replan(state)
+  return plan
+}
+
+async function waitForStart(state: StationsState, order: WaitingOrder, maxWaitMs: number, signal?: AbortSignal): Promise<ScheduledUnit[] | undefined> {
+  for (;;) {
+    if (order.outcome) return order.outcome.plan
+    const now = state.clock.now()
+    const plan = state.plans.get(order.booking.orderId) ?? []
+    const start = startsAt(plan, now)
+    if (start - now > maxWaitMs) throw new SetAsideError('no station slot within the wait bound')
+    if (start <= now) return settle(state, order, plan)
+    const wake = state.change.signal
+    try {
+      await state.clock.sleep(start - now, signal ? AbortSignal.any([wake, signal]) : wake)
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      if (!wake.aborted) throw error
+    }
   }
 }

@@ -25,60 +25,59 @@ type AnnounceLater = (order: Order) => void
  * goes on from the stored ticket. An accepted order waits for its stations; it is `cooking` from its first unit.
  */
 export function prepareOrder(deps: PrepareOrderDeps) {
-  const now = () => new Date(deps.clock.now())
-
   return async function prepare({ order, fingerprint }: OrderPlacedMessage, job: Job): Promise<void> {
     await announcingLater(deps.announce, job, async (announceLater) => {
       const { created, ticket } = await deps.store.insertIfAbsent({ order, fingerprint })
       if (isTerminal(ticket.order.status)) return announceLater(ticket.order)
-      await underClaim(deps, order.id, job, (hold) => cook(hold, { job, announceLater, resumed: !created }))
+      await underClaim(deps, order.id, job, (hold) => cook(deps, hold, { job, announceLater, resumed: !created }))
     })
   }
+}
 
-  /**
-   * Moves the order on until it ends; resolves with the end when this claim committed it. A resumed order's
-   * stored state is announced first: the delivery that stored it may have died before announcing it.
-   */
-  async function cook(hold: Hold, { job, announceLater, resumed }: { job: Job; announceLater: AnnounceLater; resumed: boolean }): Promise<Order | undefined> {
-    let current = await currentOrder(deps.store, hold.claim.orderId)
-    if (resumed) announceLater(current)
-    let committed: Order | undefined
-    while (!isTerminal(current.status)) {
-      hold.check()
-      const next = await nextState(current, hold, job)
-      // Released from its station wait, or lost the step to a cancellation: see where the ticket stands.
-      if (!next || !(await fencedWrite(deps, next, current.status, hold))) current = await currentOrder(deps.store, current.id)
-      else {
-        job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
-        announceLater(next)
-        current = next
-        if (isTerminal(next.status)) committed = next
-      }
+/**
+ * Moves the order on until it ends; resolves with the end when this claim committed it. A resumed order's
+ * stored state is announced first: the delivery that stored it may have died before announcing it.
+ */
+async function cook(deps: PrepareOrderDeps, hold: Hold, { job, announceLater, resumed }: { job: Job; announceLater: AnnounceLater; resumed: boolean }): Promise<Order | undefined> {
+  let current = await currentOrder(deps.store, hold.claim.orderId)
+  if (resumed) announceLater(current)
+  let committed: Order | undefined
+  while (!isTerminal(current.status)) {
+    hold.check()
+    const next = await nextState(deps, current, hold, job)
+    // Released from its station wait, or lost the step to a cancellation: see where the ticket stands.
+    if (!next || !(await fencedWrite(deps, next, current.status, hold))) current = await currentOrder(deps.store, current.id)
+    else {
+      job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
+      announceLater(next)
+      current = next
+      if (isTerminal(next.status)) committed = next
     }
-    return committed
   }
+  return committed
+}
 
-  /** The order's next state, or undefined when it was released from its station wait. */
-  async function nextState(order: Order, hold: Hold, job: Job): Promise<Order | undefined> {
-    if (order.status === 'placed') return acceptedOrRejected(order, 'accepted')
-    const units = unitsOf(order, await deps.menu(), deps.speedFactor)
-    if (order.status === 'accepted') {
-      const plan = await deps.waitForStations(order, units, untilDrained(hold, job))
-      // An item may have sold out while the order queued for its station.
-      return plan && acceptedOrRejected(order, 'cooking')
-    }
-    // Only a claim that took an order over can find units cooked before it.
-    const finished = finishedUnits(hold.claim.number > 1 ? await deps.store.cookedUnits(order.id) : [])
-    const plan = await deps.waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(hold, job))
-    if (!plan) return undefined
-    for (const cooked of await deps.cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), hold)) finished.set(cooked.unit, cooked)
-    return advance(order, 'ready', now(), { result: resultOf(units, finished) })
+/** The order's next state, or undefined when it was released from its station wait. */
+async function nextState(deps: PrepareOrderDeps, order: Order, hold: Hold, job: Job): Promise<Order | undefined> {
+  if (order.status === 'placed') return acceptedOrRejected(deps, order, 'accepted')
+  const units = unitsOf(order, await deps.menu(), deps.speedFactor)
+  if (order.status === 'accepted') {
+    const plan = await deps.waitForStations(order, units, untilDrained(hold, job))
+    // An item may have sold out while the order queued for its station.
+    return plan && acceptedOrRejected(deps, order, 'cooking')
   }
+  // Only a claim that took an order over can find units cooked before it.
+  const finished = finishedUnits(hold.claim.number > 1 ? await deps.store.cookedUnits(order.id) : [])
+  const plan = await deps.waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(hold, job))
+  if (!plan) return undefined
+  for (const cooked of await deps.cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), hold)) finished.set(cooked.unit, cooked)
+  return advance(order, 'ready', new Date(deps.clock.now()), { result: resultOf(units, finished) })
+}
 
-  async function acceptedOrRejected(order: Order, to: 'accepted' | 'cooking'): Promise<Order> {
-    const reason = refusalReason(order, await deps.menu())
-    return reason ? advance(order, 'rejected', now(), { reason }) : advance(order, to, now())
-  }
+async function acceptedOrRejected(deps: PrepareOrderDeps, order: Order, to: 'accepted' | 'cooking'): Promise<Order> {
+  const reason = refusalReason(order, await deps.menu())
+  const now = new Date(deps.clock.now())
+  return reason ? advance(order, 'rejected', now, { reason }) : advance(order, to, now)
 }
 
 /** A wait for stations ends with the claim, or when the delivery drains (handed back: nothing started in it yet). */

@@ -7,6 +7,10 @@ import type { ListQuery } from '../../use-cases/ticket-store.js'
 
 /** The store's statements, prepared once, as functions of the contract's types. */
 export function ticketStatements(db: Database.Database) {
+  return { ...orderStatements(db), ...claimStatements(db), ...witnessStatements(db), list: listStatement(db) }
+}
+
+function orderStatements(db: Database.Database) {
   const insertTicket = db.prepare<TicketRow>(
     `INSERT INTO tickets (order_id, placed_at, status, owner, order_json, fingerprint, committed_by)
      VALUES (@order_id, @placed_at, @status, @owner, @order_json, @fingerprint, @committed_by) ON CONFLICT DO NOTHING`,
@@ -15,6 +19,19 @@ export function ticketStatements(db: Database.Database) {
   const updateOrder = db.prepare<TicketRow>(
     'UPDATE tickets SET placed_at = @placed_at, status = @status, owner = @owner, order_json = @order_json, committed_by = @committed_by WHERE order_id = @order_id',
   )
+  return {
+    /** True when inserted, false when the order id was already there. */
+    insertTicket: (value: Ticket) => insertTicket.run(ticketRow(value)).changes === 1,
+    ticket: (orderId: string) => {
+      const row = ticket.get(orderId)
+      return row && ticketOfRow(row)
+    },
+    /** The order as written by the holder of claim `committedBy`, or by no holder. */
+    updateOrder: (order: Order, committedBy: number | undefined) => void updateOrder.run(ticketRow({ order, ...(committedBy === undefined ? {} : { committedBy }) })),
+  }
+}
+
+function claimStatements(db: Database.Database) {
   const claimExists = db.prepare<[string, number], { found: 1 }>('SELECT 1 AS found FROM claims WHERE order_id = ? AND number = ?')
   const claims = db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE order_id = ? ORDER BY number')
   const insertClaim = db.prepare<ClaimRow>(
@@ -27,20 +44,7 @@ export function ticketStatements(db: Database.Database) {
   const insertLease = db.prepare<LeaseRow>('INSERT INTO leases VALUES (@id, @kitchen, @expires_at)')
   const renewLease = db.prepare<[number, string]>('UPDATE leases SET expires_at = ? WHERE id = ?')
   const lease = db.prepare<[string], LeaseRow>('SELECT * FROM leases WHERE id = ?')
-  const recordUnit = db.prepare<WitnessRow>(
-    `INSERT OR REPLACE INTO witness VALUES (@order_id, @claim, @unit, @kitchen, @menu_item_id, @started_at, @ended_at, @abandoned_at)`,
-  )
-  const cookedUnits = db.prepare<[string], WitnessRow>('SELECT * FROM witness WHERE order_id = ? ORDER BY claim, unit')
-
   return {
-    /** True when inserted, false when the order id was already there. */
-    insertTicket: (value: Ticket) => insertTicket.run(ticketRow(value)).changes === 1,
-    ticket: (orderId: string) => {
-      const row = ticket.get(orderId)
-      return row && ticketOfRow(row)
-    },
-    /** The order as written by the holder of claim `committedBy`, or by no holder. */
-    updateOrder: (order: Order, committedBy: number | undefined) => void updateOrder.run(ticketRow({ order, ...(committedBy === undefined ? {} : { committedBy }) })),
     claimExists: (orderId: string, number: number) => claimExists.get(orderId, number) !== undefined,
     claims: (orderId: string) => claims.all(orderId).map(claimOf),
     insertClaim: (claim: Claim) => insertClaim.run(claimRow(claim)).changes === 1,
@@ -52,9 +56,17 @@ export function ticketStatements(db: Database.Database) {
       const row = lease.get(id)
       return row && leaseOf(row)
     },
+  }
+}
+
+function witnessStatements(db: Database.Database) {
+  const recordUnit = db.prepare<WitnessRow>(
+    `INSERT OR REPLACE INTO witness VALUES (@order_id, @claim, @unit, @kitchen, @menu_item_id, @started_at, @ended_at, @abandoned_at)`,
+  )
+  const cookedUnits = db.prepare<[string], WitnessRow>('SELECT * FROM witness WHERE order_id = ? ORDER BY claim, unit')
+  return {
     recordUnit: (orderId: string, claim: number, cooked: CookedUnit) => void recordUnit.run(witnessRow(orderId, claim, cooked)),
     cookedUnits: (orderId: string) => cookedUnits.all(orderId).map(cookedUnitOf),
-    list: listStatement(db),
   }
 }
 

@@ -5,7 +5,7 @@ import createError from '@fastify/error'
 import Database from 'better-sqlite3'
 import { importNedbTickets } from './nedb-import.js'
 import { openTicketDatabase } from './sqlite-database.js'
-import { ticketStatements } from './sqlite-statements.js'
+import { ticketStatements, type TicketStatements } from './sqlite-statements.js'
 import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
 
 export const TicketStoreClosedError = createError('TICKET_STORE_CLOSED', 'The ticket store is closed', 503)
@@ -36,7 +36,7 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
   await mkdir(dataDir, { recursive: true })
   const filename = join(dataDir, 'tickets.sqlite')
   const db = openTicketDatabase(filename, nativeBinding)
-  const opened = statSync(filename)
+  const access = guardedAccess(db, filename)
   const sql = ticketStatements(db)
   try {
     importNedbTickets(db, dataDir, sql.insertTicket)
@@ -44,15 +44,41 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
     db.close()
     throw error
   }
+  return {
+    ...ticketMethods(sql, access),
+    claims: (orderId) => access.serve(() => sql.claims(orderId)),
+    insertClaim: (claim) => access.write(() => sql.insertClaim(claim)),
+    updateClaim: (orderId, number, change) => access.write(() => sql.updateClaim(orderId, number, change)),
+    insertLease: (lease) => access.write(() => sql.insertLease(lease)),
+    renewLease: (id, expiresAt) => access.write(() => sql.renewLease(id, expiresAt)),
+    lease: (id) => access.serve(() => sql.lease(id)),
+    recordUnit: (orderId, claimNumber, cooked) => access.write(() => sql.recordUnit(orderId, claimNumber, cooked)),
+    cookedUnits: (orderId) => access.serve(() => sql.cookedUnits(orderId)),
+    ping: () =>
+      access.serve(() => {
+        sql.ticket('')
+        accessSync(filename, constants.W_OK)
+      }),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}
 
-  /** Runs `read` (or a write) on the open database, while the file at its path is still the one it opened. */
+type GuardedAccess = ReturnType<typeof guardedAccess>
+
+/** Runs reads (and writes, each in an immediate transaction) on the open database, while the file at its path is still the one it opened. */
+function guardedAccess(db: Database.Database, filename: string) {
+  const opened = statSync(filename)
   const serve = async <T>(read: () => T): Promise<T> => {
     if (!db.open) throw new TicketStoreClosedError()
     if (!sameFile(opened, filename)) throw new TicketFileMovedError(filename)
     return read()
   }
-  const write = <T>(change: () => T) => serve(() => db.transaction(change).immediate())
+  return { serve, write: <T>(change: () => T) => serve(() => db.transaction(change).immediate()) }
+}
 
+function ticketMethods(sql: TicketStatements, { serve, write }: GuardedAccess): Pick<TicketStore, 'insertIfAbsent' | 'get' | 'replaceIfStatus' | 'list'> {
   return {
     insertIfAbsent: (ticket) =>
       write(() => {
@@ -70,23 +96,7 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
         sql.updateOrder(order, fence)
         return true
       }),
-    claims: (orderId) => serve(() => sql.claims(orderId)),
-    insertClaim: (claim) => write(() => sql.insertClaim(claim)),
-    updateClaim: (orderId, number, change) => write(() => sql.updateClaim(orderId, number, change)),
-    insertLease: (lease) => write(() => sql.insertLease(lease)),
-    renewLease: (id, expiresAt) => write(() => sql.renewLease(id, expiresAt)),
-    lease: (id) => serve(() => sql.lease(id)),
-    recordUnit: (orderId, claimNumber, cooked) => write(() => sql.recordUnit(orderId, claimNumber, cooked)),
-    cookedUnits: (orderId) => serve(() => sql.cookedUnits(orderId)),
     list: (query) => serve(() => (query.limit <= 0 ? [] : sql.list(query))),
-    ping: () =>
-      serve(() => {
-        sql.ticket('')
-        accessSync(filename, constants.W_OK)
-      }),
-    close: async () => {
-      if (db.open) db.close()
-    },
   }
 }
 
