@@ -10,7 +10,7 @@ export interface LoggerOptions {
 }
 
 // Wherever a request's headers or a credential are logged, the secret is replaced; `*.` covers one level down.
-export const redactedPaths = [
+export const redactedPaths: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-restaurant-identity"]',
@@ -30,7 +30,7 @@ export function createLogger({ name, level, pretty, destination }: LoggerOptions
   const options = {
     name,
     level,
-    redact: { paths: redactedPaths, censor: '[redacted]' },
+    redact: { paths: [...redactedPaths], censor: '[redacted]' },
     mixin: traceIds,
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } } : {}),
   }

@@ -1,4 +1,4 @@
-import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api'
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
@@ -19,28 +19,33 @@ export interface Tracing {
   shutdown(): Promise<void>
 }
 
-let provider: NodeTracerProvider | undefined
+/** What the global tracer provider hands to when nobody registered one: OpenTelemetry's no-op. */
+const noTracing = new ProxyTracerProvider().getDelegate()
 
 /**
  * Turns tracing on for this process when given somewhere to send spans; otherwise the OpenTelemetry API
  * stays a no-op and nothing is instrumented. W3C `traceparent` is the propagation format everywhere.
+ * The provider lives where OpenTelemetry keeps it, in its global API; shutting down gives that back.
  */
 export function startTracing({ service, endpoint, exporter }: TracingOptions): Tracing {
-  if (provider || (!endpoint && !exporter)) return { shutdown: async () => undefined }
+  if (tracingEnabled() || (!endpoint && !exporter)) return { shutdown: async () => undefined }
   const processor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))
-  const started = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [processor] })
-  started.register()
-  provider = started
+  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [processor] })
+  provider.register()
   return {
     async shutdown() {
-      await started.shutdown()
-      provider = undefined
+      await provider.shutdown()
+      trace.disable()
+      propagation.disable()
+      context.disable()
     },
   }
 }
 
+/** Whether a tracer provider is registered, so that spans are recorded. */
 export function tracingEnabled(): boolean {
-  return provider !== undefined
+  const global = trace.getTracerProvider()
+  return (global instanceof ProxyTracerProvider ? global.getDelegate() : global) !== noTracing
 }
 
 const tracer = () => trace.getTracer('restaurant')
@@ -50,7 +55,7 @@ const tracer = () => trace.getTracer('restaurant')
  * recording a failure. Without tracing it only runs `work`.
  */
 export function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes; parent?: Context }, work: (span: Span) => T): T {
-  if (!provider) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
+  if (!tracingEnabled()) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
   return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, options.parent ?? context.active(), (span) => {
     const failed = (err: unknown) => {
       span.recordException(err instanceof Error ? err : String(err))
@@ -87,7 +92,7 @@ export function traceContextOf(headers: Record<string, unknown> | undefined): Co
 
 /** Each method of `target` in a span named `<component>.<method>` (a store, a cache). */
 export function withSpans<T extends object>(component: string, target: T): T {
-  if (!provider) return target
+  if (!tracingEnabled()) return target
   return new Proxy(target, {
     get(object, key, receiver) {
       const value: unknown = Reflect.get(object, key, receiver)
