@@ -24,7 +24,7 @@ t.test('a service waiting for RabbitMQ says what it waits for and how to start i
   const unreachable = `amqp://guest:guest@127.0.0.1:${await freePort()}`
   const service = launch('kitchen', { AMQP_URL: unreachable, PORT: String(await freePort()), DATA_DIR: t.testdirName })
   t.teardown(() => void service.child.kill('SIGKILL'))
-  await eventually(async () => (service.output().match(/waiting for RabbitMQ/g)?.length ?? 0) >= 2 || undefined, 10_000, 'two attempts')
+  await eventually(async () => (service.output().match(/"dependency":"RabbitMQ/g)?.length ?? 0) >= 2 || undefined, 10_000, 'two attempts')
   t.match(service.output(), /rabbitmq-server -detached/)
   t.equal(service.child.exitCode, null, 'still running')
 })
@@ -32,7 +32,7 @@ t.test('a service waiting for RabbitMQ says what it waits for and how to start i
 t.test('a service waiting for Redis says so and keeps trying', async (t) => {
   const service = launch('waiter', { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PORT: String(await freePort()) })
   t.teardown(() => void service.child.kill('SIGKILL'))
-  await eventually(async () => (service.output().match(/waiting for Redis/g)?.length ?? 0) >= 2 || undefined, 10_000, 'two attempts')
+  await eventually(async () => (service.output().match(/"dependency":"Redis/g)?.length ?? 0) >= 2 || undefined, 10_000, 'two attempts')
   t.match(service.output(), /redis-server/)
   t.equal(service.child.exitCode, null, 'still running')
 })

@@ -2,7 +2,9 @@ import pRetry from 'p-retry'
 import type { Logger } from 'pino'
 
 export interface WaitForOptions {
+  /** The dependency, as a person knows it: `RabbitMQ at amqp://…`. */
   what: string
+  /** How to start it. */
   hint: string
   log: Logger
   signal?: AbortSignal
@@ -16,7 +18,7 @@ export function waitFor<T>(connect: () => Promise<T>, { what, hint, log, signal 
     maxTimeout: 3_000,
     ...(signal ? { signal } : {}),
     onFailedAttempt: ({ error, attemptNumber }) => {
-      log.warn({ attempt: attemptNumber, err: error.message }, `waiting for ${what}; ${hint}`)
+      log.warn({ dependency: what, hint, attempt: attemptNumber, err: error.message }, 'waiting for a dependency to start')
     },
   })
 }
