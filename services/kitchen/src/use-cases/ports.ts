@@ -1,5 +1,5 @@
 import type { CookedUnit, MenuItem, Order } from '@restaurant/contracts'
-import type { MessageContext } from '@restaurant/platform/messaging/rabbit-delivery'
+import type { MessageContext } from '@restaurant/platform/messaging/bus'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import type { Claim } from '../domain/claims.js'
 import type { Booking, CookingUnit, ScheduledUnit } from '../domain/cooking.js'

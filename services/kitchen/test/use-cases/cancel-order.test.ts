@@ -44,3 +44,16 @@ t.test('a cancellation once cooking has started changes nothing: the order is re
   t.equal((await built.store.get(order.id))?.order.status, 'ready')
   t.same(built.statusesOf(order.id), ['accepted', 'cooking', 'cooking', 'ready'], 'the late cancel re-announces the current state')
 })
+
+t.test('a cancellation logs what it did: cancelled, or too late with where the order stands', async (t) => {
+  const { kitchen, job, logs } = await buildKitchen(t)
+  const cancelled = buildOrder()
+  await kitchen.cancel({ order: cancelled }, job())
+  const ready = buildOrder()
+  await kitchen.prepare({ order: ready, fingerprint: 'fp' }, job())
+  await kitchen.cancel({ order: ready }, job())
+  t.match(logs.filter((line) => line.msg.startsWith('cancel') || line.msg === 'order cancelled'), [
+    { msg: 'order cancelled', orderId: cancelled.id },
+    { msg: 'cancellation too late; the order goes on', orderId: ready.id, status: 'ready' },
+  ])
+})

@@ -68,3 +68,11 @@ t.test('a store that fails at the last step makes the delivery fail as unavailab
   t.equal((await built.store.get(order.id))?.order.status, 'ready')
   t.same(await built.finishedUnits(order.id), [1], 'cooked once: the witness said the unit was done')
 })
+
+t.test('each step the kitchen commits is logged once, as a constant message with the order and its status', async (t) => {
+  const { kitchen, job, logs } = await buildKitchen(t)
+  const order = buildOrder()
+  await kitchen.prepare({ order, fingerprint: 'fp' }, job())
+  const moves = logs.filter((line) => line.msg === 'order status changed')
+  t.same(moves.map(({ orderId, status }) => ({ orderId, status })), ['accepted', 'cooking', 'ready'].map((status) => ({ orderId: order.id, status })))
+})
