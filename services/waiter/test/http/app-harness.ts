@@ -1,0 +1,94 @@
+import type { Test } from 'tap'
+import type { Identity } from '@restaurant/contracts'
+import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
+import { IDENTITY_HEADER } from '@restaurant/contracts'
+import type { OrderEvent, OrderEventHub } from '../../src/adapters/order-event-hub.js'
+import { buildWaiterApp } from '../../src/app.js'
+import { createWaiter } from '../../src/use-cases/waiter.js'
+import { busWithKitchen, capturedLog, fakeKitchen, fakeMenu, fakeReservations, fakeViews } from '../use-cases/fake-ports.js'
+
+/** An event hub in memory: `emit` hands an event to the live subscribers and keeps it for replays. */
+export function fakeHub() {
+  const listeners = new Set<(event: OrderEvent) => void>()
+  const events: OrderEvent[] = []
+  const hub: OrderEventHub = {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    orderEvents: async (orderId, afterId) => events.filter((event) => event.orderId === orderId && (!afterId || event.id > afterId)),
+    allEvents: async (afterId) => events.filter((event) => event.id > afterId),
+    close: async () => undefined,
+  }
+  const emit = (event: OrderEvent) => {
+    events.push(event)
+    for (const listener of listeners) listener(event)
+  }
+  return { hub, events, emit, listening: () => listeners.size }
+}
+
+/** API keys in a map; `down` makes every call fail as Redis would. */
+export function fakeApiKeys() {
+  const keys = new Map<string, ApiKey>()
+  const state = { down: false, keys }
+  const available = () => {
+    if (state.down) throw new Error('Connection is closed.')
+  }
+  const apiKeys: ApiKeys = {
+    async create({ name, roles }) {
+      available()
+      const apiKey = { id: (keys.size + 1).toString(16).padStart(12, '0'), name, roles, createdAt: '2026-01-02T03:04:05.000Z' }
+      keys.set(apiKey.id, apiKey)
+      return { key: `rk_${apiKey.id}_secret`, apiKey }
+    },
+    authenticate: async () => undefined,
+    async list() {
+      available()
+      return [...keys.values()]
+    },
+    async revoke(id) {
+      available()
+      const key = keys.get(id)
+      return key && { ...key, revokedAt: '2026-01-02T04:00:00.000Z' }
+    },
+  }
+  return Object.assign(state, { apiKeys })
+}
+
+const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
+
+/** The waiter's app, its use cases on in-memory ports, and a way to call it as the gateway would. */
+export async function buildTestApp(t: Test) {
+  const { bus, received, topology } = await busWithKitchen(t)
+  const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys() }
+  const { log, lines } = capturedLog()
+  const waiter = createWaiter({
+    views: ports.views.views,
+    reservations: ports.reservations.reservations,
+    kitchen: ports.kitchen.kitchen,
+    publish: bus.publish,
+    menu: ports.menu.menu,
+    now: () => new Date(),
+    moved: () => undefined,
+    orderIdSecret: 'order-id-secret-for-tests',
+    maxUnitsPerOrder: 40,
+    viewRefreshAfterMs: 5_000,
+  })
+  const app = await buildWaiterApp({
+    log,
+    waiter,
+    apiKeys: ports.apiKeys.apiKeys,
+    identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
+    dependencies: {},
+    maxEventLoopDelayMs: 1_000,
+    topology,
+    events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
+    metrics: createMetricsRegistry('unit'),
+  })
+  t.teardown(() => app.close())
+  const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: signIdentity(identity) })
+  return { app, bus, received, lines, headersOf, ...ports }
+}

@@ -1,0 +1,136 @@
+import type { Test } from 'tap'
+import { CancelOrderMessage, menu, OrderPlacedMessage, topologyFor, withAvailability, type Identity, type Order, type TicketView } from '@restaurant/contracts'
+import { createMemoryBus } from '@restaurant/platform/messaging/memory-bus'
+import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
+import { createLogger } from '@restaurant/platform/runtime/logger'
+import type { Memory } from '../../src/domain/idempotency.js'
+import type { KitchenRecords, Menu, OrderViews, RequestContext, Reservations } from '../../src/use-cases/ports.js'
+
+/** In-memory stand-ins for the use cases' ports, each with what a test looks at and a switch to make it fail. */
+
+const redisDown = () => new DependencyUnavailableError('Redis')
+
+/** Order views that keep the highest version, record what they announce, and fail while `down`. */
+export function fakeViews(...initial: Order[]) {
+  const stored = new Map(initial.map((order) => [order.id, order]))
+  const announced: { orderId: string; status: string; correlationId: string }[] = []
+  const state = { down: false, broken: false, refused: 0, refreshTurn: true, stored, announced }
+  const views: OrderViews = {
+    async get(orderId) {
+      if (state.down) throw redisDown()
+      return stored.get(orderId)
+    },
+    async apply(order, correlationId) {
+      if (state.down) throw (state.refused++, redisDown())
+      if (state.broken) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value')
+      if ((stored.get(order.id)?.version ?? 0) >= order.version) return false
+      stored.set(order.id, order)
+      if (correlationId) announced.push({ orderId: order.id, status: order.status, correlationId })
+      return true
+    },
+    async takeRefreshTurn() {
+      if (state.down) throw redisDown()
+      return state.refreshTurn
+    },
+  }
+  return Object.assign(state, { views })
+}
+
+/** Reservations of idempotency keys in a map, with Redis's memory as the test sets it. */
+export function fakeReservations(memory: Memory = 'complete') {
+  const reserved = new Map<string, string>()
+  const state = { down: false, memory, reserved, rememberedSince: [] as (string | undefined)[] }
+  const reservations: Reservations = {
+    async reserve(orderId, fingerprint) {
+      if (state.down) throw redisDown()
+      const earlier = reserved.get(orderId)
+      if (earlier === undefined) reserved.set(orderId, fingerprint)
+      return earlier === undefined ? { memory: state.memory } : { earlier, memory: state.memory }
+    },
+    async rememberSince(newestPlacedAt) {
+      state.rememberedSince.push(newestPlacedAt)
+    },
+  }
+  return Object.assign(state, { reservations })
+}
+
+/** The kitchen's records: tickets by order id, newest orders for a list, and whether it answers at all. */
+export function fakeKitchen(...tickets: TicketView[]) {
+  const state = { unreachable: false, tickets: new Map(tickets.map((ticket) => [ticket.order.id, ticket])), listed: [] as unknown[] }
+  const unreachable = () => Object.assign(new Error('The kitchen cannot answer right now'), { code: 'KITCHEN_UNAVAILABLE', statusCode: 503 })
+  const kitchen: KitchenRecords = {
+    async getTicket(orderId) {
+      if (state.unreachable) throw unreachable()
+      return state.tickets.get(orderId)
+    },
+    async listOrders(query) {
+      if (state.unreachable) throw unreachable()
+      state.listed.push(query)
+      const orders = [...state.tickets.values()].map((ticket) => ticket.order).filter((order) => !query.owner || order.owner === query.owner)
+      return { orders: orders.sort((a, b) => b.placedAt.localeCompare(a.placedAt)).slice(0, query.limit) }
+    },
+  }
+  return Object.assign(state, { kitchen })
+}
+
+export const ticketOf = (order: Order, fingerprint?: string): TicketView => ({
+  order,
+  ...(fingerprint === undefined ? {} : { fingerprint }),
+  cookedUnits: [],
+  cookingAttempts: [],
+})
+
+/** The restaurant's menu, with items marked sold out as the test says. */
+export function fakeMenu(availability: Record<string, boolean> = {}) {
+  const state = { availability: { ...availability }, down: false }
+  const port: Menu = {
+    async current() {
+      return withAvailability(menu, state.availability)
+    },
+    async setAvailable(menuItemId, available) {
+      if (state.down) throw redisDown()
+      state.availability[menuItemId] = available
+    },
+  }
+  return Object.assign(state, { menu: port })
+}
+
+export interface LogLine {
+  level: number
+  msg: string
+  [field: string]: unknown
+}
+
+/** The lines logged with this message. */
+export const messages = (lines: LogLine[], msg: string) => lines.filter((line) => line.msg === msg)
+
+/** A real pino logger whose lines land in `lines`, parsed. */
+export function capturedLog() {
+  const lines: LogLine[] = []
+  const log = createLogger({ name: 'test', level: 'debug', pretty: false, destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) } })
+  return { log, lines }
+}
+
+export const alice: Identity = { subject: 'alice', roles: ['customer'] }
+export const bob: Identity = { subject: 'bob', roles: ['customer'] }
+export const staff: Identity = { subject: 'sam', roles: ['staff'] }
+
+/** A request's context, from `identity`, logging into the returned lines. */
+export function requestFrom(identity: Identity, requestId = 'req-1'): RequestContext & { lines: LogLine[] } {
+  const { log, lines } = capturedLog()
+  return { requestId, identity, log, lines }
+}
+
+/**
+ * The in-memory bus with the kitchen's side bound: what the waiter publishes reaches a consumer that
+ * checks it against the message contract and keeps it, as the kitchen's queues would.
+ */
+export async function busWithKitchen(t: Test) {
+  const topology = topologyFor('unit')
+  const bus = createMemoryBus({ topology, timeScale: 0.001 })
+  t.teardown(() => bus.close())
+  const received = { placed: [] as OrderPlacedMessage[], cancellations: [] as CancelOrderMessage[] }
+  await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, async (message) => void received.placed.push(message))
+  await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, async (message) => void received.cancellations.push(message))
+  return { bus, topology, received }
+}
