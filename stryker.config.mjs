@@ -1,6 +1,7 @@
 // Mutation testing of the services' pure rules and use cases: `pnpm run mutation` (slow; not part of `npm test`).
 // Stryker's tap runner starts `node` on each test file itself, not the tap CLI, so it is given tap's TypeScript
-// loader here (found through tap, which depends on it); the script sets TS_NODE_PROJECT for that loader.
+// loader here (found through tap, which depends on it). The script sets that loader's TS_NODE_PROJECT, and
+// TS_NODE_TRANSPILE_ONLY as the tap CLI does by default (type-checking each run tripled its start-up).
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
