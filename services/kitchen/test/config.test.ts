@@ -1,0 +1,13 @@
+import t from 'tap'
+import { loadKitchenConfig } from '../src/config.js'
+
+t.test('without settings the kitchen listens on 3002 with the embedded store in ./data, at menu speed, on a 10 s lease', async (t) => {
+  const config = loadKitchenConfig({})
+  t.match(config, { PORT: 3002, DATA_DIR: './data', MONGO_DB: 'restaurant', KITCHEN_SPEED_FACTOR: 1, KITCHEN_LEASE_MS: 10_000 })
+  t.equal(config.MONGO_URL, undefined)
+})
+
+t.test('a lease too short to renew in time is refused', async (t) => {
+  t.throws(() => loadKitchenConfig({ KITCHEN_LEASE_MS: '100' }))
+  t.equal(loadKitchenConfig({ KITCHEN_LEASE_MS: '300', MONGO_URL: 'mongodb://db' }).MONGO_URL, 'mongodb://db')
+})
