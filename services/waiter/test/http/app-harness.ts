@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import type { Identity } from '@restaurant/contracts'
 import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import type { DependencyCheck } from '@restaurant/platform/http/health'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { IDENTITY_HEADER } from '@restaurant/contracts'
@@ -61,7 +62,7 @@ export function fakeApiKeys() {
 const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 
 /** The waiter's app, its use cases on in-memory ports, and a way to call it as the gateway would. */
-export async function buildTestApp(t: Test) {
+export async function buildTestApp(t: Test, { dependencies = {} }: { dependencies?: Record<string, DependencyCheck> } = {}) {
   const { bus, received, topology } = await busWithKitchen(t)
   const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys() }
   const { log, lines } = capturedLog()
@@ -82,7 +83,7 @@ export async function buildTestApp(t: Test) {
     waiter,
     apiKeys: ports.apiKeys.apiKeys,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
-    dependencies: {},
+    dependencies,
     maxEventLoopDelayMs: 1_000,
     topology,
     events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },

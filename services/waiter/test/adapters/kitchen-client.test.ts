@@ -1,0 +1,61 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import t, { type Test } from 'tap'
+import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { buildOrder } from '@restaurant/contracts/testing'
+import { createKitchenClient } from '../../src/adapters/kitchen-client.js'
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void
+
+/** A kitchen listening on port 0 that answers as `handler` says, and the requests it got. */
+async function kitchenAnswering(t: Test, handler: Handler) {
+  const requests: IncomingMessage[] = []
+  const server = createServer((request, response) => {
+    requests.push(request)
+    handler(request, response)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { client: createKitchenClient({ baseUrl, timeoutMs: 500, identity: () => 'signed-identity' }), requests }
+}
+
+const answer = (status: number, body: unknown): Handler => (_request, response) => {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+}
+
+t.test("a ticket is read with the request's id and the waiter's identity", async (t) => {
+  const ticket = { order: buildOrder(), fingerprint: 'fp', cookedUnits: [], cookingAttempts: [] }
+  const { client, requests } = await kitchenAnswering(t, answer(200, ticket))
+  t.same(await client.getTicket(ticket.order.id, 'req-1'), ticket)
+  t.equal(requests[0]?.url, `/internal/orders/${ticket.order.id}`)
+  t.match(requests[0]?.headers, { 'x-request-id': 'req-1', [IDENTITY_HEADER]: 'signed-identity' })
+})
+
+t.test('a ticket the kitchen does not hold is undefined', async (t) => {
+  const { client } = await kitchenAnswering(t, answer(404, { type: 'about:blank', title: 'Not found', status: 404, code: 'order-not-found' }))
+  t.equal(await client.getTicket('no-such-order', 'req-1'), undefined)
+})
+
+t.test('a list is asked for with its query', async (t) => {
+  const { client, requests } = await kitchenAnswering(t, answer(200, { orders: [] }))
+  t.same(await client.listOrders({ status: 'placed', owner: 'alice', limit: 5 }, 'req-1'), { orders: [] })
+  t.equal(requests[0]?.url, '/internal/orders?limit=5&status=placed&owner=alice')
+})
+
+t.test("the kitchen's refusal of a request is the caller's error, with its code", async (t) => {
+  const problem = { type: 'about:blank', title: 'Invalid cursor', status: 400, code: 'invalid-cursor', invalidParams: [{ in: 'query', name: 'cursor', reason: 'malformed' }] }
+  const { client } = await kitchenAnswering(t, answer(400, problem))
+  await t.rejects(client.listOrders({ cursor: 'x' }, 'req-1'), { message: 'Invalid cursor', statusCode: 400, code: 'INVALID_CURSOR', invalidParams: problem.invalidParams })
+})
+
+t.test('a kitchen that fails, answers nonsense, is slow or is not there is unavailable (503)', async (t) => {
+  const failing = await kitchenAnswering(t, answer(500, { oops: true }))
+  await t.rejects(failing.client.getTicket('id', 'req-1'), { code: 'KITCHEN_UNAVAILABLE', statusCode: 503 })
+  const nonsense = await kitchenAnswering(t, answer(200, { not: 'a ticket' }))
+  await t.rejects(nonsense.client.getTicket('id', 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
+  const slow = await kitchenAnswering(t, () => undefined)
+  await t.rejects(slow.client.getTicket('id', 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
+  const gone = createKitchenClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500, identity: () => 'signed-identity' })
+  await t.rejects(gone.listOrders({}, 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
+})

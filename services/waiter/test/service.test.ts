@@ -1,0 +1,35 @@
+import t from 'tap'
+import type { Order } from '@restaurant/contracts'
+import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
+import { DEVELOPMENT_SECRETS, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { createLogger } from '@restaurant/platform/runtime/logger'
+import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { isolatedRun } from '../../../test/support/isolation.js'
+import { loadWaiterConfig } from '../src/config.js'
+import { startWaiterService } from '../src/service.js'
+
+const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
+
+t.test('the wired waiter, on the real broker and Redis, is ready, takes an order into its view, and closes', async (t) => {
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
+  t.teardown(() => run.cleanUp())
+  const config = loadWaiterConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, KITCHEN_URL: 'http://127.0.0.1:1' })
+  const waiter = await startWaiterService(config, createLogger({ name: 'test', level: 'silent', pretty: false }))
+  let closed = false
+  t.teardown(async () => closed || (await waiter.close()))
+  t.equal((await waiter.app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)
+  const placed = await waiter.app.inject({
+    method: 'POST',
+    url: '/api/orders',
+    payload: { items: [{ menuItemId: 'lemonade', quantity: 1 }] },
+    headers: { [IDENTITY_HEADER]: signIdentity({ subject: 'alice', roles: ['customer'] }) },
+  })
+  t.equal(placed.statusCode, 202)
+  const order = placed.json<Order>()
+  t.match(JSON.parse((await waiter.redis.hget(`order:${order.id}`, 'order')) ?? '{}'), { id: order.id, status: 'placed' })
+  await waiter.close()
+  closed = true
+  for (let waited = 0; waiter.redis.status !== 'end' && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.equal(waiter.redis.status, 'end', 'Redis is let go')
+})
