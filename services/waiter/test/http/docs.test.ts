@@ -5,29 +5,9 @@ import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { buildWaiterApp } from '../../src/app.js'
+import { operations, structuralProblems, type OpenApiDocument } from './openapi-checks.js'
 import type { OrderEventHub } from '../../src/adapters/order-event-hub.js'
 import type { Waiter } from '../../src/use-cases/waiter.js'
-
-interface Media { schema?: unknown }
-interface Response { description?: unknown; headers?: Record<string, Media>; content?: Record<string, Media> }
-interface Parameter { name: string; in: string; required?: boolean; schema?: unknown; description?: string }
-interface Operation {
-  tags?: string[]
-  summary?: string
-  description?: string
-  parameters?: Parameter[]
-  requestBody?: { content: Record<string, Media> }
-  responses: Record<string, Response>
-  security?: Record<string, string[]>[]
-}
-interface OpenApiDocument {
-  components?: { securitySchemes?: Record<string, object> }
-  openapi: string
-  info: { title: string; version: string; description?: string }
-  servers?: { url: string }[]
-  tags?: { name: string }[]
-  paths: Record<string, Record<string, Operation>>
-}
 
 const publicRoutes = [
   'GET /api/menu',
@@ -42,7 +22,6 @@ const publicRoutes = [
   'GET /api/keys',
   'DELETE /api/keys/{id}',
 ]
-const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
 // The documents are read, never a route: a waiter that is called fails the test.
@@ -81,48 +60,6 @@ async function openApi(t: Test): Promise<OpenApiDocument> {
   const response = await (await buildApp(t)).inject({ method: 'GET', url: '/docs/json' })
   t.equal(response.statusCode, 200)
   return response.json<OpenApiDocument>()
-}
-
-function operations(doc: OpenApiDocument): [string, Operation][] {
-  return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]),
-  )
-}
-
-/** What an OpenAPI 3.x validator would refuse in the parts of the document this API uses. */
-function structuralProblems(doc: OpenApiDocument): string[] {
-  const problems: string[] = []
-  const check = (ok: boolean, problem: string) => void (ok || problems.push(problem))
-  check(/^3\.[01]\.\d+$/.test(doc.openapi), `openapi version ${doc.openapi}`)
-  check(doc.info.title.length > 0 && doc.info.version.length > 0, 'info needs a title and a version')
-  check((doc.servers ?? []).every((server) => typeof server.url === 'string'), 'servers need a url')
-  check(!JSON.stringify(doc).includes('"$ref"'), 'no $ref: every schema is inline')
-  const declaredTags = new Set((doc.tags ?? []).map((tag) => tag.name))
-  for (const [path, item] of Object.entries(doc.paths)) {
-    check(path.startsWith('/'), `${path} must start with /`)
-    for (const [method, operation] of Object.entries(item)) {
-      const at = `${method} ${path}`
-      check(methods.has(method), `${at}: unknown method`)
-      const parameters = operation.parameters ?? []
-      const inPath = parameters.filter((p) => p.in === 'path').map((p) => p.name)
-      check(JSON.stringify(inPath.sort()) === JSON.stringify([...path.matchAll(/{(\w+)}/g)].map((m) => m[1]).sort()), `${at}: path parameters`)
-      for (const p of parameters) {
-        check(['query', 'header', 'path', 'cookie'].includes(p.in) && typeof p.schema === 'object', `${at}: parameter ${p.name}`)
-        check(p.in !== 'path' || p.required === true, `${at}: path parameter ${p.name} must be required`)
-      }
-      check(new Set(parameters.map((p) => `${p.in}:${p.name}`)).size === parameters.length, `${at}: duplicate parameters`)
-      check((operation.tags ?? []).every((tag) => declaredTags.has(tag)), `${at}: undeclared tag`)
-      const responses = Object.entries(operation.responses)
-      check(responses.length > 0, `${at}: no responses`)
-      for (const [status, response] of responses) {
-        check(/^([1-5]\d\d|[1-5]XX|default)$/.test(status), `${at}: status ${status}`)
-        check(typeof response.description === 'string', `${at} ${status}: description`)
-        const parts = [...Object.values(response.content ?? {}), ...Object.values(response.headers ?? {})]
-        check(parts.every((part) => typeof part.schema === 'object'), `${at} ${status}: content and headers need a schema`)
-      }
-    }
-  }
-  return problems
 }
 
 t.test('the OpenAPI document lists exactly the public routes, not the probes or the docs', async (t) => {
