@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { loadKitchenConfig } from '../src/config.js'
+import { startKitchenService } from '../src/service.js'
+import { captureLogs } from './support/log-capture.js'
+
+// The machine's RabbitMQ and Redis, under names unique to this run.
+t.test('the service starts on the embedded store, is ready once its broker and store answer, and logs its incarnation', async (t) => {
+  const run = `kitchen-service-${randomUUID().slice(0, 8)}`
+  const { log, logs } = captureLogs()
+  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run, REDIS_PREFIX: `${run}:`, DATA_DIR: t.testdir() }), log)
+  t.teardown(() => service.close())
+  t.equal((await service.app.inject({ url: '/ready' })).statusCode, 200)
+  t.match(logs, [{ msg: 'kitchen incarnation', kitchen: /\/\d+\/[0-9a-f]{8}$/ }])
+})
