@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import type { Bus } from '../../src/messaging/bus.js'
+import { Greeting, outcome, until, within } from './bus-harness.js'
+import { connectionPids, forceClose, setup } from './rabbit-harness.js'
+
+function isConnected(bus: Bus): boolean {
+  try {
+    bus.assertConnected()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Records every change of the bus's connection, polled about every millisecond, and runs `onDown` the first time it drops. */
+function watchConnection(bus: Bus, onDown: () => void) {
+  const changes = [{ connected: isConnected(bus), at: Date.now() }]
+  let watching = true
+  void (async () => {
+    while (watching) {
+      const connected = isConnected(bus)
+      if (connected !== changes.at(-1)?.connected) {
+        if (!connected && changes.every((c) => c.connected)) onDown()
+        changes.push({ connected, at: Date.now() })
+      }
+      await sleep(1)
+    }
+  })()
+  return { changes, sawLoss: () => changes.some((c) => !c.connected), stop: () => void (watching = false) }
+}
+
+t.test('when the broker closes the connection, the bus reconnects by itself and consumption and publishing resume', async (t) => {
+  const { topology, connect, publishRaw, depthAfterClose, losses } = await setup(t)
+  const { waiterStatus } = topology.queues
+  const { bus, connectionName } = await connect()
+  const received: string[] = []
+  await bus.consume(waiterStatus, Greeting, async ({ greeting }) => void received.push(greeting))
+  await bus.publish(waiterStatus.routingKey, { greeting: 'before' }, 'corr-before')
+  await until('the first delivery', () => received.length === 1)
+
+  let whileDown: { outcome: Promise<string>; settledIn: Promise<number> } | undefined
+  let rawWhileDown: Promise<void> | undefined
+  const watch = watchConnection(bus, () => {
+    const asked = Date.now()
+    const publish = outcome(bus.publish(waiterStatus.routingKey, { greeting: 'refused' }, 'corr-refused'))
+    whileDown = { outcome: publish, settledIn: publish.then(() => Date.now() - asked) }
+    rawWhileDown = publishRaw(waiterStatus.routingKey, Buffer.from(JSON.stringify({ greeting: 'while reconnecting' })))
+  })
+  t.teardown(watch.stop)
+  const [oldPid] = await connectionPids(connectionName)
+  await forceClose(connectionName)
+  await until('the bus to notice the loss', watch.sawLoss, 10_000)
+  await until('the bus to reconnect', () => isConnected(bus), 10_000)
+  await until('the watcher to see it', () => watch.changes.at(-1)?.connected === true)
+  watch.stop()
+
+  const downMs = (watch.changes[2]?.at ?? NaN) - (watch.changes[1]?.at ?? NaN)
+  t.same(watch.changes.map((c) => c.connected), [true, false, true], `connected, then not for ${downMs} ms, then connected again`)
+  t.equal(losses(), 1, 'the loss was logged once')
+  t.equal(await within(1_000, 'the refusal', whileDown?.outcome ?? Promise.resolve('not attempted')), 'BROKER_UNAVAILABLE')
+  // Far below the 5 s confirm timeout, with room for a loaded machine's event loop.
+  t.ok((await whileDown?.settledIn ?? Infinity) < 1_000, 'refused at once, not after a confirm timeout')
+  await within(5_000, 'the raw publish while reconnecting', rawWhileDown ?? Promise.reject(new Error('not attempted')))
+  await within(5_000, 'a publish after recovery', bus.publish(waiterStatus.routingKey, { greeting: 'after' }, 'corr-after'))
+  await until('the deliveries after recovery', () => received.length === 3)
+  const newPids = await connectionPids(connectionName)
+  await bus.cancelConsumers()
+  await bus.close()
+
+  t.same(received.sort(), ['after', 'before', 'while reconnecting'], 'each consumed once; the refused one never sent')
+  t.equal(newPids.length, 1, 'one connection again')
+  t.not(newPids[0], oldPid, 'a new one')
+  t.equal(await depthAfterClose(waiterStatus.queue), 0)
+})
