@@ -3,7 +3,6 @@ import swaggerUi from '@fastify/swagger-ui'
 import { ANYONE, buildAsyncApiDocument, findPublicRoute, type Topology } from '@restaurant/contracts'
 import type { HttpServer } from '@restaurant/platform/http/server'
 
-
 export const API_VERSION = '1.0.0'
 
 const description =
