@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp from 'amqplib'
-import { topologyFor } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
 import { AMQP_URL } from '../test/support/isolation.js'
 
 /**

@@ -9,7 +9,7 @@ import { Agent, type IncomingMessage } from 'node:http'
 import express from 'express'
 import { createVerifier } from 'fast-jwt'
 import { createProxyMiddleware } from 'http-proxy-middleware'
-import { IDENTITY_HEADER, type Role } from '@restaurant/contracts'
+import { IDENTITY_HEADER, type Role } from '@restaurant/contracts/identity'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 
 const env = (name: string) => process.env[name] ?? ''

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
-import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { createIdentityVerifier } from '@restaurant/platform/auth/identity-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 

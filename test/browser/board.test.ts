@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { launchBrowser, screenshot, signedInPage } from '../support/browser.js'
 import { bearer, customer } from '../support/credentials.js'
 import { startStack } from '../support/stack.js'

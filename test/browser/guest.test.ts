@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { launchBrowser, screenshot, signedInPage } from '../support/browser.js'
 import { startStack } from '../support/stack.js'
 

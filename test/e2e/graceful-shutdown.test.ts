@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
-import { topologyFor, type Order } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { eventually, queueDepth } from '../support/isolation.js'
 import { loadCustomer } from '../support/order-client.js'
 import { startStack } from '../support/stack.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { bearer, customer, signedIdentity, staff } from '../support/credentials.js'
 import { placeOrders } from '../support/order-client.js'
 import { readEventStream, type ReceivedEvent } from '../support/sse-client.js'

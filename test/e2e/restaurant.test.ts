@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
-import type { Order, StaffOrder } from '@restaurant/contracts'
+import type { StaffOrder } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import { contractChecker, type RecordedResponse } from '../support/contract.js'
 import { admin, badTokens, bearer, customer, staff, tokenFor } from '../support/credentials.js'
 import { eventually } from '../support/isolation.js'

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { topologyFor, type Order } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { eventually } from '../support/isolation.js'
 import { metricValue } from '../support/metrics.js'
 import { loadCustomer, placeOrder } from '../support/order-client.js'

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import amqp from 'amqplib'
 import t from 'tap'
-import { deadLetterQueueFor, routingKeys, topologyFor } from '@restaurant/contracts'
+import { deadLetterQueueFor, routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { assertCookedOnce } from '../support/crash-run.js'
 import { AMQP_URL, eventually, queueDepth } from '../support/isolation.js'

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts'
+import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
 import { assertCookedOnce } from '../support/crash-run.js'
 import { customer, signedIdentity } from '../support/credentials.js'
 import { queueDepth } from '../support/isolation.js'

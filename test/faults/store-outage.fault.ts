@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts'
+import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
 import { assertCookedOnce } from '../support/crash-run.js'
 import { queueDepth } from '../support/isolation.js'
 import { metricValue } from '../support/metrics.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { admin, badTokens, bearer, customer, staff } from '../support/credentials.js'
 import { startGateway } from '../support/gateway.js'

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { topologyFor } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
 import { startInProcessSystem } from '../support/in-process-system.js'
 import { eventually, queueDepth } from '../support/isolation.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { eventually, removeRedisKeys } from '../support/isolation.js'
 import { startInProcessSystem } from '../support/in-process-system.js'
 

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api'
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { startTracing } from '@restaurant/platform/runtime/tracing'
 import { bearer, customer } from '../support/credentials.js'

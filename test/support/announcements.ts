@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp, { type ChannelModel } from 'amqplib'
-import { routingKeys, topologyFor, type Order, type OrderStatusChangedMessage } from '@restaurant/contracts'
+import { routingKeys, topologyFor, type OrderStatusChangedMessage } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { AMQP_URL } from './isolation.js'
 
 /**

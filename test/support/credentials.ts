@@ -1,5 +1,5 @@
 import { createSigner } from 'fast-jwt'
-import { IDENTITY_HEADER, type Identity, type Role } from '@restaurant/contracts'
+import { IDENTITY_HEADER, type Identity, type Role } from '@restaurant/contracts/identity'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { loadGatewayConfig } from '../../gateway/src/config.js'

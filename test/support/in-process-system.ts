@@ -1,5 +1,7 @@
 import type { Test } from 'tap'
-import type { Identity, Order, OrderStatus } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
 import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 import { createLogger, type Logger } from '@restaurant/platform/runtime/logger'

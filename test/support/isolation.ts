@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import amqp from 'amqplib'
 import { Redis } from 'ioredis'
-import { topologyFor } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
 import { deleteTopology, type QueuePolicy } from '@restaurant/platform/messaging/rabbit-topology'
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import amqp from 'amqplib'
-import { routingKeys, topologyFor, type Order } from '@restaurant/contracts'
+import { routingKeys, topologyFor } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { AMQP_URL } from './isolation.js'
 
 const run = promisify(execFile)

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { asCustomer } from './credentials.js'
 
 /** The customer every load client orders as; reads of its orders need the same credential. */

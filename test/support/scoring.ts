@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isTerminal, kitchenPaths, type Order, type TicketView } from '@restaurant/contracts'
+import { kitchenPaths, type TicketView } from '@restaurant/contracts/kitchen-api'
+import { isTerminal } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import type { OrderRecord } from './order-client.js'
 import { signedIdentity, staff } from './credentials.js'
 import { overlapFigures, scoreWitness, type EndOfKitchen, type WitnessScore } from './witness.js'

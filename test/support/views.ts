@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
-import { isTerminal, type Order } from '@restaurant/contracts'
+import { isTerminal } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { eventually, REDIS_URL } from './isolation.js'
 import { allTickets } from './scoring.js'
 

@@ -1,4 +1,5 @@
-import type { CookedUnit, Order, TicketView } from '@restaurant/contracts'
+import type { CookedUnit, TicketView } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import { pidOfIncarnation } from './kitchen-faults.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { Identity } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
 import { createIdentityJwtSigner, jwtVerifyOptions, type TokenSettings } from '@restaurant/platform/auth/identity-jwt'
 
 export type { TokenSettings }

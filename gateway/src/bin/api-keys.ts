@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { roles, type Role } from '@restaurant/contracts'
+import { roles, type Role } from '@restaurant/contracts/identity'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createRedis } from '@restaurant/platform/redis/redis'
 import { createLogger } from '@restaurant/platform/runtime/logger'

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { roles, type Role } from '@restaurant/contracts'
+import { roles, type Role } from '@restaurant/contracts/identity'
 import { loadGatewayConfig } from '../config.js'
 import { mintToken, tokenSettingsFrom } from '../auth/tokens.js'
 

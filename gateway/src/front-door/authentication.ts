@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ANYONE, anonymous, type Identity, type PublicRoute } from '@restaurant/contracts'
+import { anonymous, type Identity } from '@restaurant/contracts/identity'
+import { ANYONE, type PublicRoute } from '@restaurant/contracts/public-routes'
 import { isApiKey, type ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { identityFromClaims } from '@restaurant/platform/auth/identity-jwt'
 

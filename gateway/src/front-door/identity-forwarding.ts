@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts'
+import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { REQUEST_ID_HEADER } from '@restaurant/platform/http/server'
 

@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import { publicRoutes, type PublicRoute } from '@restaurant/contracts'
+import { publicRoutes, type PublicRoute } from '@restaurant/contracts/public-routes'
 
 export const UnknownRouteError = createError('NOT_FOUND', 'No such route', 404)
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { anonymous, mayCall, type Identity } from '@restaurant/contracts'
+import { anonymous, type Identity } from '@restaurant/contracts/identity'
+import { mayCall } from '@restaurant/contracts/public-routes'
 import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
 import type { Authenticator } from './authentication.js'
 import { createLimiter, type LimitSettings } from './rate-limits.js'

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import proxy from '@fastify/http-proxy'
-import type { Identity } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import { createIdentityForwarding } from '../front-door/identity-forwarding.js'

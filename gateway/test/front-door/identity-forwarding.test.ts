@@ -1,5 +1,5 @@
 import t from 'tap'
-import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { createIdentityVerifier } from '@restaurant/platform/auth/identity-tokens'
 import { createIdentityForwarding } from '../../src/front-door/identity-forwarding.js'
 

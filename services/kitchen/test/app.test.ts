@@ -1,5 +1,5 @@
 import t from 'tap'
-import { kitchenPaths } from '@restaurant/contracts'
+import { kitchenPaths } from '@restaurant/contracts/kitchen-api'
 import { asStaff, buildApp } from './support/kitchen-app.js'
 
 t.test('the kitchen reports itself ready while its store answers', async (t) => {

@@ -1,5 +1,5 @@
 import { fastifySSE } from '@fastify/sse'
-import type { Topology } from '@restaurant/contracts'
+import type { Topology } from '@restaurant/contracts/messages'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { registerHealthRoutes, type DependencyCheck } from '@restaurant/platform/http/health'
 import { requireIdentity } from '@restaurant/platform/http/identity-guard'

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
-import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts'
+import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { IDENTITY_HEADER, type Order } from '@restaurant/contracts'
+import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
+import type { Order } from '@restaurant/contracts/orders'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
 import { DEVELOPMENT_SECRETS, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'

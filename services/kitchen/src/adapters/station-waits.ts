@@ -1,4 +1,4 @@
-import { isCancellable, isTerminal } from '@restaurant/contracts'
+import { isCancellable, isTerminal } from '@restaurant/contracts/order-status'
 import type { Booking } from '../domain/cooking.js'
 import type { Clock, Stations, WaitForStations } from '../use-cases/ports.js'
 import type { TicketStore } from '../use-cases/ticket-store.js'

@@ -1,4 +1,4 @@
-import type { Station } from '@restaurant/contracts'
+import type { Station } from '@restaurant/contracts/menu'
 import { SetAsideError } from '@restaurant/platform/runtime/errors'
 import { finishedAt, planBookings, startsAt, type Booking, type ScheduledUnit } from '../domain/cooking.js'
 import type { Clock, Stations } from '../use-cases/ports.js'

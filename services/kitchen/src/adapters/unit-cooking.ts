@@ -1,4 +1,4 @@
-import type { CookedUnit } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import type { ScheduledUnit } from '../domain/cooking.js'
 import type { Clock, CookUnits, Hold } from '../use-cases/ports.js'

@@ -1,4 +1,4 @@
-import type { CookedUnit, CookingAttempt } from '@restaurant/contracts'
+import type { CookedUnit, CookingAttempt } from '@restaurant/contracts/kitchen-api'
 
 /**
  * Who cooks an order is decided by claims alone. A claim is taken by a unique insert of the order's next claim

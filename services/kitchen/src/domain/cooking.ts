@@ -1,4 +1,6 @@
-import type { CookedUnit, KitchenResult, MenuItem, Order, Station } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { MenuItem, Station } from '@restaurant/contracts/menu'
+import type { KitchenResult, Order } from '@restaurant/contracts/orders'
 
 /**
  * The cooking schedule. Each unit of each line takes its menu preparation time (scaled by the speed factor) on

@@ -1,4 +1,6 @@
-import { canTransition, whyUnorderable, type KitchenResult, type MenuItem, type Order, type OrderStatus } from '@restaurant/contracts'
+import { whyUnorderable, type MenuItem } from '@restaurant/contracts/menu'
+import { canTransition, type OrderStatus } from '@restaurant/contracts/order-status'
+import type { KitchenResult, Order } from '@restaurant/contracts/orders'
 
 /** A move the lifecycle forbids: the kitchen only asks for allowed moves, so this is a bug, never a state of the world. */
 export class InvalidTransitionError extends Error {

@@ -1,4 +1,4 @@
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 
 /** The kitchen's durable record of an order. */
 export interface Ticket {

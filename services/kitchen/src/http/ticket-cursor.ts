@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import type { ListQuery } from '../use-cases/ticket-store.js'
 
 export const InvalidCursorError = createError('INVALID_CURSOR', 'The cursor is not one this API returned', 400)

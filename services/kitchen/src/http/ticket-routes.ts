@@ -1,4 +1,6 @@
-import { buildProblem, DEFAULT_PAGE_SIZE, kitchenPaths, KitchenListQuery, OrderIdParams, OrderPage, Problem, PROBLEM_CONTENT_TYPE, TicketSchema } from '@restaurant/contracts'
+import { kitchenPaths, KitchenListQuery, TicketSchema } from '@restaurant/contracts/kitchen-api'
+import { DEFAULT_PAGE_SIZE, OrderIdParams, OrderPage } from '@restaurant/contracts/orders'
+import { buildProblem, Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import { listTickets } from '../use-cases/list-tickets.js'
 import { readTicket } from '../use-cases/read-ticket.js'

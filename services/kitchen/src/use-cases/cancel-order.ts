@@ -1,4 +1,5 @@
-import { isCancellable, type CancelOrderMessage } from '@restaurant/contracts'
+import type { CancelOrderMessage } from '@restaurant/contracts/messages'
+import { isCancellable } from '@restaurant/contracts/order-status'
 import { advance } from '../domain/ticket-lifecycle.js'
 import type { Announce, Clock, Job, Stations } from './ports.js'
 import type { TicketStore } from './ticket-store.js'

@@ -1,4 +1,6 @@
-import { isTerminal, type Order, type OrderPlacedMessage } from '@restaurant/contracts'
+import type { OrderPlacedMessage } from '@restaurant/contracts/messages'
+import { isTerminal } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { advance } from '../domain/ticket-lifecycle.js'
 import type { Announce, Clock, Hold, Job } from './ports.js'
 import { currentOrder, fencedWrite, underClaim, type UnderClaimDeps } from './under-claim.js'

@@ -1,4 +1,4 @@
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import type { ListQuery, TicketStore } from './ticket-store.js'
 
 export interface TicketPage {

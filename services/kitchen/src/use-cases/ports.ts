@@ -1,4 +1,6 @@
-import type { CookedUnit, MenuItem, Order } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { MenuItem } from '@restaurant/contracts/menu'
+import type { Order } from '@restaurant/contracts/orders'
 import type { MessageContext } from '@restaurant/platform/messaging/bus'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import type { Claim } from '../domain/claims.js'

@@ -1,4 +1,6 @@
-import { isTerminal, type Order, type OrderPlacedMessage } from '@restaurant/contracts'
+import type { OrderPlacedMessage } from '@restaurant/contracts/messages'
+import { isTerminal } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { finishedUnits } from '../domain/claims.js'
 import { resultOf, unitsOf } from '../domain/cooking.js'
 import { advance, refusalReason } from '../domain/ticket-lifecycle.js'

@@ -1,4 +1,5 @@
-import { isTerminal, type TicketView } from '@restaurant/contracts'
+import type { TicketView } from '@restaurant/contracts/kitchen-api'
+import { isTerminal } from '@restaurant/contracts/order-status'
 import { attemptOf } from '../domain/claims.js'
 import type { TicketStore } from './ticket-store.js'
 

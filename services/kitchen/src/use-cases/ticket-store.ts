@@ -1,5 +1,7 @@
 import createError from '@fastify/error'
-import type { CookedUnit, Order, OrderStatus } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import type { Claim, ClaimChange, KitchenLease } from '../domain/claims.js'
 import type { Ticket } from '../domain/ticket.js'
 

@@ -1,4 +1,4 @@
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { DependencyUnavailableError, HeldElsewhereError } from '@restaurant/platform/runtime/errors'
 import type { Claims, FencingMetrics, Hold, Job, Stations } from './ports.js'
 import { ClaimTakenOverError, type TicketStore } from './ticket-store.js'

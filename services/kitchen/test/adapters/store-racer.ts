@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import { withStatus } from '@restaurant/contracts/testing'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { openStore, type StoreSpec } from './store-spec.js'
 
 /**

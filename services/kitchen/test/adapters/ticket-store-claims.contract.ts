@@ -1,5 +1,6 @@
 import type { Test } from 'tap'
-import type { CookedUnit, Order } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import type { Claim } from '../../src/domain/claims.js'
 import { ClaimTakenOverError, type TicketStore } from '../../src/use-cases/ticket-store.js'

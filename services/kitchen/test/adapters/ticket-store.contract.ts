@@ -1,5 +1,6 @@
 import type { Test } from 'tap'
-import type { Order, OrderStatus } from '@restaurant/contracts'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import type { ListQuery, TicketStore } from '../../src/use-cases/ticket-store.js'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import type { StoreSpec } from './store-spec.js'

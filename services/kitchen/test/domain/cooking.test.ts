@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import t from 'tap'
-import type { MenuItem, Order, OrderLine } from '@restaurant/contracts'
+import type { MenuItem } from '@restaurant/contracts/menu'
+import type { Order, OrderLine } from '@restaurant/contracts/orders'
 import { finishedAt, planBookings, resultOf, startsAt, unitsOf } from '../../src/domain/cooking.js'
 import { booking, capacity, committedAt, starts, unit } from '../support/schedule-builders.js'
 

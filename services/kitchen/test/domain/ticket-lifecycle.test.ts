@@ -1,5 +1,5 @@
 import t from 'tap'
-import { menu } from '@restaurant/contracts'
+import { menu } from '@restaurant/contracts/menu'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { advance, InvalidTransitionError, refusalReason } from '../../src/domain/ticket-lifecycle.js'
 

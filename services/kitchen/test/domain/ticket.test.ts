@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { storedOrder, ticketOf } from '../../src/domain/ticket.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { kitchenPaths } from '@restaurant/contracts'
+import { kitchenPaths } from '@restaurant/contracts/kitchen-api'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { asStaff, buildApp } from '../support/kitchen-app.js'
 

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import { Registry } from 'prom-client'
-import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { buildKitchenApp } from '../../src/app.js'
 import { temporaryStore } from './kitchen-harness.js'

@@ -1,4 +1,4 @@
-import type { Station } from '@restaurant/contracts'
+import type { Station } from '@restaurant/contracts/menu'
 import type { Booking, CookingUnit, ScheduledUnit } from '../../src/domain/cooking.js'
 
 /** Test data for the schedule: units, bookings and committed units, on a small kitchen. */

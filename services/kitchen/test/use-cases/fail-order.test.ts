@@ -1,5 +1,5 @@
 import t from 'tap'
-import { type Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import { buildKitchen, heldElsewhere, othersClaim } from '../support/kitchen-harness.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder } from '@restaurant/contracts/testing'
 import type { ListQuery } from '../../src/use-cases/ticket-store.js'
 import { listTickets } from '../../src/use-cases/list-tickets.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { menu as realMenu } from '@restaurant/contracts'
+import { menu as realMenu } from '@restaurant/contracts/menu'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import { buildKitchen } from '../support/kitchen-harness.js'

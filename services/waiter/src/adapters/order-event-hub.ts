@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import type { Order, OrderStatus } from '@restaurant/contracts'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import type { RedisSettings } from '@restaurant/platform/redis/redis'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 

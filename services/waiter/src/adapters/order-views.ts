@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { isRedisUnavailable } from '@restaurant/platform/redis/redis'
 import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
 import type { OrderViews } from '../use-cases/ports.js'

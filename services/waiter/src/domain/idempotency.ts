@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Order, PlaceOrderBody, TicketView } from '@restaurant/contracts'
+import type { TicketView } from '@restaurant/contracts/kitchen-api'
+import type { Order, PlaceOrderBody } from '@restaurant/contracts/orders'
 
 /**
  * Idempotency: a retry with the same key and body answers with the order the first request placed, and

@@ -1,5 +1,7 @@
 import createError from '@fastify/error'
-import { findMenuItem, whyUnorderable, type InvalidParam, type MenuItem, type Order, type OrderLine, type PlaceOrderBody } from '@restaurant/contracts'
+import { findMenuItem, whyUnorderable, type MenuItem } from '@restaurant/contracts/menu'
+import type { Order, OrderLine, PlaceOrderBody } from '@restaurant/contracts/orders'
+import type { InvalidParam } from '@restaurant/contracts/problem'
 
 /**
  * Order intake rules: what may be ordered, what it costs, and what a placed order looks like. A broken

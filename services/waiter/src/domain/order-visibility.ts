@@ -1,4 +1,6 @@
-import { seesEveryOrder, type Identity, type Order } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
+import type { Order } from '@restaurant/contracts/orders'
+import { seesEveryOrder } from '@restaurant/contracts/public-routes'
 
 /** Who may see an order: staff see every order, a customer only the orders they placed. */
 export function maySee(identity: Identity, order: Pick<Order, 'owner'>): boolean {

@@ -1,4 +1,5 @@
-import { isTerminal, type Order } from '@restaurant/contracts'
+import { isTerminal } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 
 /**
  * An open order whose view has not moved for `refreshAfterMs` may have missed a status event: worth a

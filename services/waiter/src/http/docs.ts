@@ -1,6 +1,8 @@
 import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { ANYONE, buildAsyncApiDocument, findPublicRoute, type Topology } from '@restaurant/contracts'
+import { buildAsyncApiDocument } from '@restaurant/contracts/asyncapi'
+import type { Topology } from '@restaurant/contracts/messages'
+import { ANYONE, findPublicRoute } from '@restaurant/contracts/public-routes'
 import type { HttpServer } from '@restaurant/platform/http/server'
 
 export const API_VERSION = '1.0.0'

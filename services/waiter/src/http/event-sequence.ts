@@ -1,5 +1,5 @@
 import type { SSEMessage } from '@fastify/sse'
-import { statusRank } from '@restaurant/contracts'
+import { statusRank } from '@restaurant/contracts/order-status'
 import { isAfter, type OrderEvent } from '../adapters/order-event-hub.js'
 
 export type NextEvent = (event: OrderEvent) => SSEMessage | undefined

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { MenuItemSchema } from '@restaurant/contracts'
+import { MenuItemSchema } from '@restaurant/contracts/menu'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import { anyRequestErrors, invalid, json, problem } from './route-docs.js'
 import type { RequestContextOf } from './request-context.js'

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import { OrderIdParams } from '@restaurant/contracts'
+import { OrderIdParams } from '@restaurant/contracts/orders'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import type { OrderEventHub } from '../adapters/order-event-hub.js'
 import { streamEvents } from './event-stream.js'

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { ListOrdersQuery, Order, OrderIdParams, OrderPage, PlaceOrderBody, StaffOrder } from '@restaurant/contracts'
+import { StaffOrder } from '@restaurant/contracts/kitchen-api'
+import { ListOrdersQuery, Order, OrderIdParams, OrderPage, PlaceOrderBody } from '@restaurant/contracts/orders'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, json, location, problem } from './route-docs.js'

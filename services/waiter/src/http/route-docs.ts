@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox'
-import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts'
+import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 
 /** Shapes of the OpenAPI responses the routes share, so that every route documents its errors alike. */
 

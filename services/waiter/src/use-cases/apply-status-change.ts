@@ -1,4 +1,4 @@
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import type { OrderMoved, OrderViews } from './ports.js'
 
 export interface ApplyStatusChangeDeps {

@@ -1,5 +1,7 @@
 import createError from '@fastify/error'
-import { isCancellable, routingKeys, type Order } from '@restaurant/contracts'
+import { routingKeys } from '@restaurant/contracts/messages'
+import { isCancellable } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import type { Publish, RequestContext } from './ports.js'
 
 export const TooLateToCancelError = createError('TOO_LATE_TO_CANCEL', 'The order is %s and can no longer be cancelled', 409)

@@ -1,4 +1,4 @@
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { isStale } from '../domain/view-freshness.js'
 import type { Clock, KitchenRecords, OrderViews, RequestContext } from './ports.js'
 import { withoutFailing } from './without-failing.js'

@@ -1,5 +1,7 @@
 import createError from '@fastify/error'
-import { seesEveryOrder, type KitchenRecord, type Order } from '@restaurant/contracts'
+import type { KitchenRecord } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
+import { seesEveryOrder } from '@restaurant/contracts/public-routes'
 import { maySee } from '../domain/order-visibility.js'
 import type { KitchenRecords, RequestContext } from './ports.js'
 

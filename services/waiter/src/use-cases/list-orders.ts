@@ -1,4 +1,4 @@
-import type { ListOrdersQuery, OrderPage } from '@restaurant/contracts'
+import type { ListOrdersQuery, OrderPage } from '@restaurant/contracts/orders'
 import { listedOwner } from '../domain/order-visibility.js'
 import type { KitchenRecords, RequestContext } from './ports.js'
 

@@ -1,5 +1,7 @@
 import createError from '@fastify/error'
-import { routingKeys, type Order, type PlaceOrderBody, type TicketView } from '@restaurant/contracts'
+import type { TicketView } from '@restaurant/contracts/kitchen-api'
+import { routingKeys } from '@restaurant/contracts/messages'
+import type { Order, PlaceOrderBody } from '@restaurant/contracts/orders'
 import { decide, fingerprintOf, type Evidence } from '../domain/idempotency.js'
 import { newOrderId, orderIdFor } from '../domain/order-ids.js'
 import { checkOrderSize, newOrder, priceOrder } from '../domain/order-intake.js'

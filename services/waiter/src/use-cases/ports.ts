@@ -1,4 +1,8 @@
-import type { Identity, KitchenListQuery, MenuItem, Order, OrderPage, RoutingKey, TicketView } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
+import type { KitchenListQuery, TicketView } from '@restaurant/contracts/kitchen-api'
+import type { MenuItem } from '@restaurant/contracts/menu'
+import type { RoutingKey } from '@restaurant/contracts/messages'
+import type { Order, OrderPage } from '@restaurant/contracts/orders'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import type { Reservation } from '../domain/idempotency.js'
 

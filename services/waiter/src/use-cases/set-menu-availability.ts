@@ -1,5 +1,5 @@
 import createError from '@fastify/error'
-import { findMenuItem, type MenuItem } from '@restaurant/contracts'
+import { findMenuItem, type MenuItem } from '@restaurant/contracts/menu'
 import type { Menu, RequestContext } from './ports.js'
 
 export const MenuItemNotFoundError = createError('MENU_ITEM_NOT_FOUND', 'No menu item %s', 404)

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import { IDENTITY_HEADER } from '@restaurant/contracts'
+import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { createKitchenClient } from '../../src/adapters/kitchen-client.js'
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import fc from 'fast-check'
 import t from 'tap'
-import { statusRank, type Order, type OrderStatus } from '@restaurant/contracts'
+import { statusRank, type OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { buildViews } from './redis-harness.js'
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import type { MenuItem, PlaceOrderBody } from '@restaurant/contracts'
+import type { MenuItem } from '@restaurant/contracts/menu'
+import type { PlaceOrderBody } from '@restaurant/contracts/orders'
 import { checkOrderSize, newOrder, priceOrder } from '../../src/domain/order-intake.js'
 
 const menu: MenuItem[] = [

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Identity } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { listedOwner, maySee } from '../../src/domain/order-visibility.js'
 

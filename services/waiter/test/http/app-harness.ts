@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts'
+import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import type { DependencyCheck } from '@restaurant/platform/http/health'

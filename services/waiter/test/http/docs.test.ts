@@ -1,5 +1,7 @@
 import t, { type Test } from 'tap'
-import { CancelOrderMessage, OrderPlacedMessage, OrderStatusChangedMessage, Problem, PROBLEM_CONTENT_TYPE, topologyFor, type AsyncApiDocument } from '@restaurant/contracts'
+import type { AsyncApiDocument } from '@restaurant/contracts/asyncapi'
+import { CancelOrderMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
+import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { OrderStatus } from '@restaurant/contracts'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
 import { buildOrder } from '@restaurant/contracts/testing'
 import type { OrderEvent } from '../../src/adapters/order-event-hub.js'
 import { createEventSequence } from '../../src/http/event-sequence.js'

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { OrderStatus } from '@restaurant/contracts'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { readEventStream } from '../../../../test/support/sse-client.js'
 import type { OrderEvent } from '../../src/adapters/order-event-hub.js'

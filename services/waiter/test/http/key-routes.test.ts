@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Identity } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
 import { messages } from '../use-cases/fake-ports.js'
 import { buildTestApp } from './app-harness.js'
 

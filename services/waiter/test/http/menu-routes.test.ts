@@ -1,5 +1,6 @@
 import t from 'tap'
-import { anonymous, menu } from '@restaurant/contracts'
+import { anonymous } from '@restaurant/contracts/identity'
+import { menu } from '@restaurant/contracts/menu'
 import { alice, staff } from '../use-cases/fake-ports.js'
 import { buildTestApp } from './app-harness.js'
 

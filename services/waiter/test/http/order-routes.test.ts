@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { alice, bob, staff, ticketOf } from '../use-cases/fake-ports.js'
 import { buildTestApp } from './app-harness.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Type } from 'typebox'
-import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts'
+import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import { anyRequestErrors, invalid, json, location, problem } from '../../src/http/route-docs.js'
 
 t.test('a JSON answer documents its schema under application/json, with headers only when given', async (t) => {

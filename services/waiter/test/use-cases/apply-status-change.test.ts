@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
-import { OrderStatusChangedMessage, topologyFor, type Order } from '@restaurant/contracts'
+import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createMemoryBus } from '@restaurant/platform/messaging/memory-bus'
 import { createApplyStatusChange } from '../../src/use-cases/apply-status-change.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { createGetOrder } from '../../src/use-cases/get-order.js'
 import { alice, bob, fakeKitchen, messages, requestFrom, staff, ticketOf } from './fake-ports.js'

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Order, PlaceOrderBody } from '@restaurant/contracts'
+import type { Order, PlaceOrderBody } from '@restaurant/contracts/orders'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { fingerprintOf, type Memory } from '../../src/domain/idempotency.js'
 import { orderIdFor } from '../../src/domain/order-ids.js'

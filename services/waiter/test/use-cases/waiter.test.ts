@@ -1,5 +1,6 @@
 import t from 'tap'
-import { OrderStatusChangedMessage, type Order } from '@restaurant/contracts'
+import { OrderStatusChangedMessage } from '@restaurant/contracts/messages'
+import type { Order } from '@restaurant/contracts/orders'
 import { withStatus } from '@restaurant/contracts/testing'
 import { createWaiter } from '../../src/use-cases/waiter.js'
 import { alice, busWithKitchen, fakeKitchen, fakeMenu, fakeReservations, fakeViews, requestFrom, staff } from './fake-ports.js'

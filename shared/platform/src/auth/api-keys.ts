@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { Type, type Static } from 'typebox'
-import { RoleSchema, type Identity, type Role } from '@restaurant/contracts'
+import { RoleSchema, type Identity, type Role } from '@restaurant/contracts/identity'
 
 /** An API key as an admin sees it: never the secret, which is shown once, at creation. */
 export const ApiKeySchema = Type.Object({

@@ -1,6 +1,6 @@
 import { createSigner } from 'fast-jwt'
 import { Compile } from 'typebox/compile'
-import { IdentitySchema, type Identity } from '@restaurant/contracts'
+import { IdentitySchema, type Identity } from '@restaurant/contracts/identity'
 
 /** How a JWT is signed and checked: one shared secret, pinned HS256, one issuer and one audience. */
 export interface TokenSettings {

@@ -1,5 +1,5 @@
 import { createVerifier } from 'fast-jwt'
-import type { Identity } from '@restaurant/contracts'
+import type { Identity } from '@restaurant/contracts/identity'
 import { createIdentityJwtSigner, identityFromClaims, jwtVerifyOptions, type TokenSettings } from './identity-jwt.js'
 
 const hop = { issuer: 'restaurant-gateway', audience: 'restaurant-services' }

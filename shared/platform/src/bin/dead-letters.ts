@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import amqp from 'amqplib'
 import { loadConfig, rabbitConfig } from '../runtime/config.js'
-import { topologyFor } from '@restaurant/contracts'
+import { topologyFor } from '@restaurant/contracts/messages'
 import { inspectDeadLetters, replayDeadLetters } from '../messaging/dead-letters.js'
 import { redactUrl } from '../runtime/wait-for.js'
 

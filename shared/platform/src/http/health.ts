@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { buildProblem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts'
+import { buildProblem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 
 /** One thing a service depends on, as its `/ready` checks it. */
 export interface DependencyCheck {

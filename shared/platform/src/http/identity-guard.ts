@@ -1,7 +1,7 @@
 import createError from '@fastify/error'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { findPublicRoute, mayCall } from '@restaurant/contracts'
-import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts'
+import { findPublicRoute, mayCall } from '@restaurant/contracts/public-routes'
+import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import { createIdentityVerifier } from '../auth/identity-tokens.js'
 
 export const IdentityRequiredError = createError('IDENTITY_REQUIRED', 'Call this API through the gateway (%s)', 401)

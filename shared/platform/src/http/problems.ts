@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { buildProblem, PROBLEM_CONTENT_TYPE, type InvalidParam } from '@restaurant/contracts'
+import { buildProblem, PROBLEM_CONTENT_TYPE, type InvalidParam } from '@restaurant/contracts/problem'
 
 /** Extra members an error may carry into its problem body. */
 export interface ProblemExtras {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { menu, withAvailability, type MenuItem } from '@restaurant/contracts'
+import { menu, withAvailability, type MenuItem } from '@restaurant/contracts/menu'
 
 const availabilityKey = 'menu:availability'
 

@@ -1,6 +1,6 @@
 import fastifyMetricsModule from 'fastify-metrics'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import type { HttpServer, RouteOf } from '../http/server.js'
 
 // CommonJS with `exports.default`: under ESM the plugin is the default export's `default`.

@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
-import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts'
+import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import { createIdentitySigner } from '../../src/auth/identity-tokens.js'
 import { requireIdentity } from '../../src/http/identity-guard.js'
 import { registerProblemHandlers } from '../../src/http/problems.js'

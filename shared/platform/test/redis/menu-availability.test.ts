@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { pino, type Logger } from 'pino'
 import t, { type Test } from 'tap'
-import { menu } from '@restaurant/contracts'
+import { menu } from '@restaurant/contracts/menu'
 import { createMenuAvailability } from '../../src/redis/menu-availability.js'
 import { createRedis } from '../../src/redis/redis.js'
 

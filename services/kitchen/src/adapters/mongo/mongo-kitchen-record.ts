@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb'
-import type { CookedUnit, Order } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import type { Claim, ClaimChange, KitchenLease } from '../../domain/claims.js'
 import type { TicketStore } from '../../use-cases/ticket-store.js'
 import { isDuplicate } from './mongo-errors.js'

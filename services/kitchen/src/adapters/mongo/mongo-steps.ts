@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { isDuplicate } from './mongo-errors.js'
 import { committer, type TicketDocument } from './mongo-ticket-documents.js'
 

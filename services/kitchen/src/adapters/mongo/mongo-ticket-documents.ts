@@ -1,4 +1,5 @@
-import type { Order, OrderStatus } from '@restaurant/contracts'
+import type { OrderStatus } from '@restaurant/contracts/order-status'
+import type { Order } from '@restaurant/contracts/orders'
 import { ticketOf, type Ticket } from '../../domain/ticket.js'
 import type { ListQuery } from '../../use-cases/ticket-store.js'
 

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import type { Ticket } from '../../domain/ticket.js'
 
 /** A line of nedb's file: a document, a deletion, or an index definition. */

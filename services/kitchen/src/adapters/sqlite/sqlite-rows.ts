@@ -1,4 +1,5 @@
-import type { CookedUnit, Order } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import type { Claim, KitchenLease } from '../../domain/claims.js'
 import { storedOrder, ticketOf, type Ticket } from '../../domain/ticket.js'
 

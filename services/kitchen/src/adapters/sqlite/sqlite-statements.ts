@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
-import type { CookedUnit, Order } from '@restaurant/contracts'
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
+import type { Order } from '@restaurant/contracts/orders'
 import { claimOf, claimRow, cookedUnitOf, leaseOf, orderOf, ticketOfRow, ticketRow, witnessRow, type ClaimRow, type LeaseRow, type TicketRow, type WitnessRow } from './sqlite-rows.js'
 import type { Claim, ClaimChange, KitchenLease } from '../../domain/claims.js'
 import type { Ticket } from '../../domain/ticket.js'

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb'
 import t from 'tap'
-import type { Order } from '@restaurant/contracts'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { stepsCollectionOf } from '../../../src/adapters/mongo/mongo-ticket-documents.js'
 import { dbName, makeReopenableStore } from './mongo-test-store.js'
