@@ -71,10 +71,6 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
   const queues = createMemoryQueues(settings.topology, settings, settings.timeScale, () => consumers.ready())
   const consumers = createMemoryConsumers(queues, settings.prefetch)
 
-  const stored = (content: Buffer, correlationId: string | undefined): StoredMessage => ({
-    content, correlationId, messageId: randomUUID(), headers: withTraceContext({}), redelivered: false, returns: 0,
-  })
-
   return {
     async publish(routingKey, message, correlationId) {
       if (!consumers.connected()) throw new BrokerUnavailableError('not connected to the broker')
@@ -103,6 +99,10 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     reconnect: () => consumers.reconnect(),
     settled: (timeoutMs = 10_000) => consumers.settled(timeoutMs),
   }
+}
+
+function stored(content: Buffer, correlationId: string | undefined): StoredMessage {
+  return { content, correlationId, messageId: randomUUID(), headers: withTraceContext({}), redelivered: false, returns: 0 }
 }
 
 function deadLetterOf({ content, correlationId, headers, deathReason }: StoredMessage): DeadLetter {

@@ -12,102 +12,123 @@ interface Consumer {
   unacked: Set<StoredMessage>
 }
 
+/** What the consumers of one memory bus share; changed only by the functions below. */
+interface Consumers {
+  queues: MemoryQueues
+  prefetch: number
+  list: Consumer[]
+  inFlight: Set<Promise<void>>
+  draining: AbortController
+  state: 'connected' | 'disconnected' | 'closed'
+  /** A pump is scheduled. */
+  pumping: boolean
+}
+
 /**
  * The consumers of a memory bus, each on a channel of its own with `prefetch` deliveries at most in flight.
  * A delivery is settled on the channel it came on: once that closed (disconnect, close), its unacked
  * messages are back on their queue as redeliveries and a late ack throws, as amqplib's does.
  */
 export function createMemoryConsumers(queues: MemoryQueues, prefetch: number) {
-  const consumers: Consumer[] = []
-  const inFlight = new Set<Promise<void>>()
-  const draining = new AbortController()
-  let state: 'connected' | 'disconnected' | 'closed' = 'connected'
-  let pumping = false
-
-  function ready(): void {
-    if (pumping) return
-    pumping = true
-    setImmediate(pump)
-  }
-
-  function pump(): void {
-    pumping = false
-    if (state !== 'connected' || draining.signal.aborted) return
-    for (const consumer of consumers) {
-      while (consumer.unacked.size < prefetch) {
-        const message = queues.take(consumer.queue)
-        if (!message) break
-        dispatch(consumer, message)
-      }
-    }
-  }
-
-  function dispatch(consumer: Consumer, message: StoredMessage): void {
-    const { signal: channelClosed } = consumer.channel
-    consumer.unacked.add(message)
-    const settling = (action: () => void) => () => {
-      if (channelClosed.aborted) throw new Error('Channel closed')
-      if (!consumer.unacked.delete(message)) throw new Error('unknown delivery tag')
-      action()
-      ready()
-    }
-    const inbound: Inbound = {
-      ...message,
-      ack: settling(() => undefined),
-      reject: settling(() => queues.deadLetter(consumer.queue, message, 'rejected')),
-      requeue: settling(() => queues.giveBack(consumer.queue, message)),
-      async park(queue, headers) {
-        if (state !== 'connected') throw new Error('no connection to park the message on')
-        queues.send(queue, { ...message, headers, redelivered: false, returns: 0 })
-      },
-    }
-    const work = consumer.deliver(inbound, { signal: AbortSignal.any([channelClosed, draining.signal]), channelClosed })
-    inFlight.add(work)
-    void work.finally(() => inFlight.delete(work))
-  }
-
-  function closeChannels(): void {
-    for (const consumer of consumers) {
-      consumer.channel.abort(new Error('the channel closed'))
-      for (const message of consumer.unacked) queues.giveBack(consumer.queue, message)
-      consumer.unacked.clear()
-    }
-  }
-
-  const idle = () => inFlight.size === 0 && queues.delayed() === 0 && (state !== 'connected' || draining.signal.aborted || consumers.every(({ queue }) => queues.messages(queue).length === 0))
-
+  const consumers: Consumers = { queues, prefetch, list: [], inFlight: new Set(), draining: new AbortController(), state: 'connected', pumping: false }
   return {
-    ready,
-    connected: () => state === 'connected',
+    ready: () => ready(consumers),
+    connected: () => consumers.state === 'connected',
     add(queue: string, deliver: Deliver): void {
-      consumers.push({ queue, deliver, channel: new AbortController(), unacked: new Set() })
-      ready()
+      consumers.list.push({ queue, deliver, channel: new AbortController(), unacked: new Set() })
+      ready(consumers)
     },
     async cancel(): Promise<void> {
-      draining.abort(new Error('the consumer is draining'))
-      await Promise.allSettled([...inFlight])
+      consumers.draining.abort(new Error('the consumer is draining'))
+      await Promise.allSettled([...consumers.inFlight])
     },
-    disconnect(): void {
-      if (state !== 'connected') return
-      state = 'disconnected'
-      closeChannels()
-    },
-    reconnect(): void {
-      if (state !== 'disconnected') return
-      state = 'connected'
-      for (const consumer of consumers) consumer.channel = new AbortController()
-      ready()
-    },
+    disconnect: () => disconnect(consumers),
+    reconnect: () => reconnect(consumers),
     close(): void {
-      if (state === 'connected') closeChannels()
-      state = 'closed'
+      if (consumers.state === 'connected') closeChannels(consumers)
+      consumers.state = 'closed'
     },
-    async settled(timeoutMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs
-      while (!idle()) {
-        if (Date.now() > deadline) throw new Error('the memory bus did not settle in time')
-        await sleep(1)
-      }
+    settled: (timeoutMs: number) => settled(consumers, timeoutMs),
+  }
+}
+
+function ready(consumers: Consumers): void {
+  if (consumers.pumping) return
+  consumers.pumping = true
+  setImmediate(() => pump(consumers))
+}
+
+function pump(consumers: Consumers): void {
+  consumers.pumping = false
+  if (consumers.state !== 'connected' || consumers.draining.signal.aborted) return
+  for (const consumer of consumers.list) {
+    while (consumer.unacked.size < consumers.prefetch) {
+      const message = consumers.queues.take(consumer.queue)
+      if (!message) break
+      dispatch(consumers, consumer, message)
+    }
+  }
+}
+
+function dispatch(consumers: Consumers, consumer: Consumer, message: StoredMessage): void {
+  const { signal: channelClosed } = consumer.channel
+  consumer.unacked.add(message)
+  const work = consumer.deliver(inboundOf(consumers, consumer, message), { signal: AbortSignal.any([channelClosed, consumers.draining.signal]), channelClosed })
+  consumers.inFlight.add(work)
+  void work.finally(() => consumers.inFlight.delete(work))
+}
+
+function inboundOf(consumers: Consumers, consumer: Consumer, message: StoredMessage): Inbound {
+  const { queues } = consumers
+  const { signal: channelClosed } = consumer.channel
+  const settling = (action: () => void) => () => {
+    if (channelClosed.aborted) throw new Error('Channel closed')
+    if (!consumer.unacked.delete(message)) throw new Error('unknown delivery tag')
+    action()
+    ready(consumers)
+  }
+  return {
+    ...message,
+    ack: settling(() => undefined),
+    reject: settling(() => queues.deadLetter(consumer.queue, message, 'rejected')),
+    requeue: settling(() => queues.giveBack(consumer.queue, message)),
+    async park(queue, headers) {
+      if (consumers.state !== 'connected') throw new Error('no connection to park the message on')
+      queues.send(queue, { ...message, headers, redelivered: false, returns: 0 })
     },
   }
+}
+
+function disconnect(consumers: Consumers): void {
+  if (consumers.state !== 'connected') return
+  consumers.state = 'disconnected'
+  closeChannels(consumers)
+}
+
+function reconnect(consumers: Consumers): void {
+  if (consumers.state !== 'disconnected') return
+  consumers.state = 'connected'
+  for (const consumer of consumers.list) consumer.channel = new AbortController()
+  ready(consumers)
+}
+
+function closeChannels({ list, queues }: Consumers): void {
+  for (const consumer of list) {
+    consumer.channel.abort(new Error('the channel closed'))
+    for (const message of consumer.unacked) queues.giveBack(consumer.queue, message)
+    consumer.unacked.clear()
+  }
+}
+
+async function settled(consumers: Consumers, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!idle(consumers)) {
+    if (Date.now() > deadline) throw new Error('the memory bus did not settle in time')
+    await sleep(1)
+  }
+}
+
+function idle({ inFlight, queues, state, draining, list }: Consumers): boolean {
+  const nothingReady = state !== 'connected' || draining.signal.aborted || list.every(({ queue }) => queues.messages(queue).length === 0)
+  return inFlight.size === 0 && queues.delayed() === 0 && nothingReady
 }

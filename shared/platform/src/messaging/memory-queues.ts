@@ -32,67 +32,80 @@ export interface MemoryQueues {
   stop(): void
 }
 
+/** The queues of one memory bus and their expiry timers; changed only by the functions below. */
+interface Queues {
+  byName: Map<string, StoredMessage[]>
+  bindings: Map<string, RoutingKey>
+  /** Delay queues: where their messages go when they expire, and after how long. */
+  expiries: Map<string, { target: string; delayMs: number }>
+  timers: Set<NodeJS.Timeout>
+  timeScale: number
+  ready: (queue: string) => void
+}
+
 /**
  * The queues of a topology as RabbitMQ holds them (assertTopology): each work queue bound to its routing
  * key, with its retry tiers and set-aside queue expiring back into it, and its dead-letter queue.
  * `ready(queue)` is called whenever a work queue gains a message. Delays are multiplied by `timeScale`.
  */
 export function createMemoryQueues(topology: Topology, policy: QueuePolicy, timeScale: number, ready: (queue: string) => void): MemoryQueues {
-  const queues = new Map<string, StoredMessage[]>()
-  const bindings = new Map<string, RoutingKey>()
-  const expiries = new Map<string, { target: string; delayMs: number }>()
-  const timers = new Set<NodeJS.Timeout>()
-  for (const { queue, routingKey } of Object.values(topology.queues)) {
-    bindings.set(queue, routingKey)
-    for (const name of [queue, deadLetterQueueFor(queue)]) queues.set(name, [])
-    for (const { name, delayMs } of delayQueuesFor(queue, policy)) {
-      queues.set(name, [])
-      expiries.set(name, { target: queue, delayMs })
-    }
-  }
-  const queueOf = (name: string) => {
-    const found = queues.get(name)
-    if (!found) throw new UnroutableMessageError(name)
-    return found
-  }
-
-  function send(queue: string, message: StoredMessage): void {
-    queueOf(queue).push(message)
-    const expiry = expiries.get(queue)
-    if (!expiry) return ready(queue)
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      queueOf(queue).splice(queueOf(queue).indexOf(message), 1)
-      send(expiry.target, { ...message, redelivered: false, returns: 0 })
-    }, expiry.delayMs * timeScale)
-    timers.add(timer)
-  }
-
-  function deadLetter(queue: string, message: StoredMessage, reason: NonNullable<StoredMessage['deathReason']>): void {
-    queueOf(deadLetterQueueFor(queue)).push({ ...message, deathReason: reason })
-  }
-
+  const queues = declare(topology, policy, timeScale, ready)
   return {
     route(routingKey, message) {
-      const bound = [...bindings].filter(([, key]) => key === routingKey).map(([queue]) => queue)
+      const bound = [...queues.bindings].filter(([, key]) => key === routingKey).map(([queue]) => queue)
       if (bound.length === 0) throw new UnroutableMessageError(routingKey)
-      for (const queue of bound) send(queue, { ...message })
+      for (const queue of bound) send(queues, queue, { ...message })
     },
-    send,
-    take: (queue) => queueOf(queue).shift(),
+    send: (queue, message) => send(queues, queue, message),
+    take: (queue) => queueOf(queues, queue).shift(),
     giveBack(queue, message) {
       const returned = { ...message, redelivered: true, returns: message.returns + 1 }
-      if (returned.returns > policy.deliveryLimit) return deadLetter(queue, returned, 'delivery_limit')
-      queueOf(queue).unshift(returned)
+      if (returned.returns > policy.deliveryLimit) return deadLetter(queues, queue, returned, 'delivery_limit')
+      queueOf(queues, queue).unshift(returned)
       ready(queue)
     },
-    deadLetter,
-    unbind: (queue) => void bindings.delete(queue),
-    messages: (queue) => [...queueOf(queue)],
-    delayed: () => timers.size,
+    deadLetter: (queue, message, reason) => deadLetter(queues, queue, message, reason),
+    unbind: (queue) => void queues.bindings.delete(queue),
+    messages: (queue) => [...queueOf(queues, queue)],
+    delayed: () => queues.timers.size,
     stop() {
-      timers.forEach((timer) => clearTimeout(timer))
-      timers.clear()
+      queues.timers.forEach((timer) => clearTimeout(timer))
+      queues.timers.clear()
     },
   }
+}
+
+function declare(topology: Topology, policy: QueuePolicy, timeScale: number, ready: (queue: string) => void): Queues {
+  const queues: Queues = { byName: new Map(), bindings: new Map(), expiries: new Map(), timers: new Set(), timeScale, ready }
+  for (const { queue, routingKey } of Object.values(topology.queues)) {
+    queues.bindings.set(queue, routingKey)
+    for (const name of [queue, deadLetterQueueFor(queue)]) queues.byName.set(name, [])
+    for (const { name, delayMs } of delayQueuesFor(queue, policy)) {
+      queues.byName.set(name, [])
+      queues.expiries.set(name, { target: queue, delayMs })
+    }
+  }
+  return queues
+}
+
+function queueOf(queues: Queues, name: string): StoredMessage[] {
+  const found = queues.byName.get(name)
+  if (!found) throw new UnroutableMessageError(name)
+  return found
+}
+
+function send(queues: Queues, queue: string, message: StoredMessage): void {
+  queueOf(queues, queue).push(message)
+  const expiry = queues.expiries.get(queue)
+  if (!expiry) return queues.ready(queue)
+  const timer = setTimeout(() => {
+    queues.timers.delete(timer)
+    queueOf(queues, queue).splice(queueOf(queues, queue).indexOf(message), 1)
+    send(queues, expiry.target, { ...message, redelivered: false, returns: 0 })
+  }, expiry.delayMs * queues.timeScale)
+  queues.timers.add(timer)
+}
+
+function deadLetter(queues: Queues, queue: string, message: StoredMessage, reason: NonNullable<StoredMessage['deathReason']>): void {
+  queueOf(queues, deadLetterQueueFor(queue)).push({ ...message, deathReason: reason })
 }
