@@ -1,6 +1,5 @@
 import { Type } from 'typebox'
-import { redisConfig } from '@restaurant/platform/redis/redis'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig } from '@restaurant/platform/runtime/config'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, redisConfig } from '@restaurant/platform/runtime/config'
 
 export const gatewayConfigSchema = {
   ...commonConfig,

@@ -1,12 +1,8 @@
 import { Type } from 'typebox'
-import { redisConfig } from '@restaurant/platform/redis/redis'
-import { commonConfig, identityConfig, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, loadConfig } from '@restaurant/platform/runtime/config'
 
 export const kitchenConfigSchema = {
-  ...commonConfig,
-  ...rabbitConfig,
-  ...redisConfig,
-  ...identityConfig,
+  ...backendConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   MONGO_URL: Type.Optional(Type.String({ minLength: 1 })),
   MONGO_DB: Type.String({ default: 'restaurant' }),

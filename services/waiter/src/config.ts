@@ -1,12 +1,8 @@
 import { Type } from 'typebox'
-import { redisConfig } from '@restaurant/platform/redis/redis'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, DEVELOPMENT_SECRETS, loadConfig } from '@restaurant/platform/runtime/config'
 
 export const waiterConfigSchema = {
-  ...commonConfig,
-  ...rabbitConfig,
-  ...redisConfig,
-  ...identityConfig,
+  ...backendConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
   KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),

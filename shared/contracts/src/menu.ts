@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import seedMenu from './menu.json' with { type: 'json' }
 
 /** The menu: the one place where dishes, prices, stations and preparation times are defined. */
 export const stations = ['grill', 'fry', 'salad', 'drinks', 'dessert'] as const
@@ -15,21 +17,8 @@ export const MenuItemSchema = Type.Object({
 })
 export type MenuItem = Static<typeof MenuItemSchema>
 
-export const menu: readonly MenuItem[] = [
-  { id: 'classic-burger', name: 'Classic burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
-  { id: 'veggie-burger', name: 'Veggie burger', priceCents: 1090, prepSeconds: 7, station: 'grill', available: true },
-  { id: 'grilled-chicken', name: 'Grilled chicken', priceCents: 1390, prepSeconds: 10, station: 'grill', available: true },
-  { id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry', available: true },
-  { id: 'onion-rings', name: 'Onion rings', priceCents: 520, prepSeconds: 4, station: 'fry', available: true },
-  { id: 'fish-and-chips', name: 'Fish and chips', priceCents: 1490, prepSeconds: 9, station: 'fry', available: true },
-  { id: 'caesar-salad', name: 'Caesar salad', priceCents: 950, prepSeconds: 3, station: 'salad', available: true },
-  { id: 'greek-salad', name: 'Greek salad', priceCents: 920, prepSeconds: 3, station: 'salad', available: true },
-  { id: 'lemonade', name: 'Lemonade', priceCents: 350, prepSeconds: 1, station: 'drinks', available: true },
-  { id: 'iced-tea', name: 'Iced tea', priceCents: 320, prepSeconds: 1, station: 'drinks', available: true },
-  { id: 'espresso', name: 'Espresso', priceCents: 280, prepSeconds: 2, station: 'drinks', available: true },
-  { id: 'cheesecake', name: 'Cheesecake', priceCents: 680, prepSeconds: 2, station: 'dessert', available: true },
-  { id: 'truffle-pasta', name: 'Truffle pasta (seasonal)', priceCents: 1890, prepSeconds: 12, station: 'grill', available: false },
-]
+// The seed menu is data (menu.json); checked against the schema when loaded, so a bad edit fails at start-up.
+export const menu: readonly MenuItem[] = Value.Parse(Type.Array(MenuItemSchema), seedMenu)
 
 /** How many items each station works on at once. */
 export const stationCapacity: Readonly<Record<Station, number>> = {

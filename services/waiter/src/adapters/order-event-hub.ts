@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import type { OrderStatus } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
-import type { RedisSettings } from '@restaurant/platform/redis/redis'
+import type { RedisSettings } from '@restaurant/platform/runtime/config'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 
 /** One status change of one order, as the streams hold it and the SSE routes send it. */

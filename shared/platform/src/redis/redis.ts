@@ -1,18 +1,6 @@
 import { Redis, ReplyError } from 'ioredis'
-import { Type } from 'typebox'
 import type { Logger } from 'pino'
-
-export const redisConfig = {
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
-  REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
-  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
-}
-
-export interface RedisSettings {
-  REDIS_URL: string
-  REDIS_PREFIX: string
-  REDIS_COMMAND_TIMEOUT_MS: number
-}
+import type { RedisSettings } from '../runtime/config.js'
 
 /**
  * A Redis client that never makes a request wait long: commands fail fast while Redis is away (no

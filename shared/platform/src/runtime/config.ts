@@ -41,7 +41,17 @@ export const identityConfig = {
   IDENTITY_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.IDENTITY_SECRET }),
 }
 
+export const redisConfig = {
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
+}
+
+/** What a service behind the gateway reads besides its own settings: the broker, Redis and the identity it checks. */
+export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...identityConfig }
+
 export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>
+export type RedisSettings = Static<ReturnType<typeof Type.Object<typeof redisConfig>>>
 
 /**
  * Reads and validates the environment once, at start-up. A bad or missing variable throws an error
