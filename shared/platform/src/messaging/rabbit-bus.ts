@@ -8,9 +8,10 @@ import { inSpan, SpanKind, withTraceContext } from '../runtime/tracing.js'
 import type { Bus, ConsumeOptions, MessageContext, MessageHandler } from './bus.js'
 import type { ConsumerSpec, DeliveryPolicy } from './delivery.js'
 import type { QueuePolicy } from './queue-policy.js'
-import { openConnection, type ConnectionOptions, type RabbitConnection } from './rabbit-connection.js'
+import { openConnection, type RabbitConnection } from './rabbit-connection.js'
 import { createConsumers } from './rabbit-consumers.js'
 import { readQueueDepths } from './rabbit-queue-depths.js'
+import type { ConnectionOptions } from './rabbit-session.js'
 
 export type { Bus, ConsumeOptions, MessageContext, MessageHandler }
 

@@ -2,8 +2,8 @@ import type { Channel } from 'amqplib'
 import type { Logger } from 'pino'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { createDelivery, type ConsumerSpec, type DeliveryPolicy } from './delivery.js'
-import type { Session } from './rabbit-connection.js'
 import { inboundFrom } from './rabbit-delivery.js'
+import type { Session } from './rabbit-session.js'
 
 export interface ConsumersOptions extends DeliveryPolicy {
   log: Logger

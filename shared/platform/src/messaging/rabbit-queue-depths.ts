@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { deadLetterQueueFor } from '@restaurant/contracts'
 import type { QueueDepth } from '../runtime/metrics.js'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
-import type { Session } from './rabbit-connection.js'
+import type { Session } from './rabbit-session.js'
 
 /** The depths of `queues`, with their retry tiers, set-aside queues and dead letters; none while disconnected. */
 export async function readQueueDepths(session: Session, queues: readonly string[], policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>, log: Logger): Promise<QueueDepth[]> {
