@@ -11,64 +11,85 @@ export interface Publisher {
   failPending(reason: string): void
 }
 
+/** One confirm channel's publishes in progress; changed only by the functions below. */
+interface Publishing {
+  channel: ConfirmChannel
+  confirmTimeoutMs: number
+  /** Message ids the broker returned: no queue took them. */
+  unroutable: Set<string>
+  /** How to settle each publish waiting for its confirm, by message id. */
+  waiting: Map<string, (err: Error) => void>
+  // A closed channel never emits 'drain': publishes waiting for it must go on, and fail, when it closes.
+  closed: Promise<void>
+  /** Resolves once the channel takes messages again, or has closed. */
+  drained: Promise<unknown>
+  awaitingDrain: boolean
+  // Counted from the call, not from the send: publishes queued behind 'drain' are outstanding too.
+  inProgress: number
+}
+
 /**
  * Publishes on one confirm channel with many confirms outstanding at once. Every message is persistent
  * and mandatory: a message no queue takes comes back (basic.return, before its confirm) and is an error.
  */
 export function createPublisher(channel: ConfirmChannel, confirmTimeoutMs: number): Publisher {
-  const unroutable = new Set<string>()
-  const waiting = new Map<string, (err: Error) => void>()
-  channel.on('return', (message: ConsumeMessage) => unroutable.add(String(message.properties.messageId)))
-  // A closed channel never emits 'drain': publishes waiting for it must go on, and fail, when it closes.
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
-  let drained: Promise<unknown> = Promise.resolve()
-  let awaitingDrain = false
-  // Counted from the call, not from the send: publishes queued behind 'drain' are outstanding too.
-  let inProgress = 0
-
-  async function publish(exchange: string, routingKey: string, content: Buffer, properties: Options.Publish) {
-    inProgress += 1
-    try {
-      await send(exchange, routingKey, content, properties)
-    } finally {
-      inProgress -= 1
-    }
-  }
-
-  async function send(exchange: string, routingKey: string, content: Buffer, properties: Options.Publish) {
-    await drained
-    const messageId = String(properties.messageId ?? randomUUID())
-    await new Promise<void>((resolve, reject) => {
-      const settle = (err: Error | null | undefined) => {
-        clearTimeout(timer)
-        waiting.delete(messageId)
-        const returned = unroutable.delete(messageId)
-        if (err) reject(err instanceof BrokerUnavailableError ? err : new BrokerUnavailableError('the broker refused the message'))
-        else if (returned) reject(new UnroutableMessageError(routingKey))
-        else resolve()
-      }
-      const timer = setTimeout(() => settle(new BrokerUnavailableError('no publisher confirm in time')), confirmTimeoutMs)
-      waiting.set(messageId, settle)
-      try {
-        const options = { ...properties, messageId, persistent: true, mandatory: true }
-        const accepted = channel.publish(exchange, routingKey, content, options, (err) => settle(err))
-        if (!accepted && !awaitingDrain) {
-          awaitingDrain = true
-          drained = Promise.race([once(channel, 'drain'), closed])
-            .catch(() => undefined)
-            .finally(() => (awaitingDrain = false))
-        }
-      } catch {
-        settle(new BrokerUnavailableError('the channel is closed'))
-      }
-    })
-  }
-
+  const publishing: Publishing = { channel, confirmTimeoutMs, unroutable: new Set(), waiting: new Map(), closed, drained: Promise.resolve(), awaitingDrain: false, inProgress: 0 }
+  channel.on('return', (message: ConsumeMessage) => publishing.unroutable.add(String(message.properties.messageId)))
   return {
-    publish,
-    pending: () => inProgress,
+    async publish(exchange, routingKey, content, properties) {
+      publishing.inProgress += 1
+      try {
+        await send(publishing, { exchange, routingKey, content, properties })
+      } finally {
+        publishing.inProgress -= 1
+      }
+    },
+    pending: () => publishing.inProgress,
     failPending(reason) {
-      for (const settle of [...waiting.values()]) settle(new BrokerUnavailableError(reason))
+      for (const settle of [...publishing.waiting.values()]) settle(new BrokerUnavailableError(reason))
     },
   }
+}
+
+interface Outgoing {
+  exchange: string
+  routingKey: string
+  content: Buffer
+  properties: Options.Publish
+}
+
+async function send(publishing: Publishing, { exchange, routingKey, content, properties }: Outgoing): Promise<void> {
+  await publishing.drained
+  const messageId = String(properties.messageId ?? randomUUID())
+  await new Promise<void>((resolve, reject) => {
+    const settle = awaitConfirm(publishing, messageId, routingKey, { resolve, reject })
+    try {
+      const options = { ...properties, messageId, persistent: true, mandatory: true }
+      const accepted = publishing.channel.publish(exchange, routingKey, content, options, (err) => settle(err))
+      if (!accepted && !publishing.awaitingDrain) {
+        publishing.awaitingDrain = true
+        publishing.drained = Promise.race([once(publishing.channel, 'drain'), publishing.closed])
+          .catch(() => undefined)
+          .finally(() => (publishing.awaitingDrain = false))
+      }
+    } catch {
+      settle(new BrokerUnavailableError('the channel is closed'))
+    }
+  })
+}
+
+/** How to settle one publish: by its confirm, its return, a lost channel or the confirm timeout, whichever comes first. */
+function awaitConfirm(publishing: Publishing, messageId: string, routingKey: string, { resolve, reject }: { resolve: () => void; reject: (err: Error) => void }) {
+  const settle = (err: Error | null | undefined) => {
+    clearTimeout(timer)
+    publishing.waiting.delete(messageId)
+    const returned = publishing.unroutable.delete(messageId)
+    if (err) reject(err instanceof BrokerUnavailableError ? err : new BrokerUnavailableError('the broker refused the message'))
+    else if (returned) reject(new UnroutableMessageError(routingKey))
+    else resolve()
+  }
+  const timer = setTimeout(() => settle(new BrokerUnavailableError('no publisher confirm in time')), publishing.confirmTimeoutMs)
+  publishing.waiting.set(messageId, settle)
+  return settle
 }
