@@ -54,16 +54,7 @@ export interface QueueDepth {
  */
 export function createBusMetrics(registry: Registry) {
   const depths: { read?: () => Promise<QueueDepth[]> } = {}
-  new Gauge({
-    name: 'amqp_queue_messages',
-    help: 'Messages ready in the queues this service consumes, their retry tiers, set-aside queues and dead letters, when scraped',
-    labelNames: ['queue', 'role'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const { queue, role, messages } of (await depths.read?.()) ?? []) this.set({ queue, role }, messages)
-    },
-  })
+  queueDepthGauge(registry, () => depths.read?.())
   return {
     /** Where the depths come from: the bus, once connected. */
     watchQueues(read: () => Promise<QueueDepth[]>) {
@@ -97,6 +88,20 @@ export function createBusMetrics(registry: Registry) {
   }
 }
 export type BusMetrics = ReturnType<typeof createBusMetrics>
+
+/** Read at each scrape, so that it shows the queues as they are, not as they were at the last delivery. */
+function queueDepthGauge(registry: Registry, read: () => Promise<QueueDepth[]> | undefined) {
+  return new Gauge({
+    name: 'amqp_queue_messages',
+    help: 'Messages ready in the queues this service consumes, their retry tiers, set-aside queues and dead letters, when scraped',
+    labelNames: ['queue', 'role'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const { queue, role, messages } of (await read()) ?? []) this.set({ queue, role }, messages)
+    },
+  })
+}
 
 /**
  * How orders move: each status reached, the time from `placed` to it (from the order's own history), and
