@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
-import type { QueueBinding, RoutingKey } from '@restaurant/contracts'
+import type { QueueBinding, RoutingKey } from '@restaurant/contracts/messages'
 
 /** What a handler knows of the delivery it is working on. */
 export interface MessageContext {

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib'
-import { deadLetterQueueFor, type Topology } from '@restaurant/contracts'
+import { deadLetterQueueFor, type Topology } from '@restaurant/contracts/messages'
 import { REPLAYED_HEADER } from './delivery.js'
 
 export interface DeadLetterSummary {

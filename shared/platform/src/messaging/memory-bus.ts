@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { pino, type Logger } from 'pino'
 import { Compile } from 'typebox/compile'
-import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts'
+import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts/messages'
 import { BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { withTraceContext } from '../runtime/tracing.js'

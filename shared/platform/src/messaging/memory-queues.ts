@@ -1,4 +1,4 @@
-import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts'
+import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts/messages'
 import { UnroutableMessageError } from '../runtime/errors.js'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
 

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import type { RoutingKey } from '@restaurant/contracts'
+import type { RoutingKey } from '@restaurant/contracts/messages'
 import type { RabbitSettings } from '../runtime/config.js'
 import { BrokerBusyError, BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { deadLetterQueueFor } from '@restaurant/contracts'
+import { deadLetterQueueFor } from '@restaurant/contracts/messages'
 import type { QueueDepth } from '../runtime/metrics.js'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
 import type { Session } from './rabbit-session.js'

@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib'
 import type { Logger } from 'pino'
-import type { Topology } from '@restaurant/contracts'
+import type { Topology } from '@restaurant/contracts/messages'
 import { redactUrl, waitFor } from '../runtime/wait-for.js'
 import type { QueuePolicy } from './queue-policy.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'

@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib'
-import { deadLetterQueueFor, type Topology } from '@restaurant/contracts'
+import { deadLetterQueueFor, type Topology } from '@restaurant/contracts/messages'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
 
 export { delayQueuesFor, retryQueueFor, setAsideQueueFor, type QueuePolicy } from './queue-policy.js'

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import { Type } from 'typebox'
-import type { QueueBinding, RoutingKey, Topology } from '@restaurant/contracts'
+import type { QueueBinding, RoutingKey, Topology } from '@restaurant/contracts/messages'
 import type { Bus, MessageContext } from '../../src/messaging/bus.js'
 import type { DeliveryPolicy } from '../../src/messaging/delivery.js'
 import type { QueuePolicy } from '../../src/messaging/queue-policy.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { deadLetterQueueFor, routingKeys } from '@restaurant/contracts'
+import { deadLetterQueueFor, routingKeys } from '@restaurant/contracts/messages'
 import { inspectDeadLetters, replayDeadLetters } from '../../src/messaging/dead-letters.js'
 import { Greeting, until } from './bus-harness.js'
 import { setup } from './rabbit-harness.js'

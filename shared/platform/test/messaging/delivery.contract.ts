@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { deadLetterQueueFor } from '@restaurant/contracts'
+import { deadLetterQueueFor } from '@restaurant/contracts/messages'
 import type { MessageContext } from '../../src/messaging/bus.js'
 import { retryQueueFor } from '../../src/messaging/queue-policy.js'
 import { HandBackError } from '../../src/runtime/errors.js'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
-import { routingKeys, topologyFor } from '@restaurant/contracts'
+import { routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../../src/messaging/memory-bus.js'
 import { gate, Greeting, keptLogs, outcome, type BusHarness } from './bus-harness.js'
 import { busContract } from './bus.contract.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { routingKeys, topologyFor } from '@restaurant/contracts'
+import { routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import type { Inbound } from '../../src/messaging/delivery.js'
 import { createMemoryConsumers } from '../../src/messaging/memory-consumers.js'
 import { createMemoryQueues, type StoredMessage } from '../../src/messaging/memory-queues.js'

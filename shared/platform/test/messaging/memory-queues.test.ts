@@ -1,5 +1,5 @@
 import t from 'tap'
-import { deadLetterQueueFor, routingKeys, topologyFor } from '@restaurant/contracts'
+import { deadLetterQueueFor, routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { createMemoryQueues, type StoredMessage } from '../../src/messaging/memory-queues.js'
 import { retryQueueFor } from '../../src/messaging/queue-policy.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { deadLetterQueueFor } from '@restaurant/contracts'
+import { deadLetterQueueFor } from '@restaurant/contracts/messages'
 import { createBusMetrics, createMetricsRegistry } from '../../src/runtime/metrics.js'
 import { DependencyUnavailableError } from '../../src/runtime/errors.js'
 import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/queue-policy.js'

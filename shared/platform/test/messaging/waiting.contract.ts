@@ -1,5 +1,5 @@
 import t from 'tap'
-import { deadLetterQueueFor, type QueueBinding } from '@restaurant/contracts'
+import { deadLetterQueueFor, type QueueBinding } from '@restaurant/contracts/messages'
 import type { Bus } from '../../src/messaging/bus.js'
 import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/queue-policy.js'
 import { DependencyUnavailableError, SetAsideError } from '../../src/runtime/errors.js'
