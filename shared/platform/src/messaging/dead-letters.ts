@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConfirmChannel, GetMessage } from 'amqplib'
 import { deadLetterQueueFor, type Topology } from '@restaurant/contracts/messages'
 import { REPLAYED_HEADER } from './delivery.js'
+
+const RETURN_WAIT_MS = 5_000
 
 export interface DeadLetterSummary {
   queue: string
@@ -24,10 +27,9 @@ export async function inspectDeadLetters(channel: ConfirmChannel, topology: Topo
       reason: lastDeathReason(message.properties.headers),
       body: message.content.toString('utf8').slice(0, 200),
     }))
-    // Returned messages go back ahead of the rest, in the order they are returned. A nack has no reply: a round
-    // trip on the same channel, answered after it, means they are back when this returns.
+    // Returned messages go back ahead of the rest, in the order they are returned.
     taken.forEach((message) => channel.nack(message, false, true))
-    await channel.checkQueue(dead)
+    await untilBack(channel, dead, messageCount)
     summaries.push({ queue, deadLetters: messageCount, samples })
   }
   return summaries
@@ -50,6 +52,15 @@ export async function replayDeadLetters(channel: ConfirmChannel, queue: string, 
     replayed += 1
   }
   return replayed
+}
+
+/**
+ * Waits (a few seconds at most) until the queue counts the messages it had again. A nack has no reply, and a
+ * quorum queue applies a return through its log: even a round trip on the same channel can come back first.
+ */
+async function untilBack(channel: ConfirmChannel, queue: string, count: number): Promise<void> {
+  const deadline = Date.now() + RETURN_WAIT_MS
+  while ((await channel.checkQueue(queue)).messageCount < count && Date.now() < deadline) await sleep(20)
 }
 
 /** Why the message died last: `x-death` lists its deaths most recent first (earlier ones: retry tiers expiring). */

@@ -13,10 +13,13 @@ export interface RabbitConnection {
   close(): Promise<void>
 }
 
-/** The session in use and the recovery under way, if any: changed only by `recover` and `reconnect`. */
+/**
+ * The session in use and the recovery under way, if any: changed only by `recover` and `reconnect`. No session
+ * until the first one is open: one lost while it opens is no loss to recover from, as its opening fails.
+ */
 interface Healing {
   opening: Opening
-  session: Session
+  session?: Session
   recovering?: Promise<void>
 }
 
@@ -27,16 +30,20 @@ interface Healing {
  */
 export async function openConnection(options: ConnectionOptions, onOpen: (session: Session) => Promise<void>): Promise<RabbitConnection> {
   const stopping = new AbortController()
-  const opening: Opening = { options, stopping: stopping.signal, onOpen, onLost: (lost, err) => recover(healing, lost, err) }
-  const healing: Healing = { opening, session: await openSession(opening) }
+  const healing: Healing = { opening: { options, stopping: stopping.signal, onOpen, onLost: (lost, err) => recover(healing, lost, err) } }
+  const first = await openSession(healing.opening)
+  healing.session = first
+  // Lost while it opened, before it was the session in use: its loss was not recovered from then.
+  if (first.closed) recover(healing, first, undefined)
+  const current = () => healing.session ?? first
   return {
-    current: () => healing.session,
+    current,
     stopped: stopping.signal,
     async stop() {
       stopping.abort()
       await healing.recovering
     },
-    close: () => healing.session.connection.close().catch(() => undefined),
+    close: () => current().connection.close().catch(() => undefined),
   }
 }
 

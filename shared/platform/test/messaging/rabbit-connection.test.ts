@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { randomUUID } from 'node:crypto'
+import amqp from 'amqplib'
+import { pino } from 'pino'
 import t from 'tap'
+import { topologyFor } from '@restaurant/contracts/messages'
+import { openConnection } from '../../src/messaging/rabbit-connection.js'
+import { deleteTopology } from '../../src/messaging/rabbit-topology.js'
 import type { Bus } from '../../src/messaging/bus.js'
 import { Greeting, outcome, until, within } from './bus-harness.js'
-import { connectionPids, forceClose, setup } from './rabbit-harness.js'
+import { connectionPids, forceClose, setup, url } from './rabbit-harness.js'
 
 function isConnected(bus: Bus): boolean {
   try {
@@ -72,4 +78,24 @@ t.test('when the broker closes the connection, the bus reconnects by itself and 
   t.equal(newPids.length, 1, 'one connection again')
   t.not(newPids[0], oldPid, 'a new one')
   t.equal(await depthAfterClose(waiterStatus.queue), 0)
+})
+
+t.test('a first connection lost while it opens is recovered from, without crashing the process', async (t) => {
+  const topology = topologyFor(`test-${randomUUID()}`)
+  const policy = { deliveryLimit: 5, retryDelaysMs: [50], setAsideMs: 100 }
+  const options = { ...policy, url, topology, log: pino({ level: 'silent' }), connectionName: topology.exchange, confirmTimeoutMs: 5_000, heartbeatSeconds: 5 }
+  let opened = 0
+  const connection = await openConnection(options, async (session) => {
+    opened += 1
+    if (opened === 1) await session.connection.close()
+  })
+  t.teardown(async () => {
+    await connection.stop()
+    await connection.close()
+    const admin = await amqp.connect(url)
+    await deleteTopology(await admin.createChannel(), topology, policy).catch(() => undefined)
+    await admin.close()
+  })
+  await until('a second session, open', () => opened === 2 && !connection.current().closed, 10_000)
+  t.pass('the process is still here and the connection healed')
 })
