@@ -100,7 +100,16 @@ function valueImportsOf(file) {
     .filter((target) => target !== undefined && existsSync(target))
 }
 
-function orderPathFiles() {
+// The platform's modules, and those of the old shared package that became the platform: infrastructure a service
+// calls as it calls a library. The second count opens them but does not follow their own imports.
+const oldPlatformFiles = new Set(
+  ['api-keys', 'identity-guard', 'http', 'json-only', 'health', 'rabbit-bus', 'rabbit-delivery', 'rabbit-publisher', 'rabbit-topology',
+   'dead-letters', 'config', 'logger', 'tracing', 'metrics', 'run-service', 'wait-for', 'errors', 'dependencies', 'redis', 'menu-availability']
+    .map((name) => `shared/src/${name}.ts`),
+)
+const isPlatform = (file) => file.startsWith('shared/platform/') || oldPlatformFiles.has(file)
+
+function orderPathFiles(followPlatform) {
   const path = orderPaths.find((candidate) => existsSync(join(root, candidate.follow[0])))
   if (path === undefined) return undefined
   const missing = [...path.open, ...path.follow].filter((file) => !existsSync(join(root, file)))
@@ -110,7 +119,7 @@ function orderPathFiles() {
     const file = queue.shift()
     if (seen.has(file)) continue
     seen.add(file)
-    queue.push(...valueImportsOf(file))
+    if (followPlatform || !isPlatform(relative(root, file))) queue.push(...valueImportsOf(file))
   }
   return { layout: path.layout, missing, files: [...seen].map((file) => relative(root, file)).sort() }
 }
@@ -194,13 +203,17 @@ function percent(part, whole) {
 }
 
 function printOrderPath() {
-  const path = orderPathFiles()
+  const path = orderPathFiles(true)
   console.log('(a) files per order path (static imports, type-only excluded)')
   if (path === undefined) return console.log('  no order routes file found')
   console.log(`  layout: ${path.layout}`)
   for (const file of path.missing) console.log(`  missing on this tree: ${file}`)
-  console.log(`  ${path.files.length} files`)
+  console.log(`  ${path.files.length} files, every import followed`)
   for (const file of path.files) console.log(`    ${file}`)
+  const own = orderPathFiles(false)
+  const platform = own.files.filter(isPlatform)
+  console.log(`  ${own.files.length} files with the platform opened but not followed (${own.files.length - platform.length} of the order's own code and contracts, ${platform.length} of the platform)`)
+  for (const file of own.files) console.log(`    ${file}`)
 }
 
 function printPackages() {
