@@ -21,8 +21,8 @@ if (!['list', 'replay'].includes(command) || (command === 'replay' && !queues.in
 }
 
 const connection = await amqp.connect(AMQP_URL)
+const channel = await connection.createConfirmChannel()
 try {
-  const channel = await connection.createConfirmChannel()
   if (command === 'list') {
     process.stdout.write(`dead letters on ${redactUrl(AMQP_URL)}, namespace ${AMQP_NAMESPACE}\n`)
     for (const summary of await inspectDeadLetters(channel, topology)) {
@@ -34,5 +34,7 @@ try {
     process.stdout.write(`replayed ${replayed} dead letters onto ${queue}\n`)
   }
 } finally {
+  // The channel first: closing the connection alone can drop the last ack, and a replayed letter would stay dead too.
+  await channel.close()
   await connection.close()
 }

@@ -73,16 +73,14 @@ t.test('replay moves the oldest dead letter back onto its queue, marked as repla
   t.notOk(replayed && replayed.properties.headers?.['x-death'], 'its deaths are forgotten')
 })
 
-// The CLI closes its connection without closing its channel first, which drops the last ack (amqplib #637): the
-// last dead letter replayed is back on the dead-letter queue once the CLI exits. Marked todo until the CLI is fixed.
-const lostAck = { todo: 'bin/dead-letters.ts: close the channel before the connection' }
-
+// Closing the connection without closing the channel first drops the last ack (amqplib #637): the last letter
+// replayed would still be dead once the CLI exits.
 t.test('a replay of N takes those N off the dead letters, so that none is replayed twice', async (t) => {
   const { queue, depth, run } = await withDeadLetters(t)
   await run('replay', queue, '1')
   await sleep(500)
   t.equal(await depth(queue), 1)
-  t.equal(await depth(deadLetterQueueFor(queue)), 1, 'one dead letter left', lostAck)
+  t.equal(await depth(deadLetterQueueFor(queue)), 1, 'one dead letter left')
 })
 
 t.test('replay without N moves every dead letter back onto its queue', async (t) => {
