@@ -1,13 +1,10 @@
 import { execFile } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import amqp from 'amqplib'
 import t, { type Test } from 'tap'
-import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
-import { assertTopology, deleteTopology } from '../../src/messaging/rabbit-topology.js'
-import { until, within } from '../messaging/bus-harness.js'
-import { url } from '../messaging/rabbit-harness.js'
+import { deadLetterQueueFor } from '@restaurant/contracts/messages'
+import { until } from '../messaging/bus-harness.js'
+import { declaredTopology, url } from '../messaging/rabbit-harness.js'
 
 // The built CLI, as an operator runs it: `pnpm exec tsc -b` first.
 const cli = fileURLToPath(new URL('../../dist/bin/dead-letters.js', import.meta.url))
@@ -15,17 +12,8 @@ const policy = { deliveryLimit: 5, retryDelaysMs: [50], setAsideMs: 100 }
 
 /** A namespace of its own whose kitchen orders queue holds two dead letters, oldest first; deleted at teardown. */
 async function withDeadLetters(t: Test) {
-  const namespace = `test-${randomUUID()}`
-  const topology = topologyFor(namespace)
+  const { namespace, topology, channel, depth } = await declaredTopology(t, policy)
   const { queue } = topology.queues.kitchenOrders
-  const connection = await within(10_000, 'RabbitMQ', amqp.connect(url))
-  t.teardown(async () => {
-    await deleteTopology(await connection.createChannel(), topology, policy).catch(() => undefined)
-    await connection.close()
-  })
-  const channel = await connection.createConfirmChannel()
-  await assertTopology(channel, topology, policy)
-  const depth = async (name: string) => (await channel.checkQueue(name)).messageCount
   for (const [index, greeting] of ['first', 'second'].entries()) {
     channel.sendToQueue(queue, Buffer.from(JSON.stringify({ greeting })), { persistent: true, correlationId: `order-${index + 1}` })
     await channel.waitForConfirms()

@@ -8,12 +8,28 @@ import type { Test } from 'tap'
 import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
 import type { Bus } from '../../src/messaging/bus.js'
 import { connectBus, type BusOptions } from '../../src/messaging/rabbit-bus.js'
-import { deleteTopology } from '../../src/messaging/rabbit-topology.js'
+import type { QueuePolicy } from '../../src/messaging/queue-policy.js'
+import { assertTopology, deleteTopology } from '../../src/messaging/rabbit-topology.js'
 import { keptLogs, within, type BusHarness, type DeadLetterSeen } from './bus-harness.js'
 
 export const url = 'amqp://guest:guest@127.0.0.1:5672'
 
 const execFileAsync = promisify(execFile)
+
+/** A topology of its own declared on a confirm channel, deleted at teardown. */
+export async function declaredTopology(t: Test, policy: QueuePolicy) {
+  const namespace = `test-${randomUUID()}`
+  const topology = topologyFor(namespace)
+  const connection = await within(10_000, 'RabbitMQ', amqp.connect(url))
+  t.teardown(async () => {
+    await deleteTopology(await connection.createChannel(), topology, policy).catch(() => undefined)
+    await connection.close()
+  })
+  const channel = await connection.createConfirmChannel()
+  await assertTopology(channel, topology, policy)
+  const depth = async (queue: string) => (await channel.checkQueue(queue)).messageCount
+  return { namespace, topology, connection, channel, depth }
+}
 
 async function rabbitmqctl(...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync('rabbitmqctl', ['-q', ...args], { timeout: 20_000 })

@@ -1,29 +1,20 @@
-import { randomUUID } from 'node:crypto'
-import amqp, { type ChannelModel } from 'amqplib'
+import type { ChannelModel } from 'amqplib'
 import t, { type Test } from 'tap'
-import { deadLetterQueueFor, routingKeys, topologyFor } from '@restaurant/contracts/messages'
+import { deadLetterQueueFor, routingKeys } from '@restaurant/contracts/messages'
 import { assertTopology, delayQueuesFor, deleteTopology } from '../../src/messaging/rabbit-topology.js'
-import { until, within } from './bus-harness.js'
-import { url } from './rabbit-harness.js'
+import { until } from './bus-harness.js'
+import { declaredTopology } from './rabbit-harness.js'
 
 const policy = { deliveryLimit: 2, retryDelaysMs: [100, 300], setAsideMs: 200 }
 
-/** A topology of its own declared on a confirm channel, deleted at teardown. */
+/** A topology of its own, deleted at teardown, and a way to put a message on one of its queues. */
 async function declared(t: Test) {
-  const topology = topologyFor(`test-${randomUUID()}`)
-  const connection = await within(10_000, 'RabbitMQ', amqp.connect(url))
-  t.teardown(async () => {
-    await deleteTopology(await connection.createChannel(), topology, policy).catch(() => undefined)
-    await connection.close()
-  })
-  const channel = await connection.createConfirmChannel()
-  await assertTopology(channel, topology, policy)
-  const depth = async (queue: string) => (await channel.checkQueue(queue)).messageCount
+  const declaration = await declaredTopology(t, policy)
   const send = async (queue: string, text: string) => {
-    channel.sendToQueue(queue, Buffer.from(text), { persistent: true })
-    await channel.waitForConfirms()
+    declaration.channel.sendToQueue(queue, Buffer.from(text), { persistent: true })
+    await declaration.channel.waitForConfirms()
   }
-  return { topology, connection, channel, depth, send }
+  return { ...declaration, send }
 }
 
 /** Whether the queue exists: checked on a channel of its own, since a failed check closes its channel. */
