@@ -55,8 +55,8 @@ export async function describeMachine(): Promise<Machine> {
       '@fastify/http-proxy': versionOf('@fastify/http-proxy', 'gateway'),
       express: versionOf('express', '.'),
       'http-proxy-middleware': versionOf('http-proxy-middleware', '.'),
-      amqplib: versionOf('amqplib', 'shared'),
-      ioredis: versionOf('ioredis', 'shared'),
+      amqplib: versionOf('amqplib', 'shared/platform'),
+      ioredis: versionOf('ioredis', 'shared/platform'),
       autocannon: versionOf('autocannon', '.'),
     },
   }

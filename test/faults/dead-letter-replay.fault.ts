@@ -9,7 +9,7 @@ import { allTickets, ticketsOf } from '../support/scoring.js'
 import { startStack } from '../support/stack.js'
 import { scoreWitness } from '../support/witness.js'
 
-const replayCommand = join(import.meta.dirname, '..', '..', 'shared', 'dist', 'bin', 'dead-letters.js')
+const replayCommand = join(import.meta.dirname, '..', '..', 'shared', 'platform', 'dist', 'bin', 'dead-letters.js')
 
 t.test('an order the broker dead-lettered after crash loops mid-cooking is finished, once, when its dead letter is replayed', async (t) => {
   // One redelivery allowed: the second crash in a row sends the order to the dead-letter queue, its ticket open.
