@@ -5,11 +5,10 @@ import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
 import { createMenuAvailability } from '@restaurant/platform/redis/menu-availability'
-import { createRedis } from '@restaurant/platform/redis/redis'
+import { connectRedis } from '@restaurant/platform/redis/redis'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
-import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
 import { createIdempotencyReservations } from './adapters/idempotency-reservations.js'
 import { createKitchenClient } from './adapters/kitchen-client.js'
 import { createOrderEventHub } from './adapters/order-event-hub.js'
@@ -28,11 +27,12 @@ const waiterIdentity = { subject: 'service:waiter', roles: [] }
  */
 export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const redis = await connectRedis(config, log)
+  const reader = await connectRedis(config, log, { blocking: true })
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const metrics = createMetricsRegistry('waiter')
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
   const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish })
-  const hub = createOrderEventHub(config, redis, log)
+  const hub = createOrderEventHub({ reader, redis }, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const app = await buildWaiterApp({
     log,
@@ -58,16 +58,6 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     redis.disconnect()
   }
   return { app, redis, metrics, close }
-}
-
-async function connectRedis(config: WaiterConfig, log: Logger): Promise<Redis> {
-  const redis = createRedis(config, log)
-  await waitFor(() => redis.ping(), {
-    what: `Redis at ${redactUrl(config.REDIS_URL)}`,
-    hint: 'start it with `redis-server --daemonize yes` (or `docker compose up -d redis`)',
-    log,
-  })
-  return redis
 }
 
 /** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus. */

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { OrderStatus } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
-import type { RedisSettings } from '@restaurant/platform/runtime/config'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 
 /** One status change of one order, as the streams hold it and the SSE routes send it. */
@@ -38,11 +37,9 @@ const REPLAY_LIMIT = 10_000
  * Every waiter instance follows the one Redis stream of status events (written by whichever instance
  * consumed the kitchen's message) and hands each event to its own subscribers, so that a client connected
  * anywhere sees every order. After a break it reads on from the last entry it saw: nothing is skipped.
+ * `reader` is a blocking client (`createRedis(…, { blocking: true })`) of the hub's own, which `close` disconnects.
  */
-export function createOrderEventHub(config: RedisSettings, redis: Redis, log: Logger): OrderEventHub {
-  // Blocking reads get their own connection, without the command timeout the other commands have.
-  const reader = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-  reader.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error (order events)'))
+export function createOrderEventHub({ reader, redis }: { reader: Redis; redis: Redis }, log: Logger): OrderEventHub {
   const listeners = new Set<Listener>()
   const following = { running: true }
   const followed = follow(reader, listeners, log, following)

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createRedis } from '@restaurant/platform/redis/redis'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createOrderEventHub, isAfter, type OrderEvent } from '../../src/adapters/order-event-hub.js'
@@ -8,7 +9,8 @@ const log = createLogger({ name: 'test', level: 'silent', pretty: false })
 
 async function buildHub(t: Parameters<typeof buildViews>[0]) {
   const { views, redis, prefix } = buildViews(t)
-  const hub = createOrderEventHub({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: 250 }, redis, log)
+  const reader = createRedis({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: 250 }, log, { blocking: true })
+  const hub = createOrderEventHub({ reader, redis }, log)
   t.teardown(() => hub.close())
   const live: OrderEvent[] = []
   hub.subscribe((event) => live.push(event))

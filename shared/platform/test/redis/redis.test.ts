@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { pino } from 'pino'
 import t from 'tap'
-import { createRedis, isRedisUnavailable } from '../../src/redis/redis.js'
+import { connectRedis, createRedis, isRedisUnavailable } from '../../src/redis/redis.js'
 
 const log = pino({ level: 'silent' })
 const settings = (overrides: { REDIS_URL?: string } = {}) => ({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-${randomUUID()}:`, REDIS_COMMAND_TIMEOUT_MS: 250, ...overrides })
@@ -40,4 +40,23 @@ t.test('a Redis that cannot be reached fails at once, and that failure says Redi
   const err = await redis.get('anything').catch((caught: unknown) => caught)
   t.ok(Date.now() - started < 1_000, 'without waiting for a connection')
   t.equal(isRedisUnavailable(err), true)
+})
+
+t.test('a blocking client waits out a blocking read longer than the command timeout; an ordinary one gives up', async (t) => {
+  const config = { ...settings(), REDIS_COMMAND_TIMEOUT_MS: 100 }
+  const reader = createRedis(config, log, { blocking: true })
+  const ordinary = createRedis(config, log)
+  await Promise.all([once(reader, 'ready'), once(ordinary, 'ready')])
+  t.teardown(() => {
+    reader.disconnect()
+    ordinary.disconnect()
+  })
+  t.equal(await reader.xread('BLOCK', 300, 'STREAMS', 'nothing-yet', '$'), null)
+  await t.rejects(ordinary.xread('BLOCK', 300, 'STREAMS', 'nothing-yet', '$'), { message: /timed out/i })
+})
+
+t.test('connecting waits until Redis answers', async (t) => {
+  const redis = await connectRedis(settings(), log)
+  t.teardown(() => redis.disconnect())
+  t.equal(redis.status, 'ready')
 })
