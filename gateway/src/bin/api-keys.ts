@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-import { once } from 'node:events'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { roles, type Role } from '@restaurant/contracts/identity'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
-import { createRedis } from '@restaurant/platform/redis/redis'
+import { connectRedis } from '@restaurant/platform/redis/redis'
 import { createLogger } from '@restaurant/platform/runtime/logger'
-import { redactUrl, waitFor } from '@restaurant/platform/runtime/wait-for'
+import { redactUrl } from '@restaurant/platform/runtime/wait-for'
 import { loadGatewayConfig } from '../config.js'
 
 const usage = `usage:
@@ -25,11 +23,9 @@ if (!valid) {
 }
 
 const log = createLogger({ name: 'keys', level: 'warn', pretty: true })
-const redis = createRedis({ ...config, REDIS_COMMAND_TIMEOUT_MS: 5_000 }, log)
+const redis = await connectRedis({ ...config, REDIS_COMMAND_TIMEOUT_MS: 5_000 }, log)
 const apiKeys = createApiKeys(redis)
 try {
-  await Promise.race([once(redis, 'ready'), sleep(2_000, undefined, { ref: false })])
-  await waitFor(() => redis.ping(), { what: `Redis at ${redactUrl(config.REDIS_URL)}`, hint: 'start Redis first', log })
   if (command === 'create') {
     const { key, apiKey } = await apiKeys.create({ name: first, roles: wanted.filter(isRole) })
     process.stdout.write(`created ${apiKey.id} (${apiKey.name}: ${apiKey.roles.join(', ')}); the key, shown once:\n${key}\n`)
