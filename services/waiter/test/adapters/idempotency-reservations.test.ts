@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { Redis } from 'ioredis'
 import { createIdempotencyReservations } from '../../src/adapters/idempotency-reservations.js'
-import { buildReservations } from './redis-harness.js'
+import { buildReservations, unreachableRedis } from './redis-harness.js'
 
 t.test('reserving a key returns nothing the first time and the first fingerprint afterwards', async (t) => {
   const { reservations } = buildReservations(t)
@@ -32,9 +31,7 @@ t.test('a reservation says whether Redis may have forgotten earlier reservations
 })
 
 t.test('a reservation that cannot reach Redis fails with DEPENDENCY_UNAVAILABLE', async (t) => {
-  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
-  redis.on('error', () => undefined)
-  t.teardown(() => redis.disconnect())
+  const redis = unreachableRedis(t)
   const reservations = createIdempotencyReservations(redis, { ttlSeconds: 60 })
   await t.rejects(reservations.reserve(randomUUID(), 'fingerprint'), { code: 'DEPENDENCY_UNAVAILABLE', statusCode: 503 })
 })

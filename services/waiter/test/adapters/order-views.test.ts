@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { Redis } from 'ioredis'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import { createOrderViews } from '../../src/adapters/order-views.js'
-import { buildViews } from './redis-harness.js'
+import { buildViews, unreachableRedis } from './redis-harness.js'
 
 /** One order through its happy path: placed, accepted, cooking, ready. */
 function lifecycle() {
@@ -102,9 +101,7 @@ t.test('one caller at a time, across every waiter, may refresh an order view', a
 })
 
 t.test('a view that cannot reach Redis fails with DEPENDENCY_UNAVAILABLE, so that status events wait for it', async (t) => {
-  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
-  redis.on('error', () => undefined)
-  t.teardown(() => redis.disconnect())
+  const redis = unreachableRedis(t)
   const views = createOrderViews(redis, { viewTtlSeconds: 60 })
   await t.rejects(views.apply(buildOrder(), 'req-1'), { code: 'DEPENDENCY_UNAVAILABLE', statusCode: 503 })
   await t.rejects(views.get(randomUUID()), { code: 'DEPENDENCY_UNAVAILABLE' })

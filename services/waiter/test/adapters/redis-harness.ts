@@ -23,6 +23,14 @@ export function isolatedRedis(t: Test) {
   return { redis, prefix }
 }
 
+/** A client of a Redis that is not there: every command fails at once. */
+export function unreachableRedis(t: Test): Redis {
+  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  redis.on('error', () => undefined)
+  t.teardown(() => redis.disconnect())
+  return redis
+}
+
 /** Order views over the real Redis, isolated. */
 export function buildViews(t: Test, { viewTtlSeconds = 60 } = {}) {
   const { redis, prefix } = isolatedRedis(t)
