@@ -23,6 +23,11 @@ function track<T>(promise: Promise<T>) {
   return state
 }
 
+/** Order `id`, accepted at `acceptedAt`, asks for its stations; the state says whether and how it was answered. */
+function waitToCook(stations: Stations, id: string, acceptedAt: number, options: { maxWaitMs: number } = patiently) {
+  return track(stations.cook(booking(id, acceptedAt), options))
+}
+
 /** A call to cook whose signal the test aborts, with the reason as the error's message. */
 function cookUntilAborted(stations: Stations, order: Booking) {
   const controller = new AbortController()
@@ -50,7 +55,7 @@ t.test('an order whose station is free starts at once and keeps its plan until i
 t.test('a later order waits for the slots an earlier one booked, even once that one is finished', async (t) => {
   const { clock, stations } = await busyKitchen()
   stations.finish('x')
-  const later = track(stations.cook(booking('b', 1), patiently))
+  const later = waitToCook(stations, 'b', 1)
   await clock.advance(3999)
   t.equal(later.settled, false)
   await clock.advance(1)
@@ -59,8 +64,8 @@ t.test('a later order waits for the slots an earlier one booked, even once that 
 
 t.test('an order accepted earlier keeps its place ahead of one booked before it', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const late = track(stations.cook(booking('late', 200), patiently))
-  const early = track(stations.cook(booking('early', 100), patiently))
+  const late = waitToCook(stations, 'late', 200)
+  const early = waitToCook(stations, 'early', 100)
   await clock.advance(4000)
   t.same(starts(early.value), [4000])
   t.equal(late.settled, false)
@@ -70,8 +75,8 @@ t.test('an order accepted earlier keeps its place ahead of one booked before it'
 
 t.test('releasing a waiting order lets the next order on that station take its turn', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const first = track(stations.cook(booking('a', 1), patiently))
-  const next = track(stations.cook(booking('b', 2), patiently))
+  const first = waitToCook(stations, 'a', 1)
+  const next = waitToCook(stations, 'b', 2)
   await clock.advance(1000)
   stations.release('a')
   await clock.advance(3000)
@@ -82,7 +87,7 @@ t.test('releasing a waiting order lets the next order on that station take its t
 
 t.test('releasing a cooking order lets the next order on that station start at once', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const next = track(stations.cook(booking('b', 1), patiently))
+  const next = waitToCook(stations, 'b', 1)
   await clock.advance(1000)
   stations.release('x')
   await clock.advance(0)
@@ -92,11 +97,11 @@ t.test('releasing a cooking order lets the next order on that station start at o
 
 t.test('a committed order keeps its slots when an earlier waiting order is released', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const waiting = track(stations.cook(booking('w', 100), patiently))
+  const waiting = waitToCook(stations, 'w', 100)
   const committed = await stations.cook(booking('k', 200, [burger, fries]), patiently)
   t.same(starts(committed), [0, 8000])
   stations.release('w')
-  const next = track(stations.cook(booking('n', 300), patiently))
+  const next = waitToCook(stations, 'n', 300)
   await clock.advance(4000)
   t.same(waiting, { settled: true, value: undefined })
   t.equal(stations.planOf('k'), committed)
@@ -108,15 +113,15 @@ t.test('an order whose start is further away than the bound is set aside and its
   const { clock, stations } = await busyKitchen()
   await t.rejects(stations.cook(booking('a', 1), { maxWaitMs: 1000 }), { code: 'SET_ASIDE' })
   t.equal(stations.waiting(), 0)
-  const next = track(stations.cook(booking('b', 2), patiently))
+  const next = waitToCook(stations, 'b', 2)
   await clock.advance(4000)
   t.same(starts(next.value), [4000])
 })
 
 t.test('an order pushed beyond its bound by one accepted earlier is set aside while it waits', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const late = track(stations.cook(booking('late', 200), { maxWaitMs: 5000 }))
-  const early = track(stations.cook(booking('early', 100), patiently))
+  const late = waitToCook(stations, 'late', 200, { maxWaitMs: 5000 })
+  const early = waitToCook(stations, 'early', 100)
   await clock.advance(0)
   t.match(late.error, { code: 'SET_ASIDE' })
   t.equal(stations.waiting(), 1)
@@ -127,7 +132,7 @@ t.test('an order pushed beyond its bound by one accepted earlier is set aside wh
 t.test('an aborted wait frees its booking', async (t) => {
   const { clock, stations } = await busyKitchen()
   const aborted = cookUntilAborted(stations, booking('a', 1))
-  const next = track(stations.cook(booking('b', 2), patiently))
+  const next = waitToCook(stations, 'b', 2)
   aborted.abort('shutting down')
   await clock.advance(0)
   t.match(aborted.wait.error, { message: 'shutting down' })
@@ -138,9 +143,9 @@ t.test('an aborted wait frees its booking', async (t) => {
 
 t.test('an order booked twice is booked once', async (t) => {
   const { clock, stations } = await busyKitchen()
-  const first = track(stations.cook(booking('a', 1), patiently))
-  const second = track(stations.cook(booking('a', 1), patiently))
-  const next = track(stations.cook(booking('b', 2), patiently))
+  const first = waitToCook(stations, 'a', 1)
+  const second = waitToCook(stations, 'a', 1)
+  const next = waitToCook(stations, 'b', 2)
   t.equal(stations.waiting(), 2)
   await clock.advance(8000)
   t.same(starts(first.value), [4000])
@@ -151,7 +156,7 @@ t.test('an order booked twice is booked once', async (t) => {
 t.test('a shared booking stays while another call still waits on it', async (t) => {
   const { clock, stations } = await busyKitchen()
   const aborted = cookUntilAborted(stations, booking('a', 1))
-  const other = track(stations.cook(booking('a', 1), patiently))
+  const other = waitToCook(stations, 'a', 1)
   aborted.abort('gone')
   await clock.advance(4000)
   t.match(aborted.wait.error, { message: 'gone' })

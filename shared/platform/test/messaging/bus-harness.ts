@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import { Type } from 'typebox'
 import type { QueueBinding, RoutingKey, Topology } from '@restaurant/contracts/messages'
-import type { Bus, MessageContext } from '../../src/messaging/bus.js'
+import type { Bus, ConsumeOptions, MessageContext } from '../../src/messaging/bus.js'
 import type { DeliveryPolicy } from '../../src/messaging/delivery.js'
 import type { QueuePolicy } from '../../src/messaging/queue-policy.js'
 
@@ -12,6 +12,24 @@ export interface Delivery {
   message: { greeting: string }
   context: MessageContext
   at: number
+}
+
+/**
+ * Consumes `binding`, recording each delivery before `attempt` runs with the number of deliveries so far (it
+ * throws to fail, wait or hand back); the record grows as deliveries come.
+ */
+export async function recordDeliveries(
+  bus: Bus,
+  binding: QueueBinding,
+  attempt: (count: number) => void,
+  options?: ConsumeOptions<Delivery['message']>,
+): Promise<Delivery[]> {
+  const calls: Delivery[] = []
+  await bus.consume(binding, Greeting, async (message, context) => {
+    calls.push({ message, context, at: Date.now() })
+    attempt(calls.length)
+  }, options)
+  return calls
 }
 
 export type BusSettings = Partial<QueuePolicy & DeliveryPolicy & { prefetch: number }>

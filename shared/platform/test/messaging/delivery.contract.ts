@@ -4,7 +4,7 @@ import { deadLetterQueueFor } from '@restaurant/contracts/messages'
 import type { MessageContext } from '../../src/messaging/bus.js'
 import { retryQueueFor } from '../../src/messaging/queue-policy.js'
 import { HandBackError } from '../../src/runtime/errors.js'
-import { Greeting, until, type Delivery, type HarnessFor } from './bus-harness.js'
+import { Greeting, recordDeliveries, until, type Delivery, type HarnessFor } from './bus-harness.js'
 
 // Timers and the broker's TTL may each be a few milliseconds early or late; only lower bounds are asserted.
 export const slackMs = 20
@@ -66,12 +66,10 @@ export function deliveryContract(harnessFor: HarnessFor): void {
     const { waiterStatus } = topology.queues
     const retryDelaysMs = [100, 300]
     const bus = await connect({ retryDelaysMs })
-    const calls: Delivery[] = []
     const givenUp: Array<{ message: unknown; context: MessageContext; err: unknown }> = []
     const onGiveUp = async (message: unknown, context: MessageContext, err: unknown) => void givenUp.push({ message, context, err })
-    await bus.consume(waiterStatus, Greeting, async (message, context) => {
-      calls.push({ message, context, at: Date.now() })
-      throw new Error(`attempt ${calls.length} fails`)
+    const calls = await recordDeliveries(bus, waiterStatus, (count) => {
+      throw new Error(`attempt ${count} fails`)
     }, { onGiveUp })
 
     await bus.publish(waiterStatus.routingKey, { greeting: 'doomed' }, 'corr-tiers')
@@ -99,11 +97,9 @@ export function deliveryContract(harnessFor: HarnessFor): void {
     const { waiterStatus } = topology.queues
     const retryDelaysMs = [200, 5_000]
     const bus = await connect({ retryDelaysMs })
-    const calls: Delivery[] = []
     let givenUp = 0
-    await bus.consume(waiterStatus, Greeting, async (message, context) => {
-      calls.push({ message, context, at: Date.now() })
-      if (calls.length === 1) throw new Error('the first attempt fails')
+    const calls = await recordDeliveries(bus, waiterStatus, (count) => {
+      if (count === 1) throw new Error('the first attempt fails')
     }, { onGiveUp: async () => void (givenUp += 1) })
 
     await bus.publish(waiterStatus.routingKey, { greeting: 'again' }, 'corr-3')
@@ -155,9 +151,7 @@ export function deliveryContract(harnessFor: HarnessFor): void {
     const { topology, connect, depth, takeDeadLetters } = await harnessFor(t)
     const { kitchenOrders } = topology.queues
     const bus = await connect({ deliveryLimit: 2 })
-    const calls: Delivery[] = []
-    await bus.consume(kitchenOrders, Greeting, async (message, context) => {
-      calls.push({ message, context, at: Date.now() })
+    const calls = await recordDeliveries(bus, kitchenOrders, () => {
       throw new HandBackError('not mine')
     })
 

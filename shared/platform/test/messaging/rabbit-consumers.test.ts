@@ -56,6 +56,17 @@ function held() {
   return { started, open, firstContext, spec: (queue: string) => ({ queue, check: Compile(Greeting), handler }) }
 }
 
+/** Consumers of the given prefetch whose handler holds the one message sent, until the test lets it go. */
+async function holdingOne(t: Test, prefetch: number, greeting: string) {
+  const { queue, open, send, depth } = await setup(t)
+  const consumers = createConsumers({ ...policy, log, prefetch })
+  const handler = held()
+  await consumers.add(await open(), handler.spec(queue))
+  await send(greeting)
+  await until('the handler to start', () => handler.started.length === 1)
+  return { send, depth, consumers, handler }
+}
+
 t.test('a consumer holds no more deliveries in flight than its prefetch, and acks each once its handler resolved', async (t) => {
   const { queue, open, send, depth } = await setup(t)
   const consumers = createConsumers({ ...policy, log, prefetch: 2 })
@@ -73,12 +84,7 @@ t.test('a consumer holds no more deliveries in flight than its prefetch, and ack
 })
 
 t.test('cancelling stops new deliveries, aborts the signals of those in flight, and waits for their handlers', async (t) => {
-  const { queue, open, send, depth } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch: 1 })
-  const handler = held()
-  await consumers.add(await open(), handler.spec(queue))
-  await send('in flight')
-  await until('the handler to start', () => handler.started.length === 1)
+  const { send, depth, consumers, handler } = await holdingOne(t, 1, 'in flight')
   let cancelled = false
   const cancelling = consumers.cancel().then(() => (cancelled = true))
   await sleep(200)
@@ -124,12 +130,7 @@ t.test('a consumer whose queue is deleted takes its session down, to recover as 
 })
 
 t.test('closing the channels aborts the work in flight as no longer settleable, and the broker gives its message back', async (t) => {
-  const { queue, open, send, depth } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch: 5 })
-  const handler = held()
-  await consumers.add(await open(), handler.spec(queue))
-  await send('held')
-  await until('the handler to start', () => handler.started.length === 1)
+  const { depth, consumers, handler } = await holdingOne(t, 5, 'held')
   await consumers.closeChannels()
   const context = handler.firstContext()
   t.ok(context.channelClosed.aborted)

@@ -3,7 +3,7 @@ import { deadLetterQueueFor, type QueueBinding } from '@restaurant/contracts/mes
 import type { Bus } from '../../src/messaging/bus.js'
 import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/queue-policy.js'
 import { DependencyUnavailableError, SetAsideError } from '../../src/runtime/errors.js'
-import { Greeting, until, type Delivery, type HarnessFor } from './bus-harness.js'
+import { Greeting, recordDeliveries, until, type Delivery, type HarnessFor } from './bus-harness.js'
 import { slackMs } from './delivery.contract.js'
 
 /**
@@ -11,10 +11,8 @@ import { slackMs } from './delivery.contract.js'
  * attempt once the message has been handled after the dependency came back; the bus is closed by then.
  */
 async function handledThroughAnOutage(bus: Bus, binding: QueueBinding, awayMs: number): Promise<Delivery[]> {
-  const calls: Delivery[] = []
   const backAt = Date.now() + awayMs
-  await bus.consume(binding, Greeting, async (message, context) => {
-    calls.push({ message, context, at: Date.now() })
+  const calls = await recordDeliveries(bus, binding, () => {
     if (Date.now() < backAt) throw new DependencyUnavailableError('the store')
   })
   await bus.publish(binding.routingKey, { greeting: 'patient' }, 'corr-outage')
@@ -60,10 +58,8 @@ export function waitingContract(harnessFor: HarnessFor): void {
     const { topology, connect, depth, depthAfterClose } = await harnessFor(t)
     const { kitchenOrders } = topology.queues
     const bus = await connect({ setAsideMs: 200 })
-    const calls: Delivery[] = []
-    await bus.consume(kitchenOrders, Greeting, async (message, context) => {
-      calls.push({ message, context, at: Date.now() })
-      if (calls.length === 1) throw new SetAsideError('its station is busy for an hour')
+    const calls = await recordDeliveries(bus, kitchenOrders, (count) => {
+      if (count === 1) throw new SetAsideError('its station is busy for an hour')
     })
 
     await bus.publish(kitchenOrders.routingKey, { greeting: 'later' }, 'corr-later')
