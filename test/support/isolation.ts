@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import amqp from 'amqplib'
+import amqp, { type ChannelModel } from 'amqplib'
 import { Redis } from 'ioredis'
 import { topologyFor } from '@restaurant/contracts/messages'
 import { deleteTopology, type QueuePolicy } from '@restaurant/platform/messaging/rabbit-topology'
@@ -15,7 +15,14 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
  * Names, Redis keys, files and (given a MongoDB URL) a database that belong to one test only, and the clean-up
  * that removes them (the database's collections).
  */
-export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>, mongoUrl?: string) {
+export interface RunPlaces {
+  /** A database of the run's own on the MongoDB there. */
+  mongoUrl?: string
+  /** The broker's members (the machine's node unless given): the run's topology is removed through the first that answers. */
+  amqpUrls?: readonly string[]
+}
+
+export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>, { mongoUrl, amqpUrls = [AMQP_URL] }: RunPlaces = {}) {
   const namespace = `test-${randomUUID()}`
   const dataDir = await mkdtemp(join(tmpdir(), 'restaurant-test-'))
   const mongoDb = namespace.replaceAll('-', '_')
@@ -25,7 +32,7 @@ export async function isolatedRun(policy: Pick<QueuePolicy, 'retryDelaysMs' | 's
     redisPrefix: `${namespace}:`,
     mongoDb,
     async cleanUp() {
-      await removeTopology(namespace, policy)
+      await removeTopology(namespace, policy, amqpUrls)
       await removeRedisKeys(`${namespace}:`)
       await rm(dataDir, { recursive: true, force: true })
       if (mongoUrl) await emptyMongoDatabase(mongoUrl, mongoDb)
@@ -54,13 +61,26 @@ export async function emptyMongoDatabase(url: string, name: string): Promise<voi
   }
 }
 
-async function removeTopology(namespace: string, policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>): Promise<void> {
-  const connection = await amqp.connect(AMQP_URL)
+async function removeTopology(namespace: string, policy: Pick<QueuePolicy, 'retryDelaysMs' | 'setAsideMs'>, amqpUrls: readonly string[]): Promise<void> {
+  const connection = await connectToBroker(amqpUrls)
   try {
     await deleteTopology(await connection.createChannel(), topologyFor(namespace), policy)
   } finally {
     await connection.close()
   }
+}
+
+/** A connection to the first of the broker's members that takes one. */
+export async function connectToBroker(urls: readonly string[] = [AMQP_URL]): Promise<ChannelModel> {
+  let failure: unknown
+  for (const url of urls) {
+    try {
+      return await amqp.connect(url)
+    } catch (err) {
+      failure = err
+    }
+  }
+  throw new Error(`no broker member took a connection (${urls.length} tried)`, { cause: failure })
 }
 
 export async function removeRedisKeys(prefix: string): Promise<void> {

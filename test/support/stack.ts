@@ -10,64 +10,64 @@ import { startService, type ServiceProcess } from './processes.js'
 type Name = ServiceProcess['name']
 
 export interface StackOptions {
-  /** Kitchen processes sharing one ticket store; the waiter and the gateway talk to the first. */
+  /** Kitchen processes sharing one ticket store. */
   kitchens?: number
+  waiters?: number
+  gateways?: number
   /** SQLite in the run's DATA_DIR, or a database of the run's own on the MongoDB at `process.env.MONGO_URL`. */
   store?: 'sqlite' | 'mongo'
+  /** The broker's members, when not the machine's own node: the services get them all as their AMQP_URL. */
+  amqpUrls?: readonly string[]
 }
 
+const urlsOf = (instances: readonly ServiceProcess[]) => instances.map((instance) => instance.url).join(',')
+
 /**
- * The three services as separate processes, as the README's start command runs them, isolated to one
- * test, with one or more kitchens on one store. A service can be killed and restarted on its port; the
- * output of every generation is kept, and when each kitchen process ended.
+ * The three services as separate processes, as the README's start command runs them, isolated to one test:
+ * one or more of each, the kitchens on one store, every gateway in front of every waiter and kitchen and every
+ * waiter in front of every kitchen. An instance can be killed and restarted on its port; the output of every
+ * generation is kept, and when each kitchen process ended.
  */
-export async function startStack(env: Record<string, string> = {}, { kitchens: kitchenCount = 1, store = 'sqlite' }: StackOptions = {}) {
-  const settings = { KITCHEN_SPEED_FACTOR: '0', AMQP_RETRY_DELAYS_MS: '50,100', ...generousLimits, DEV_SIGN_IN: 'true', ...env }
+export async function startStack(env: Record<string, string> = {}, options: StackOptions = {}) {
+  const { kitchens: kitchenCount = 1, waiters: waiterCount = 1, gateways: gatewayCount = 1, store = 'sqlite', amqpUrls } = options
+  const settings = { KITCHEN_SPEED_FACTOR: '0', AMQP_RETRY_DELAYS_MS: '50,100', ...generousLimits, DEV_SIGN_IN: 'true', ...(amqpUrls ? { AMQP_URL: amqpUrls.join(',') } : {}), ...env }
   const mongoUrl = store === 'mongo' ? process.env.MONGO_URL : undefined
   if (store === 'mongo' && !mongoUrl) throw new Error('store "mongo" needs MONGO_URL')
-  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)), mongoUrl)
-  const announcements = await captureAnnouncements(run.namespace)
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)), { mongoUrl, amqpUrls })
+  const announcements = await captureAnnouncements(run.namespace, amqpUrls)
   const common = { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, ...settings }
-  const kitchenEnv = mongoUrl ? { ...common, MONGO_URL: mongoUrl, MONGO_DB: run.mongoDb } : common
+  const instances: Record<Name, ServiceProcess[]> = { kitchen: [], waiter: [], gateway: [] }
   const earlier: Record<Name, string[]> = { gateway: [], waiter: [], kitchen: [] }
   const endedAt = new Map<number, number>()
   const frozen = new Set<ServiceProcess>()
-  const startKitchen = async (port?: number) => {
-    const kitchen = await startService('kitchen', kitchenEnv, port)
-    kitchen.child.once('exit', () => endedAt.set(kitchen.child.pid ?? -1, Date.now()))
-    return kitchen
-  }
-  const kitchens: ServiceProcess[] = []
-  const started: ServiceProcess[] = []
-  const startOrUndo = async (start: () => Promise<ServiceProcess>) => {
-    try {
-      const service = await start()
-      started.push(service)
-      return service
-    } catch (err) {
-      // Nothing of a stack that failed to start may outlive it; the start-up failure is the error to report.
-      await Promise.all(started.map((service) => service.stop('SIGKILL')))
-      await announcements.close()
-      await run.cleanUp().catch(() => undefined)
-      throw err
-    }
-  }
-  for (let i = 0; i < kitchenCount; i++) kitchens.push(await startOrUndo(() => startKitchen()))
-  const first = kitchens[0] as ServiceProcess
-  const waiter = await startOrUndo(() => startService('waiter', { ...common, KITCHEN_URL: first.url }))
-  const gateway = await startOrUndo(() => startService('gateway', { ...common, WAITER_URL: waiter.url, KITCHEN_URL: first.url }))
-  const services: Record<Exclude<Name, 'kitchen'>, ServiceProcess> = { gateway, waiter }
   const extras: ServiceProcess[] = []
-  const envOf: Record<Exclude<Name, 'kitchen'>, Record<string, string>> = {
-    waiter: { ...common, KITCHEN_URL: first.url },
-    gateway: { ...common, WAITER_URL: waiter.url, KITCHEN_URL: first.url },
+  const envOf = (name: Name): Record<string, string> => {
+    if (name === 'kitchen') return mongoUrl ? { ...common, MONGO_URL: mongoUrl, MONGO_DB: run.mongoDb } : common
+    if (name === 'waiter') return { ...common, KITCHEN_URL: urlsOf(instances.kitchen) }
+    return { ...common, WAITER_URL: urlsOf(instances.waiter), KITCHEN_URL: urlsOf(instances.kitchen) }
+  }
+  const launch = async (name: Name, port?: number) => {
+    const service = await startService(name, envOf(name), port)
+    if (name === 'kitchen') service.child.once('exit', () => endedAt.set(service.child.pid ?? -1, Date.now()))
+    return service
+  }
+  const stopAll = () => Promise.all([...Object.values(instances).flat(), ...extras].map((service) => service.stop('SIGKILL')))
+  try {
+    for (const [name, count] of [['kitchen', kitchenCount], ['waiter', waiterCount], ['gateway', gatewayCount]] as const) {
+      for (let i = 0; i < count; i++) instances[name].push(await launch(name))
+    }
+  } catch (err) {
+    // Nothing of a stack that failed to start may outlive it; the start-up failure is the error to report.
+    await stopAll()
+    await announcements.close()
+    await run.cleanUp().catch(() => undefined)
+    throw err
   }
   const isLive = (service: ServiceProcess) => service.child.exitCode === null && service.child.signalCode === null && !frozen.has(service)
-  const processOf = (name: Name) => (name === 'kitchen' ? (kitchens[0] as ServiceProcess) : services[name])
-  const kitchenAt = (index: number) => {
-    const kitchen = kitchens[index]
-    if (!kitchen) throw new Error(`no kitchen ${index}`)
-    return kitchen
+  const at = (name: Name, index: number) => {
+    const instance = instances[name][index]
+    if (!instance) throw new Error(`no ${name} ${index}`)
+    return instance
   }
 
   return {
@@ -77,67 +77,68 @@ export async function startStack(env: Record<string, string> = {}, { kitchens: k
      * broker carried, and when a kitchen incarnation ended (its cooking cannot have gone on after that).
      */
     records: {
-      kitchenUrl: () => (kitchens.find(isLive) ?? kitchenAt(0)).url,
+      kitchenUrl: () => (instances.kitchen.find(isLive) ?? at('kitchen', 0)).url,
       announced: announcements.announced,
       endOf: (kitchen: string) => endedAt.get(pidOfIncarnation(kitchen) ?? -1),
     },
     get gateway() {
-      return services.gateway
+      return at('gateway', 0)
     },
     get waiter() {
-      return services.waiter
+      return at('waiter', 0)
     },
     get kitchen() {
-      return kitchenAt(0)
+      return at('kitchen', 0)
     },
-    /** The kitchens as they run now (a restarted one is a new process at the same index and port). */
+    /** The instances as they run now (a restarted one is a new process at the same index and port). */
+    get gateways(): readonly ServiceProcess[] {
+      return instances.gateway
+    },
+    get waiters(): readonly ServiceProcess[] {
+      return instances.waiter
+    },
     get kitchens(): readonly ServiceProcess[] {
-      return kitchens
+      return instances.kitchen
     },
-    /** Stops a service (the first kitchen for 'kitchen') with a signal (SIGKILL for a crash); resolves with its exit code. */
+    /** Stops the first instance of a service with a signal (SIGKILL for a crash); resolves with its exit code. */
     async stopOne(name: Name, signal: NodeJS.Signals) {
-      return processOf(name).stop(signal)
+      return at(name, 0).stop(signal)
     },
-    /** Starts a stopped service again on its port. */
-    async startAgain(name: Name) {
-      if (name === 'kitchen') return this.startKitchenAgain(0)
-      const old = services[name]
+    /** Starts a stopped instance again on its port (the first unless told). */
+    async startAgain(name: Name, index = 0) {
+      const old = at(name, index)
       earlier[name].push(old.output())
-      services[name] = await startService(name, envOf[name], old.port)
-      return services[name]
+      instances[name][index] = await launch(name, old.port)
+      return instances[name][index] as ServiceProcess
     },
-    async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL') {
-      await this.stopOne(name, signal)
-      return this.startAgain(name)
+    async restart(name: Name, signal: NodeJS.Signals = 'SIGKILL', index = 0) {
+      await at(name, index).stop(signal)
+      return this.startAgain(name, index)
     },
-    /** Kills a service `times` times, `pauseMs` apart, restarting it after each crash. */
+    /** Kills the first instance of a service `times` times, `pauseMs` apart, restarting it after each crash. */
     async crashRepeatedly(name: Name, times: number, pauseMs: number) {
       for (let crash = 0; crash < times; crash++) {
         await sleep(pauseMs)
         await this.restart(name, 'SIGKILL')
       }
     },
-    async startKitchenAgain(index: number) {
-      const old = kitchenAt(index)
-      earlier.kitchen.push(old.output())
-      kitchens[index] = await startKitchen(old.port)
-      return kitchens[index] as ServiceProcess
-    },
-    /** SIGKILLs kitchen `index` and starts a new incarnation on its port; resolves with what was killed and when. */
-    async crashKitchen(index: number) {
-      const killed = kitchenAt(index)
+    /** SIGKILLs an instance and starts a new incarnation on its port; resolves with what was killed and when. */
+    async crash(name: Name, index: number) {
+      const killed = at(name, index)
       const killedAt = Date.now()
-      await killed.stop('SIGKILL')
-      await this.startKitchenAgain(index)
+      await this.restart(name, 'SIGKILL', index)
       return { pid: killed.child.pid ?? -1, killedAt }
+    },
+    async crashKitchen(index: number) {
+      return this.crash('kitchen', index)
     },
     /** Has the broker close kitchen `index`'s connections; resolves with how many it closed. */
     async dropKitchenConnections(index: number) {
-      return closeBrokerConnections(kitchenAt(index).child.pid ?? -1)
+      return closeBrokerConnections(at('kitchen', index).child.pid ?? -1)
     },
     /** Freezes kitchen `index` for `ms` (SIGSTOP), then resumes it (SIGCONT); meanwhile its reads go to another. */
     async freezeKitchen(index: number, ms: number) {
-      const kitchen = kitchenAt(index)
+      const kitchen = at('kitchen', index)
       frozen.add(kitchen)
       try {
         await freeze(kitchen.child, ms)
@@ -147,19 +148,18 @@ export async function startStack(env: Record<string, string> = {}, { kitchens: k
     },
     /** Starts one more instance of a service beside the others, sharing its broker, Redis and store. */
     async addInstance(name: Exclude<Name, 'gateway'>) {
-      const extra = name === 'kitchen' ? await startKitchen() : await startService(name, envOf[name])
+      const extra = await launch(name)
       extras.push(extra)
       return extra
     },
-    /** Everything every generation of the service (of every kitchen, for 'kitchen') has written. */
+    /** Everything every generation of every instance of the service has written. */
     outputs(name: Name): string {
-      const current = name === 'kitchen' ? kitchens : [services[name]]
-      return [...earlier[name], ...current.map((service) => service.output())].join('\n')
+      return [...earlier[name], ...instances[name].map((service) => service.output())].join('\n')
     },
     async stop() {
       // A frozen process would never act on SIGTERM.
-      for (const kitchen of kitchens.filter((kitchen) => kitchen.child.exitCode === null)) kitchen.child.kill('SIGCONT')
-      await Promise.all([...Object.values(services), ...kitchens, ...extras].map((service) => service.stop()))
+      for (const kitchen of instances.kitchen.filter((kitchen) => kitchen.child.exitCode === null)) kitchen.child.kill('SIGCONT')
+      await Promise.all([...Object.values(instances).flat(), ...extras].map((service) => service.stop()))
       await announcements.close()
       await run.cleanUp()
     },
