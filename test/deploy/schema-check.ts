@@ -32,7 +32,7 @@ function loadCrdValidators(): Map<string, Validate> {
   for (const file of readdirSync(crdSchemaDir).filter((name) => name.endsWith('.schema.json'))) {
     const schema = JSON.parse(readFileSync(join(crdSchemaDir, file), 'utf8')) as { $id: string }
     const validate = ajv.compile(schema)
-    validators.set(schema.$id, (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`)))
+    validators.set(schema.$id, (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`)))
   }
   return validators
 }

@@ -1,0 +1,108 @@
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { topologyFor } from '@restaurant/contracts/messages'
+import { checkManifests } from './check-manifests.js'
+import { renderKustomization, type Manifest } from './manifests.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const overlayDir = (name: string) => `${root}deploy/k8s/overlays/${name}`
+const fixtureDir = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url))
+
+/** Each fixture breaks one check: that one must reject it, every other must let it through. */
+const brokenBy: Record<string, string> = {
+  'unknown-field': 'schema',
+  'wrong-type': 'schema',
+  'crd-unknown-field': 'schema',
+  'mongodb-unknown-field': 'schema',
+  'keda-unknown-field': 'schema',
+  'unknown-kind': 'schema',
+  'missing-probe': 'probesOnHealthAndReady',
+  'missing-limits': 'requestsAndLimits',
+  'no-disruption-budget': 'disruptionBudgets',
+  'privilege-escalation': 'lockedDown',
+  'replicas-under-autoscaler': 'noReplicasWhereAutoscaled',
+  'short-grace-period': 'gracePeriodAboveShutdownTimeout',
+  'latest-image': 'pinnedImages',
+  'env-used-before-defined': 'envDefinedBeforeUse',
+  'kitchens-without-mongodb': 'sharedKitchenStore',
+}
+
+const started = performance.now()
+const rendered = {
+  dev: await renderKustomization(overlayDir('dev')),
+  prod: await renderKustomization(overlayDir('prod')),
+}
+const find = (manifests: Manifest[], kind: string, name?: string) =>
+  manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name))
+const containerEnv = (deployment: Manifest | undefined, name: string): string | undefined => {
+  const spec = deployment?.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } | undefined
+  return spec?.template.spec.containers[0]?.env?.find((variable) => variable.name === name)?.value
+}
+
+for (const [overlay, manifests] of Object.entries(rendered)) {
+  t.test(`the ${overlay} overlay fits the Kubernetes and operator schemas and breaks none of our rules`, async (t) => {
+    t.ok(manifests.length > 20, 'it renders')
+    const findings = checkManifests(manifests)
+    for (const [check, problems] of Object.entries(findings)) t.same(problems, [], check)
+  })
+}
+
+t.test('the dev overlay runs one of each service, the engines as StatefulSets with volumes, and its own secrets', async (t) => {
+  const dev = rendered.dev
+  for (const deployment of find(dev, 'Deployment')) t.equal((deployment.spec as { replicas?: number }).replicas, 1, deployment.metadata?.name ?? '')
+  const engines = find(dev, 'StatefulSet').map((set) => set.metadata?.name).sort()
+  t.same(engines, ['mongodb', 'rabbitmq', 'redis'])
+  for (const set of find(dev, 'StatefulSet')) t.ok((set.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates?.length, set.metadata?.name ?? '')
+  t.ok(find(dev, 'Secret').length > 0, 'dev generates its secrets')
+  t.same(find(rendered.prod, 'Secret'), [], 'prod commits no secret')
+})
+
+t.test('prod scales gateways and waiters on CPU and kitchens on the depth of the orders queue', async (t) => {
+  const prod = rendered.prod
+  const hpaTargets = find(prod, 'HorizontalPodAutoscaler').map((hpa) => (hpa.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name)
+  t.same(hpaTargets.sort(), ['gateway', 'waiter'])
+  const [scaledObject] = find(prod, 'ScaledObject', 'kitchen')
+  const [trigger] = (scaledObject?.spec as { triggers: { type: string; metadata: { queueName: string } }[] }).triggers
+  t.equal(trigger?.type, 'rabbitmq')
+  t.equal(trigger?.metadata.queueName, topologyFor('restaurant').queues.kitchenOrders.queue)
+})
+
+t.test('prod runs on three RabbitMQ members, a 3-member replica set and Redis with Sentinel, every setting naming them', async (t) => {
+  const prod = rendered.prod
+  t.equal((find(prod, 'RabbitmqCluster')[0]?.spec as { replicas: number }).replicas, 3)
+  t.equal((find(prod, 'MongoDBCommunity')[0]?.spec as { members: number }).members, 3)
+  t.equal((find(prod, 'StatefulSet', 'redis')[0]?.spec as { replicas: number }).replicas, 3)
+  const [kitchen] = find(prod, 'Deployment', 'kitchen')
+  const mongoHosts = /@([^/]+)\//.exec(containerEnv(kitchen, 'MONGO_URL') ?? '')?.[1]?.split(',')
+  t.equal(mongoHosts?.length, 3, 'MONGO_URL names every member')
+  t.equal(containerEnv(kitchen, 'AMQP_URL')?.split(',').length, 3, 'AMQP_URL names every member')
+  for (const name of ['gateway', 'waiter', 'kitchen']) {
+    const [deployment] = find(prod, 'Deployment', name)
+    t.equal(containerEnv(deployment, 'REDIS_SENTINELS')?.split(',').length, 3, `${name} knows the three Sentinels`)
+    t.equal(containerEnv(deployment, 'REDIS_URL'), undefined, `${name} has no plain Redis URL`)
+  }
+})
+
+t.test('of the services only the gateway takes connections from anywhere, and only on its public port', async (t) => {
+  const policies = find(rendered.prod, 'NetworkPolicy')
+  const open = policies.filter((policy) => (policy.spec as { ingress?: { from?: unknown[] }[] }).ingress?.some((rule) => rule.from === undefined))
+  t.same(open.map((policy) => policy.metadata?.name), ['gateway-from-anywhere'])
+  t.same(open[0]?.spec, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] })
+  t.ok(find(rendered.prod, 'NetworkPolicy', 'default-deny-ingress').length, 'everything else is denied')
+})
+
+t.test('every check has a broken fixture that it rejects while the other checks accept it', async (t) => {
+  const checks = Object.keys(checkManifests([]))
+  t.same([...new Set(Object.values(brokenBy))].sort(), checks.sort(), 'every check is covered')
+  t.same(readdirSync(fileURLToPath(new URL('fixtures', import.meta.url))).sort(), Object.keys(brokenBy).sort(), 'every fixture is listed')
+  for (const [fixture, check] of Object.entries(brokenBy)) {
+    const findings = checkManifests(await renderKustomization(fixtureDir(fixture)))
+    const failing = Object.keys(findings).filter((name) => (findings[name] ?? []).length > 0)
+    t.same(failing, [check], fixture)
+  }
+})
+
+t.teardown(() => {
+  console.log(`# k8s manifests: rendered and checked in ${Math.round(performance.now() - started)} ms`)
+})
