@@ -7,6 +7,7 @@ import { registerHealthRoutes } from '@restaurant/platform/http/health'
 import { buildHttpServer, type HttpServer, type RouteOf } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { registerMetrics } from '@restaurant/platform/runtime/metrics'
+import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
 import { jwtOptions, tokenSettingsFrom } from './auth/tokens.js'
 import { listOf, type GatewayConfig } from './config.js'
 import { createAuthenticator } from './front-door/authentication.js'
@@ -54,7 +55,7 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
     // Without Redis the gateway still serves JWT callers, limiting them in memory.
     redis: { check: () => redis.ping(), optional: true },
   })
-  const upstream = { waiterUrl: config.WAITER_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
+  const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
   await registerUpstreamProxy(app, upstream, identityOf)
   await registerStaticPages(app)
   if (config.DEV_SIGN_IN) registerDevSignIn(app, tokens)

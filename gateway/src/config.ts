@@ -1,13 +1,14 @@
 import { Type } from 'typebox'
 import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, redisConfig } from '@restaurant/platform/runtime/config'
+import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const gatewayConfigSchema = {
   ...commonConfig,
   ...redisConfig,
   ...identityConfig,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  WAITER_URL: Type.String({ default: 'http://127.0.0.1:3001' }),
-  KITCHEN_URL: Type.String({ default: 'http://127.0.0.1:3002' }),
+  WAITER_URL: upstreamListSetting('http://127.0.0.1:3001'),
+  KITCHEN_URL: upstreamListSetting('http://127.0.0.1:3002'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   CORS_ORIGINS: Type.String({ default: 'http://localhost:3000,http://127.0.0.1:3000' }),

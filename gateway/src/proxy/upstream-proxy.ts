@@ -5,9 +5,11 @@ import type { HttpServer } from '@restaurant/platform/http/server'
 import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import { createIdentityForwarding } from '../front-door/identity-forwarding.js'
 import { replyWithUpstreamError } from './upstream-errors.js'
+import { failoverAcross } from './upstream-failover.js'
 
 export interface UpstreamSettings {
-  waiterUrl: string
+  /** The waiter's replicas: requests are spread over them, and one that refuses a connection is passed over. */
+  waiterUrls: readonly [string, ...string[]]
   /** How long the waiter has to send its headers, and then between two chunks of its body. */
   timeoutMs: number
   identitySecret: string
@@ -19,15 +21,26 @@ export interface UpstreamSettings {
  */
 export async function registerUpstreamProxy(app: HttpServer, settings: UpstreamSettings, identityOf: (request: object) => Identity): Promise<void> {
   const forwardedHeaders = createIdentityForwarding(settings.identitySecret)
+  const [first] = settings.waiterUrls
   const toWaiter = {
-    upstream: settings.waiterUrl,
+    // reply-from takes a list as its base (undici's BalancedPool); http-proxy passes `upstream` on as that base but
+    // types it as one URL (fastify/fastify-http-proxy#428), and checks each path against `getUpstream`'s origin.
+    upstream: settings.waiterUrls as unknown as string,
     undici: { headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs },
     replyOptions: {
+      getUpstream: () => first,
+      retryDelay: failoverAcross(settings.waiterUrls.length),
       onError: replyWithUpstreamError,
       rewriteRequestHeaders: (request: { id: string }, headers: IncomingHttpHeaders) =>
         withTraceContext(forwardedHeaders(headers, identityOf(request), request.id)),
     },
   }
-  await app.register(proxy, { ...toWaiter, prefix: '/api', rewritePrefix: '/api' })
-  await app.register(proxy, { ...toWaiter, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })
+  await app.register(async (scope) => {
+    // Bodies are held whole rather than streamed (JSON parsed, and encoded again by reply-from): undici destroys a
+    // stream it could not send, so only a held body can go to the next replica.
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+    const held = { proxyPayloads: false }
+    await scope.register(proxy, { ...toWaiter, ...held, prefix: '/api', rewritePrefix: '/api' })
+    await scope.register(proxy, { ...toWaiter, ...held, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })
+  })
 }

@@ -13,12 +13,12 @@ export function upstreamListSetting(defaultUrl: string) {
 }
 
 /** The replicas a list setting names, in its order, each as the origin (`protocol://host:port`) requests go to. */
-export function upstreamUrls(setting: string): string[] {
-  const urls = setting
+export function upstreamUrls(setting: string): [string, ...string[]] {
+  const [first, ...others] = setting
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean)
     .map((entry) => new URL(entry).origin)
-  if (urls.length === 0) throw new Error('an upstream list names no URL')
-  return urls
+  if (first === undefined) throw new Error('an upstream list names no URL')
+  return [first, ...others]
 }
