@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv } from 'ajv'
+import { Ajv, type ErrorObject } from 'ajv'
 import * as keda from '@kubernetes-models/keda/keda.sh/v1alpha1'
 import * as core from 'kubernetes-models/v1'
 import * as apps from 'kubernetes-models/apps/v1'
@@ -32,9 +32,13 @@ function loadCrdValidators(): Map<string, Validate> {
   for (const file of readdirSync(crdSchemaDir).filter((name) => name.endsWith('.schema.json'))) {
     const schema = JSON.parse(readFileSync(join(crdSchemaDir, file), 'utf8')) as { $id: string }
     const validate = ajv.compile(schema)
-    validators.set(schema.$id, (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`)))
+    validators.set(schema.$id, (data) => (validate(data) ? [] : (validate.errors ?? []).map(describeAjvError)))
   }
   return validators
+}
+
+function describeAjvError(error: ErrorObject): string {
+  return `${error.instancePath} ${error.message ?? ''} ${JSON.stringify(error.params)}`
 }
 
 const crdValidators = loadCrdValidators()
