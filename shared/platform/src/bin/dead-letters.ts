@@ -2,6 +2,7 @@
 import amqp from 'amqplib'
 import { loadConfig, rabbitConfig } from '../runtime/config.js'
 import { topologyFor } from '@restaurant/contracts/messages'
+import { brokerUrls, memberRotation } from '../messaging/broker-members.js'
 import { inspectDeadLetters, replayDeadLetters } from '../messaging/dead-letters.js'
 import { redactUrl } from '../runtime/wait-for.js'
 
@@ -20,11 +21,12 @@ if (!['list', 'replay'].includes(command) || (command === 'replay' && !queues.in
   process.exit(2)
 }
 
-const connection = await amqp.connect(AMQP_URL)
+// The first of the broker's members that takes the connection: AMQP_URL may name a cluster's.
+const { connection, url } = await memberRotation(brokerUrls(AMQP_URL)).connectInTurn((member) => amqp.connect(member))
 const channel = await connection.createConfirmChannel()
 try {
   if (command === 'list') {
-    process.stdout.write(`dead letters on ${redactUrl(AMQP_URL)}, namespace ${AMQP_NAMESPACE}\n`)
+    process.stdout.write(`dead letters on ${redactUrl(url)}, namespace ${AMQP_NAMESPACE}\n`)
     for (const summary of await inspectDeadLetters(channel, topology)) {
       process.stdout.write(`${summary.queue}: ${summary.deadLetters}\n`)
       for (const sample of summary.samples) process.stdout.write(`  [${sample.reason}] ${sample.correlationId} ${sample.body}\n`)

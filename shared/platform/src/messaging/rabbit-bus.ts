@@ -5,6 +5,7 @@ import type { RabbitSettings } from '../runtime/config.js'
 import { BrokerBusyError, BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { inSpan, SpanKind, withTraceContext } from '../runtime/tracing.js'
+import { brokerUrls } from './broker-members.js'
 import type { Bus, ConsumeOptions, MessageContext, MessageHandler } from './bus.js'
 import type { ConsumerSpec, DeliveryPolicy } from './delivery.js'
 import type { QueuePolicy } from './queue-policy.js'
@@ -28,7 +29,7 @@ export function busOptionsFrom(config: RabbitSettings, rest: Pick<BusOptions, 't
   return {
     ...rest,
     ...queuePolicyFrom(config),
-    url: config.AMQP_URL,
+    urls: brokerUrls(config.AMQP_URL),
     prefetch: config.AMQP_PREFETCH,
     confirmTimeoutMs: config.AMQP_CONFIRM_TIMEOUT_MS,
     heartbeatSeconds: config.AMQP_HEARTBEAT_SECONDS,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { memberRotation } from './broker-members.js'
 import { openSession, type ConnectionOptions, type Opening, type Session } from './rabbit-session.js'
 
 const RECOVERY_PAUSE_MS = 1_000
@@ -24,13 +25,15 @@ interface Healing {
 }
 
 /**
- * One connection to RabbitMQ that heals itself: when it is lost, it reconnects with backoff, redeclares the
- * topology and calls `onOpen` (consumers resubscribe) before the new session is in use (rabbit-session.ts).
+ * One connection to RabbitMQ that heals itself: when it is lost, it reconnects with backoff, to the broker's
+ * next member first (broker-members.ts), redeclares the topology and calls `onOpen` (consumers resubscribe)
+ * before the new session is in use (rabbit-session.ts).
  * Publishes still waiting for a confirm on the lost connection fail, so that the caller answers 503 at once.
  */
 export async function openConnection(options: ConnectionOptions, onOpen: (session: Session) => Promise<void>): Promise<RabbitConnection> {
   const stopping = new AbortController()
-  const healing: Healing = { opening: { options, stopping: stopping.signal, onOpen, onLost: (lost, err) => recover(healing, lost, err) } }
+  const members = memberRotation(options.urls)
+  const healing: Healing = { opening: { options, stopping: stopping.signal, onOpen, onLost: (lost, err) => recover(healing, lost, err), members } }
   const first = await openSession(healing.opening)
   healing.session = first
   // Lost while it opened, before it was the session in use: its loss was not recovered from then.

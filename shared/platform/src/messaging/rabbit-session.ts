@@ -2,12 +2,14 @@ import amqp, { type ChannelModel } from 'amqplib'
 import type { Logger } from 'pino'
 import type { Topology } from '@restaurant/contracts/messages'
 import { redactUrl, waitFor } from '../runtime/wait-for.js'
+import type { MemberConnection, MemberRotation } from './broker-members.js'
 import type { QueuePolicy } from './queue-policy.js'
 import { createPublisher, type Publisher } from './rabbit-publisher.js'
 import { assertTopology } from './rabbit-topology.js'
 
 export interface ConnectionOptions extends QueuePolicy {
-  url: string
+  /** The broker's members: one URL, or one per member of a cluster, tried in turn (broker-members.ts). */
+  urls: readonly string[]
   topology: Topology
   log: Logger
   connectionName: string
@@ -35,13 +37,16 @@ export interface Opening {
   stopping: AbortSignal
   onOpen: (session: Session) => Promise<void>
   onLost: (session: Session, err: Error | undefined) => void
+  /** Which member the next connection tries first. */
+  members: MemberRotation
 }
 
 /** A connection with the topology declared, a confirmed publisher and `onOpen` done, watched for its loss. */
 export async function openSession(opening: Opening): Promise<Session> {
-  const connection = await connect(opening.options, opening.stopping)
+  const member = await connect(opening)
+  const { connection } = member
   try {
-    const opened = await prepare(connection, opening)
+    const opened = await prepare(member, opening)
     if (opening.stopping.aborted) throw new Error('the bus is closing')
     return opened
   } catch (err) {
@@ -51,7 +56,7 @@ export async function openSession(opening: Opening): Promise<Session> {
   }
 }
 
-async function prepare(connection: ChannelModel, { options, stopping, onOpen, onLost }: Opening): Promise<Session> {
+async function prepare({ connection, url, refusedBy }: MemberConnection<ChannelModel>, { options, stopping, onOpen, onLost }: Opening): Promise<Session> {
   const channel = await connection.createConfirmChannel()
   await assertTopology(channel, options.topology, options)
   const closeWithChannel = () => {
@@ -61,7 +66,7 @@ async function prepare(connection: ChannelModel, { options, stopping, onOpen, on
   watch(opened, options.log, onLost)
   channel.on('close', closeWithChannel)
   await onOpen(opened)
-  options.log.info({ url: redactUrl(options.url) }, 'connected to RabbitMQ')
+  options.log.info({ member: redactUrl(url), refusedBy }, 'connected to RabbitMQ')
   return opened
 }
 
@@ -79,13 +84,18 @@ function watch(session: Session, log: Logger, onLost: Opening['onLost']): void {
   connection.on('unblocked', () => (session.blocked = false))
 }
 
-function connect(options: ConnectionOptions, signal: AbortSignal): Promise<ChannelModel> {
-  const url = new URL(options.url)
-  if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(options.heartbeatSeconds))
-  return waitFor(() => amqp.connect(url.toString(), { clientProperties: { connection_name: options.connectionName } }), {
-    what: `RabbitMQ at ${redactUrl(options.url)}`,
+function connect({ options, stopping, members }: Opening): Promise<MemberConnection<ChannelModel>> {
+  const clientProperties = { connection_name: options.connectionName }
+  return waitFor(() => members.connectInTurn((url) => amqp.connect(withHeartbeat(url, options.heartbeatSeconds), { clientProperties })), {
+    what: `RabbitMQ at ${options.urls.map(redactUrl).join(',')}`,
     hint: 'start it with `rabbitmq-server -detached` (or `docker compose up -d rabbitmq`)',
     log: options.log,
-    signal,
+    signal: stopping,
   })
+}
+
+function withHeartbeat(member: string, heartbeatSeconds: number): string {
+  const url = new URL(member)
+  if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(heartbeatSeconds))
+  return url.toString()
 }

@@ -22,8 +22,12 @@ export const commonConfig = {
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.String({ default: '' }),
 }
 
+/** One or more AMQP URLs, comma-separated, without spaces. */
+const AMQP_URL_LIST = '^amqps?://[^,\\s]+(,amqps?://[^,\\s]+)*$'
+
 export const rabbitConfig = {
-  AMQP_URL: Type.String({ default: 'amqp://guest:guest@127.0.0.1:5672' }),
+  // One broker, or a cluster's members comma-separated: a connection tries them in turn and moves on when one goes away.
+  AMQP_URL: Type.String({ pattern: AMQP_URL_LIST, default: 'amqp://guest:guest@127.0.0.1:5672' }),
   AMQP_NAMESPACE: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: 'restaurant' }),
   AMQP_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   AMQP_CONFIRM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),

@@ -104,9 +104,12 @@ export function outcome(publish: Promise<void>): Promise<string> {
 
 /** A pino destination that keeps the lines, and a count of those with a message. */
 export function keptLogs() {
-  const lines: Array<{ msg: string; level: number }> = []
+  const lines: LogLine[] = []
   return {
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; level: number }) },
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
     logged: (msg: string) => lines.filter((line) => line.msg === msg).length,
+    lines,
   }
 }
+
+type LogLine = { msg: string; level: number } & Record<string, unknown>

@@ -83,7 +83,7 @@ t.test('when the broker closes the connection, the bus reconnects by itself and 
 t.test('a first connection lost while it opens is recovered from, without crashing the process', async (t) => {
   const topology = topologyFor(`test-${randomUUID()}`)
   const policy = { deliveryLimit: 5, retryDelaysMs: [50], setAsideMs: 100 }
-  const options = { ...policy, url, topology, log: pino({ level: 'silent' }), connectionName: topology.exchange, confirmTimeoutMs: 5_000, heartbeatSeconds: 5 }
+  const options = { ...policy, urls: [url], topology, log: pino({ level: 'silent' }), connectionName: topology.exchange, confirmTimeoutMs: 5_000, heartbeatSeconds: 5 }
   let opened = 0
   const connection = await openConnection(options, async (session) => {
     opened += 1

@@ -7,6 +7,7 @@ import { Compile } from 'typebox/compile'
 import { topologyFor } from '@restaurant/contracts/messages'
 import type { MessageContext } from '../../src/messaging/bus.js'
 import { createConsumers } from '../../src/messaging/rabbit-consumers.js'
+import { memberRotation } from '../../src/messaging/broker-members.js'
 import { openSession } from '../../src/messaging/rabbit-session.js'
 import { deleteTopology } from '../../src/messaging/rabbit-topology.js'
 import { gate, Greeting, until, within } from './bus-harness.js'
@@ -20,9 +21,9 @@ async function setup(t: Test) {
   const topology = topologyFor(`test-${randomUUID()}`)
   const { queue } = topology.queues.kitchenOrders
   const stopping = new AbortController()
-  const options = { ...policy, url, topology, log, connectionName: topology.exchange, confirmTimeoutMs: 5_000, heartbeatSeconds: 5 }
+  const options = { ...policy, urls: [url], topology, log, connectionName: topology.exchange, confirmTimeoutMs: 5_000, heartbeatSeconds: 5 }
   const open = async () => {
-    const session = await within(10_000, 'a session', openSession({ options, stopping: stopping.signal, onOpen: async () => undefined, onLost: () => undefined }))
+    const session = await within(10_000, 'a session', openSession({ options, stopping: stopping.signal, onOpen: async () => undefined, onLost: () => undefined, members: memberRotation(options.urls) }))
     t.teardown(() => session.connection.close().catch(() => undefined))
     return session
   }

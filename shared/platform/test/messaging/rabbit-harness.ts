@@ -75,7 +75,7 @@ export async function setup(t: Test) {
 
   const connect = async (overrides: Partial<BusOptions> = {}) => {
     const options: BusOptions = {
-      url,
+      urls: [url],
       topology,
       log,
       connectionName: `${topology.exchange}-${buses.length}`,

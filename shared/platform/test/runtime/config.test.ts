@@ -1,5 +1,5 @@
 import t from 'tap'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig } from '../../src/runtime/config.js'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig } from '../../src/runtime/config.js'
 
 const schema = { ...commonConfig, ...identityConfig }
 
@@ -14,4 +14,16 @@ t.test('a production start refuses a development secret, naming the variable', a
 
 t.test('a secret shorter than 32 characters is refused', async (t) => {
   t.throws(() => loadConfig(schema, { IDENTITY_SECRET: 'short' }), /IDENTITY_SECRET/)
+})
+
+t.test('AMQP_URL takes one broker, or the members of a cluster separated by commas', async (t) => {
+  t.equal(loadConfig(rabbitConfig, {}).AMQP_URL, 'amqp://guest:guest@127.0.0.1:5672')
+  const members = 'amqp://guest:guest@127.0.0.1:5681,amqps://user:pw@rabbit-2:5671/vhost,amqp://rabbit-3'
+  t.equal(loadConfig(rabbitConfig, { AMQP_URL: members }).AMQP_URL, members)
+})
+
+t.test('an AMQP_URL list with an empty member, a space or another scheme is refused, naming the variable', async (t) => {
+  for (const AMQP_URL of ['amqp://a:5672,', ',amqp://a:5672', 'amqp://a:5672,,amqp://b:5672', 'amqp://a:5672, amqp://b:5672', 'http://a:5672', 'amqp://a:5672,redis://b']) {
+    t.throws(() => loadConfig(rabbitConfig, { AMQP_URL }), /env\/AMQP_URL/, AMQP_URL)
+  }
 })
