@@ -9,6 +9,7 @@ import { connectRedis } from '@restaurant/platform/redis/redis'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
+import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
 import { createIdempotencyReservations } from './adapters/idempotency-reservations.js'
 import { createKitchenClient } from './adapters/kitchen-client.js'
 import { createOrderEventHub } from './adapters/order-event-hub.js'
@@ -66,7 +67,7 @@ function wireWaiter(config: WaiterConfig, { redis, log, metrics, publish }: { re
   return createWaiter({
     views: withSpans('order-views', createOrderViews(redis, { viewTtlSeconds: config.VIEW_TTL_SECONDS })),
     reservations: withSpans('idempotency-reservations', createIdempotencyReservations(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS })),
-    kitchen: createKitchenClient({ baseUrl: config.KITCHEN_URL, timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
+    kitchen: createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
     publish,
     menu: createMenuAvailability(redis, log),
     now: () => new Date(),

@@ -1,6 +1,6 @@
 import createError from '@fastify/error'
 import { Compile } from 'typebox/compile'
-import { request, type Dispatcher } from 'undici'
+import { BalancedPool, RetryAgent, type Dispatcher } from 'undici'
 import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { kitchenPaths, TicketSchema } from '@restaurant/contracts/kitchen-api'
 import { DEFAULT_PAGE_SIZE, OrderPage } from '@restaurant/contracts/orders'
@@ -16,7 +16,8 @@ const checkPage = Compile(OrderPage)
 const checkProblem = Compile(Problem)
 
 export interface KitchenClientOptions {
-  baseUrl: string
+  /** The kitchen's replicas: calls are spread over them, and one that cannot be reached is passed over. */
+  kitchenUrls: readonly [string, ...string[]]
   timeoutMs: number
   /** A fresh signed identity of the waiter, which the kitchen requires on its internal API. */
   identity: () => string
@@ -26,10 +27,13 @@ export interface KitchenClientOptions {
  * The kitchen's internal read API over HTTP (undici, pooled keep-alive connections), with a deadline on
  * every call. Every answer's body is read or discarded, so that its connection goes back to the pool.
  */
-export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenClientOptions): KitchenRecords {
+export function createKitchenClient({ kitchenUrls, timeoutMs, identity }: KitchenClientOptions): KitchenRecords {
+  const kitchens = spreadOver(kitchenUrls)
   async function call(path: string, requestId: string): Promise<Dispatcher.ResponseData> {
     try {
-      return await request(new URL(path, baseUrl), {
+      return await kitchens.request({
+        method: 'GET',
+        path,
         headers: withTraceContext({ [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json' }),
         signal: AbortSignal.timeout(timeoutMs),
       })
@@ -55,6 +59,14 @@ export function createKitchenClient({ baseUrl, timeoutMs, identity }: KitchenCli
       return read(await call(`${kitchenPaths.tickets}?${query}`, requestId), checkPage)
     },
   }
+}
+
+/**
+ * Calls spread over the replicas (undici's BalancedPool, which weighs down one that fails to connect); a call that
+ * could not reach one, or was cut off, is made again at once, up to once per replica: they are all reads.
+ */
+function spreadOver(urls: readonly string[]): Dispatcher {
+  return new RetryAgent(new BalancedPool([...urls]), { methods: ['GET'], statusCodes: [], maxRetries: urls.length, minTimeout: 0 })
 }
 
 async function read<T>({ statusCode, body }: Dispatcher.ResponseData, check: { Check(value: unknown): value is T }): Promise<T> {

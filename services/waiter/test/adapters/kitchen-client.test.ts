@@ -5,6 +5,9 @@ import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { createKitchenClient } from '../../src/adapters/kitchen-client.js'
 
+// Nothing listens on a port the system keeps for itself: the connection is refused.
+const unreachable = 'http://127.0.0.1:1'
+
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
 /** A kitchen listening on port 0 that answers as `handler` says, and the requests it got. */
@@ -16,9 +19,12 @@ async function kitchenAnswering(t: Test, handler: Handler) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return { client: createKitchenClient({ baseUrl, timeoutMs: 500, identity: () => 'signed-identity' }), requests }
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { client: clientOf(url), requests, url }
 }
+
+const clientOf = (...kitchenUrls: [string, ...string[]]) => createKitchenClient({ kitchenUrls, timeoutMs: 500, identity: () => 'signed-identity' })
+
 
 const answer = (status: number, body: unknown): Handler => (_request, response) => {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -56,6 +62,19 @@ t.test('a kitchen that fails, answers nonsense, is slow or is not there is unava
   await t.rejects(nonsense.client.getTicket('id', 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
   const slow = await kitchenAnswering(t, () => undefined)
   await t.rejects(slow.client.getTicket('id', 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
-  const gone = createKitchenClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500, identity: () => 'signed-identity' })
-  await t.rejects(gone.listOrders({}, 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
+  await t.rejects(clientOf(unreachable).listOrders({}, 'req-1'), { code: 'KITCHEN_UNAVAILABLE' })
+})
+
+t.test('calls are spread over the kitchens', async (t) => {
+  const [a, b] = [await kitchenAnswering(t, answer(200, { orders: [] })), await kitchenAnswering(t, answer(200, { orders: [] }))]
+  const client = clientOf(a.url, b.url)
+  for (let call = 0; call < 4; call++) await client.listOrders({}, 'req-1')
+  t.ok(a.requests.length > 0 && b.requests.length > 0, `${a.requests.length} and ${b.requests.length} calls`)
+})
+
+t.test('a kitchen that cannot be reached is passed over for the next', async (t) => {
+  const live = await kitchenAnswering(t, answer(200, { orders: [] }))
+  const client = clientOf(unreachable, live.url)
+  for (let call = 0; call < 4; call++) t.same(await client.listOrders({}, 'req-1'), { orders: [] })
+  t.equal(live.requests.length, 4)
 })
