@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 import { roles, type Role } from '@restaurant/contracts/identity'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
-import { connectRedis } from '@restaurant/platform/redis/redis'
+import { connectRedis, describeRedis } from '@restaurant/platform/redis/redis'
 import { createLogger } from '@restaurant/platform/runtime/logger'
-import { redactUrl } from '@restaurant/platform/runtime/wait-for'
 import { loadGatewayConfig } from '../config.js'
 
 const usage = `usage:
   npm run keys -- create NAME ROLE[,ROLE]   a new API key, printed once (roles: ${roles.join(', ')})
   npm run keys -- list                      every key, revoked ones included (never their secrets)
   npm run keys -- revoke ID                 the key stops working at once
-uses REDIS_URL and REDIS_PREFIX like the services`
+uses REDIS_URL (or REDIS_SENTINELS) and REDIS_PREFIX like the services`
 
 const config = loadGatewayConfig()
 const [command, first = '', second = ''] = process.argv.slice(2)
@@ -34,7 +33,7 @@ try {
     process.stdout.write(revoked ? `revoked ${revoked.id} (${revoked.name})\n` : `no key ${first}\n`)
     if (!revoked) process.exitCode = 1
   } else {
-    process.stdout.write(`API keys in ${redactUrl(config.REDIS_URL)} (${config.REDIS_PREFIX})\n`)
+    process.stdout.write(`API keys in ${describeRedis(config)} (${config.REDIS_PREFIX})\n`)
     for (const key of await apiKeys.list()) {
       process.stdout.write(`${key.id}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}  ${key.roles.join(',')}  ${key.name}\n`)
     }

@@ -8,7 +8,10 @@ export const DEVELOPMENT_SECRETS = {
   ORDER_ID_SECRET: 'development-only-order-id-secret',
 } as const
 
-/** Settings every service shares; each service adds its own to these. */
+/** A TCP port to listen on, 0 for any free one. */
+export const portSetting = (port: number) => Type.Integer({ minimum: 0, maximum: 65535, default: port })
+
+/** Settings every service shares; each service adds its own to these (`PORT`, `INTERNAL_PORT` with its defaults). */
 export const commonConfig = {
   NODE_ENV: Type.String({ default: 'development' }),
   HOST: Type.String({ default: '127.0.0.1' }),
@@ -45,8 +48,16 @@ export const identityConfig = {
   IDENTITY_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.IDENTITY_SECRET }),
 }
 
+/** The name the Sentinels watch the master under, unless REDIS_MASTER_NAME says otherwise. */
+export const DEFAULT_REDIS_MASTER_NAME = 'restaurant'
+
 export const redisConfig = {
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  // Empty: Redis at REDIS_URL. Sentinels as host:port,host:port: the master they name REDIS_MASTER_NAME, through failovers.
+  REDIS_SENTINELS: Type.Optional(Type.String({ pattern: '^([^,]+:[0-9]+(,[^,]+:[0-9]+)*)?$', default: '' })),
+  REDIS_MASTER_NAME: Type.Optional(Type.String({ minLength: 1, default: DEFAULT_REDIS_MASTER_NAME })),
+  // Empty: the Sentinels ask for none. The master's own password, if any, is in REDIS_URL.
+  REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String({ default: '' })),
   REDIS_PREFIX: Type.String({ default: 'restaurant:' }),
   REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 250 }),
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { pino } from 'pino'
 import t from 'tap'
-import { connectRedis, createRedis, isRedisUnavailable } from '../../src/redis/redis.js'
+import { connectRedis, createRedis, describeRedis, isRedisUnavailable, sentinelAddresses } from '../../src/redis/redis.js'
 
 const log = pino({ level: 'silent' })
 const settings = (overrides: { REDIS_URL?: string } = {}) => ({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-${randomUUID()}:`, REDIS_COMMAND_TIMEOUT_MS: 250, ...overrides })
@@ -59,4 +59,14 @@ t.test('connecting waits until Redis answers', async (t) => {
   const redis = await connectRedis(settings(), log)
   t.teardown(() => redis.disconnect())
   t.equal(redis.status, 'ready')
+})
+
+t.test('Sentinels are read from a host:port list, an IPv6 host in brackets or not', async (t) => {
+  t.same(sentinelAddresses('127.0.0.1:26391,sentinel-2:26392'), [{ host: '127.0.0.1', port: 26391 }, { host: 'sentinel-2', port: 26392 }])
+  t.same(sentinelAddresses('[::1]:26391,::1:26392'), [{ host: '::1', port: 26391 }, { host: '::1', port: 26392 }])
+})
+
+t.test('where Redis is, as a person would look for it: the Sentinels and the master they name, or the URL without its password', async (t) => {
+  t.equal(describeRedis({ ...settings(), REDIS_URL: 'redis://:secret@redis:6379', REDIS_SENTINELS: '' }), 'Redis at redis://:***@redis:6379')
+  t.equal(describeRedis({ ...settings(), REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_MASTER_NAME: 'restaurant' }), 'Redis master restaurant of the Sentinels at s1:26379,s2:26379')
 })
