@@ -12,9 +12,17 @@ import type { Order, PlaceOrderBody } from '@restaurant/contracts/orders'
 /**
  * Whether Redis may have forgotten an earlier reservation of a key: `complete` when it remembers every
  * reservation that could still be retried, `doubtful` when it lost its data within a key's lifetime,
- * `unknown` when it has not been told (see forgettableUntil).
+ * `unknown` when it has not been told for the master it is now (see forgettableUntil), which is as doubtful
+ * until it is told.
  */
 export type Memory = 'complete' | 'doubtful' | 'unknown'
+
+/** What Redis was told of its memory: by which master (its replication id), and until when it may be doubted. */
+export interface MemoryRecord {
+  master: string
+  /** ms since the epoch, as forgettableUntil gives it. */
+  doubtfulUntil: number
+}
 
 /** What reserving a key tells: the fingerprint an earlier reservation stored, if Redis holds one. */
 export interface Reservation {
@@ -64,10 +72,14 @@ export function forgettableUntil(newestPlacedAt: string | undefined, reservation
   return newestPlacedAt === undefined ? 0 : Date.parse(newestPlacedAt) + reservationTtlSeconds * 1000
 }
 
-/** Redis's memory of reservations as `forgettableUntil` recorded it (undefined: not recorded), at `now`. */
-export function memoryOf(recordedUntil: number | undefined, now: number): Memory {
-  if (recordedUntil === undefined) return 'unknown'
-  return recordedUntil > now ? 'doubtful' : 'complete'
+/**
+ * Redis's memory of reservations at `now`, as recorded (undefined: never), on the master it is now. Replication
+ * is asynchronous: a replica promoted since may have lost the newest reservations while keeping the record, which
+ * vouched for the old master's memory, not its own.
+ */
+export function memoryOf(record: MemoryRecord | undefined, master: string, now: number): Memory {
+  if (record === undefined || record.master !== master) return 'unknown'
+  return record.doubtfulUntil > now ? 'doubtful' : 'complete'
 }
 
 /**

@@ -12,8 +12,9 @@ export interface LearnReservationMemoryDeps {
 
 /**
  * Tells Redis how far back its memory of reservations can be doubted: by the newest order the kitchen
- * holds that was placed before Redis was found not to know. One lesson at a time per waiter; a failed one
- * is logged, and the next request that finds Redis not knowing tries again.
+ * holds that was placed before Redis was found not to know (new, emptied, or a master promoted by a failover).
+ * One lesson at a time per waiter; a failed one is logged, and the next request that finds Redis not knowing
+ * tries again.
  */
 export function createLearnReservationMemory({ kitchen, reservations, now }: LearnReservationMemoryDeps) {
   let learning: Promise<void> | undefined

@@ -35,7 +35,8 @@ export interface Reservations {
   reserve(orderId: string, fingerprint: string): Promise<Reservation>
   /**
    * Records, once across every waiter, how far back a missing reservation may have been forgotten, given
-   * the newest order the kitchen held when that was not known (Redis new, or its data lost).
+   * the newest order the kitchen held when that was not known (Redis new, its data lost, or a replica promoted
+   * to master, which may have lost the newest reservations). The first record for a master stands.
    */
   rememberSince(newestPlacedAt: string | undefined): Promise<void>
 }

@@ -44,3 +44,13 @@ t.test('a reservation is kept under its key name, for its time to live', async (
   const ttl = await redis.ttl(`idempotency:${orderId}`)
   t.ok(ttl > 25 && ttl <= 30, `time to live ${ttl} s`)
 })
+
+t.test('a record learnt on another master (a replica promoted since) leaves the memory unknown until learnt on this one', async (t) => {
+  const { reservations, redis } = buildReservations(t)
+  const reserveNew = async () => (await reservations.reserve(randomUUID(), 'fingerprint')).memory
+  await redis.hset('idempotency:memory', 'master', 'replication-id-of-the-master-before', 'until', '0')
+  t.equal(await reserveNew(), 'unknown', 'the old master remembered every key; this one may have lost the newest')
+  await reservations.rememberSince(new Date(Date.now() - 10_000).toISOString())
+  t.equal(await reserveNew(), 'doubtful', 'learnt again, for this master')
+  t.not(await redis.hget('idempotency:memory', 'master'), 'replication-id-of-the-master-before')
+})

@@ -76,10 +76,16 @@ t.test('a missing reservation may have been forgotten until its newest order cou
 })
 
 t.test("Redis's memory is unknown until recorded, doubtful until the recorded time, complete after", async (t) => {
-  t.equal(memoryOf(undefined, 1_000), 'unknown')
-  t.equal(memoryOf(1_001, 1_000), 'doubtful')
-  t.equal(memoryOf(1_000, 1_000), 'complete', 'the recorded time itself is past doubt')
-  t.equal(memoryOf(0, 1_000), 'complete')
+  const recorded = (doubtfulUntil: number) => ({ master: 'replid-1', doubtfulUntil })
+  t.equal(memoryOf(undefined, 'replid-1', 1_000), 'unknown')
+  t.equal(memoryOf(recorded(1_001), 'replid-1', 1_000), 'doubtful')
+  t.equal(memoryOf(recorded(1_000), 'replid-1', 1_000), 'complete', 'the recorded time itself is past doubt')
+  t.equal(memoryOf(recorded(0), 'replid-1', 1_000), 'complete')
+})
+
+t.test('a record learnt on another master leaves the memory of the master now unknown, however complete it was', async (t) => {
+  t.equal(memoryOf({ master: 'replid-before-failover', doubtfulUntil: 0 }, 'replid-promoted', 1_000), 'unknown')
+  t.equal(memoryOf({ master: 'replid-before-failover', doubtfulUntil: 2_000 }, 'replid-promoted', 1_000), 'unknown')
 })
 
 t.test('the newest order placed before Redis was found not to know is the one to doubt by', async (t) => {
