@@ -62,6 +62,8 @@ export interface LoadOptions {
   paceMs?: number
   /** What each client orders; fries and a lemonade unless given. */
   body?: object
+  /** What the `n`th order is, when orders differ (over `body`). */
+  bodyOf?: (n: number) => object
   /** Called as each order is settled, for observers that run beside the load. */
   onSettled?: (record: OrderRecord) => void
 }
@@ -72,8 +74,8 @@ export async function placeOrders(gatewayUrl: () => string, count: number, optio
   let next = 0
   const worker = async () => {
     while (next < count) {
-      const key = `${options.keyPrefix}-${next++}`
-      const record = await placeOrder(gatewayUrl, key, options.deadlineMs, options.body)
+      const n = next++
+      const record = await placeOrder(gatewayUrl, `${options.keyPrefix}-${n}`, options.deadlineMs, options.bodyOf?.(n) ?? options.body)
       records.push(record)
       options.onSettled?.(record)
       if (options.paceMs) await sleep(options.paceMs)

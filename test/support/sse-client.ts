@@ -5,6 +5,14 @@ export interface ReceivedEvent {
   receivedAt: number
 }
 
+export interface StreamReading {
+  lastEventId?: string
+  done: (events: ReceivedEvent[]) => boolean
+  timeoutMs?: number
+  /** Called with each event as it comes, so that a reader whose connection breaks keeps what it had. */
+  onEvent?: (event: ReceivedEvent) => void
+}
+
 /**
  * Reads a Server-Sent Events stream until `done` says enough (or `timeoutMs` passes) and returns the events,
  * as a client would: with `lastEventId`, it asks to resume after that event.
@@ -12,7 +20,7 @@ export interface ReceivedEvent {
 export async function readEventStream(
   url: string,
   headers: Record<string, string>,
-  { lastEventId, done, timeoutMs = 20_000 }: { lastEventId?: string; done: (events: ReceivedEvent[]) => boolean; timeoutMs?: number },
+  { lastEventId, done, timeoutMs = 20_000, onEvent }: StreamReading,
 ): Promise<{ status: number; events: ReceivedEvent[] }> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
@@ -31,7 +39,10 @@ export async function readEventStream(
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const fields = new Map(buffer.slice(0, end).split('\n').filter((line) => line && !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]))
         buffer = buffer.slice(end + 2)
-        if (fields.has('data')) events.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? '', data: JSON.parse(fields.get('data') ?? '{}'), receivedAt: Date.now() })
+        if (!fields.has('data')) continue
+        const event = { id: fields.get('id') ?? '', event: fields.get('event') ?? '', data: JSON.parse(fields.get('data') ?? '{}'), receivedAt: Date.now() }
+        events.push(event)
+        onEvent?.(event)
       }
       if (done(events)) break
     }

@@ -1,0 +1,61 @@
+import type { Order } from '@restaurant/contracts/orders'
+import { bearer, staff } from './credentials.js'
+import { readEventStream, type ReceivedEvent } from './sse-client.js'
+
+export interface StreamFollower {
+  events: readonly ReceivedEvent[]
+  /** How many times its connection ended and it resumed, through the next gateway. */
+  resumptions: number
+  stop(): Promise<void>
+}
+
+const RESUME_PAUSE_MS = 200
+
+/**
+ * A staff board following every order's events, as a real one does: when its connection ends (a gateway
+ * killed), it resumes after the last event it received (`Last-Event-ID`) through the next gateway.
+ */
+export function followEveryOrder(gatewayUrls: () => readonly string[], first: number): StreamFollower {
+  const events: ReceivedEvent[] = []
+  const follower = { events, resumptions: 0, stopped: false }
+  const following = (async () => {
+    for (let attempt = first; !follower.stopped; attempt++) {
+      const urls = gatewayUrls()
+      const url = `${urls[attempt % urls.length]}/api/orders/events`
+      const reading = { lastEventId: events.at(-1)?.id, done: () => follower.stopped, timeoutMs: 600_000, onEvent: (event: ReceivedEvent) => events.push(event) }
+      await readEventStream(url, bearer(staff), reading).catch(() => undefined)
+      if (follower.stopped) return
+      follower.resumptions += 1
+      await new Promise((resolve) => setTimeout(resolve, RESUME_PAUSE_MS))
+    }
+  })()
+  return {
+    events,
+    get resumptions() {
+      return follower.resumptions
+    },
+    async stop() {
+      follower.stopped = true
+      await following
+    },
+  }
+}
+
+/** Each order's statuses in the order the broker announced them (by version), each once. */
+export function announcedStatuses(announced: readonly Order[]): Map<string, string[]> {
+  const byOrder = new Map<string, Order[]>()
+  for (const order of announced) byOrder.set(order.id, [...(byOrder.get(order.id) ?? []), order])
+  return new Map([...byOrder].map(([id, versions]) => [id, distinctInOrder(versions.sort((a, b) => a.version - b.version).map((order) => order.status))]))
+}
+
+/** The orders whose statuses a follower did not receive all, each once, in the order announced. */
+export function ordersMissedBy(follower: Pick<StreamFollower, 'events'>, expected: ReadonlyMap<string, readonly string[]>): string[] {
+  const received = new Map<string, string[]>()
+  for (const { data } of follower.events) received.set(data.orderId, [...(received.get(data.orderId) ?? []), data.status])
+  return [...expected].filter(([id, statuses]) => distinctInOrder(received.get(id) ?? []).join() !== statuses.join()).map(([id]) => id)
+}
+
+// A status received again (a resumed stream, an announcement repeated) is the same status, not a new one.
+function distinctInOrder(statuses: readonly string[]): string[] {
+  return statuses.filter((status, i) => status !== statuses[i - 1])
+}
