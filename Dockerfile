@@ -35,7 +35,8 @@ WORKDIR /app
 COPY --from=build /out ./
 RUN mkdir data && chown node:node data
 USER node
-# PORT has no default here because each service has its own; compose sets it (`docker run -e PORT=...`).
+# PORT and INTERNAL_PORT have no default here because each service has its own; compose sets them
+# (`docker run -e PORT=... -e INTERNAL_PORT=...`). Probes are served on INTERNAL_PORT only.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.INTERNAL_PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
