@@ -434,6 +434,8 @@ t.test('the RabbitMQ nodes form one cluster by name, share one Erlang cookie, an
   for (const name of nodes) {
     t.equal(service(name, cluster).hostname, name, `${name}: its host name is the service name the others resolve`)
     t.equal(mountedAt(name, '/etc/rabbitmq/conf.d/20-cluster.conf', cluster), './deploy/compose/rabbitmq-cluster.conf', `${name} config`)
+    const probe = service(name, cluster).healthcheck?.test ?? []
+    t.same(probe.slice(-2), ['await_online_nodes', String(nodes.length)], `${name} is healthy once every node is in, so quorum queues get a replica on each`)
   }
   const cookies = new Set(nodes.map((name) => environmentOf(name, cluster).RABBITMQ_ERLANG_COOKIE))
   t.equal(cookies.size, 1, 'one cookie')
