@@ -59,7 +59,7 @@ export async function measureMemory(options: SteadyOptions): Promise<{ idle: Rec
  */
 async function steadyRun(stack: Stack, ready: ReadyOrders, watched: readonly Watched[], options: SteadyOptions): Promise<SteadyFigures> {
   const readyBefore = ready.arrivals.length
-  const urls = Object.fromEntries([stack.gateway, stack.waiter, stack.kitchen].map((service) => [service.name, service.url]))
+  const urls = Object.fromEntries([stack.gateway, stack.waiter, stack.kitchen].map((service) => [service.name, service.internalUrl]))
   const heapSamples: MiBSample[] = []
   const sampler = sampleRss(watched, options.sampleSeconds * 1000, (sample) => {
     void heapUsedMiB(urls).then((mib) => {

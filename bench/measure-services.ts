@@ -93,7 +93,7 @@ async function measureLatency(stack: Stack, ready: ReadyOrders, rate: number, se
   log(`POST → ready at ${rate} orders/s (half the pipeline's rate with 1 kitchen), open loop, ${settings.latencySeconds} s per run`)
   const runs: LatencyRun[] = []
   for (let run = 1; run <= settings.runs; run++) {
-    const taken = await measureReadyLatency(stack.gateway.url, [stack.waiter.url, stack.kitchen.url], ready, rate, settings.latencySeconds)
+    const taken = await measureReadyLatency(stack.gateway.url, [stack.waiter.internalUrl, stack.kitchen.internalUrl], ready, rate, settings.latencySeconds)
     runs.push(taken)
     const { publishConfirm, placedToAccepted, placedToReady } = taken.meanMs
     log(

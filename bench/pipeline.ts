@@ -77,7 +77,7 @@ export interface RunOptions {
 
 /** One run: `orders` orders placed through the gateway, timed until the last is ready. */
 export async function placeAndWait(stack: Stack, ready: ReadyOrders, { kitchens, orders, connections, machine }: RunOptions): Promise<PipelineRun> {
-  const counted = [stack.waiter.url, ...kitchens.map((kitchen) => kitchen.url)]
+  const counted = [stack.waiter.internalUrl, ...kitchens.map((kitchen) => kitchen.internalUrl)]
   const watched: Watched[] = [...[stack.gateway, stack.waiter, ...kitchens].map((service) => ({ name: service.name, pid: service.child.pid ?? 0 })), ...machine]
   const before = await readCounters(counted)
   const cpuBefore = readCpu(watched)

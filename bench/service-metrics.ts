@@ -1,4 +1,4 @@
-/** What the services have counted so far (their `/metrics`), summed over the services asked. */
+/** What the services have counted so far (their `/metrics`, on their internal ports), summed over the services asked. */
 export interface Counters {
   /** Publishes confirmed: each is observed once by the confirm-latency histogram. */
   publishes: number
@@ -17,8 +17,8 @@ function sumOf(exposition: string, metric: string, label = ''): number {
   return total
 }
 
-export async function readCounters(urls: readonly string[]): Promise<Counters> {
-  const all = (await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()))).join('\n')
+export async function readCounters(internalUrls: readonly string[]): Promise<Counters> {
+  const all = (await Promise.all(internalUrls.map(async (url) => (await fetch(`${url}/metrics`)).text()))).join('\n')
   const sincePlaced = (status: string) => ({
     seconds: sumOf(all, 'waiter_order_seconds_since_placed_sum', `status="${status}"`),
     count: sumOf(all, 'waiter_order_seconds_since_placed_count', `status="${status}"`),
@@ -45,8 +45,8 @@ export function meanTimesMs(before: Counters, after: Counters) {
 }
 export type MeanTimes = ReturnType<typeof meanTimesMs>
 
-/** JS heap in use by each service, in MiB (`nodejs_heap_size_used_bytes` of its /metrics). */
-export async function heapUsedMiB(urls: Record<string, string>): Promise<Record<string, number>> {
+/** JS heap in use by each service, in MiB (`nodejs_heap_size_used_bytes` of its /metrics), by internal URL. */
+export async function heapUsedMiB(internalUrls: Record<string, string>): Promise<Record<string, number>> {
   const used = async (url: string) => sumOf(await (await fetch(`${url}/metrics`)).text(), 'nodejs_heap_size_used_bytes') / 1024 ** 2
-  return Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await used(url)] as const)))
+  return Object.fromEntries(await Promise.all(Object.entries(internalUrls).map(async ([name, url]) => [name, await used(url)] as const)))
 }

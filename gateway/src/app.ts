@@ -3,10 +3,10 @@ import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
-import { registerHealthRoutes } from '@restaurant/platform/http/health'
+import type { DependencyCheck } from '@restaurant/platform/http/health'
 import { buildHttpServer, type HttpServer, type RouteOf } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
-import { registerMetrics } from '@restaurant/platform/runtime/metrics'
+import { measureRoutes } from '@restaurant/platform/runtime/metrics'
 import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
 import { jwtOptions, tokenSettingsFrom } from './auth/tokens.js'
 import { listOf, type GatewayConfig } from './config.js'
@@ -18,13 +18,13 @@ import { guardPublicRoutes, type FrontDoorLimits } from './front-door/route-guar
 import { registerDevSignIn } from './pages/dev-sign-in.js'
 import { registerStaticPages } from './pages/static-pages.js'
 import { registerUpstreamProxy } from './proxy/upstream-proxy.js'
-import { readinessOf } from './proxy/upstream-readiness.js'
+import { someReplicaAnswers } from './proxy/upstream-answers.js'
 
 export interface GatewayDeps {
   log: Logger
   /** API keys and rate limits; the gateway keeps serving JWT callers while it is away. */
   redis: Redis
-  /** The gateway's metrics, served at /metrics. */
+  /** The gateway's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
 }
 
@@ -43,23 +43,29 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     routeOf,
   })
-  await registerMetrics(app, metrics, routeOf)
+  await measureRoutes(app, metrics, routeOf)
   await registerBrowserHeaders(app, listOf(config.CORS_ORIGINS))
   const tokens = tokenSettingsFrom(config)
   await app.register(jwt, jwtOptions(tokens))
   await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
   const identityOf = guardPublicRoutes(app, createAuthenticator(app, createApiKeys(redis)), frontDoorLimitsOf(config))
-  registerHealthRoutes(app, {
-    waiter: { check: () => readinessOf(config.WAITER_URL, config.UPSTREAM_TIMEOUT_MS) },
-    kitchen: { check: () => readinessOf(config.KITCHEN_URL, config.UPSTREAM_TIMEOUT_MS) },
-    // Without Redis the gateway still serves JWT callers, limiting them in memory.
-    redis: { check: () => redis.ping(), optional: true },
-  })
   const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
   await registerUpstreamProxy(app, upstream, identityOf)
   await registerStaticPages(app)
   if (config.DEV_SIGN_IN) registerDevSignIn(app, tokens)
   return app
+}
+
+/**
+ * What the gateway's `/ready` checks: that it reaches the waiter and the kitchen (any answer on their public ports;
+ * their own readiness is theirs to report) and Redis, without which it still serves JWT callers, limiting them in memory.
+ */
+export function gatewayReadiness(config: GatewayConfig, redis: Pick<Redis, 'ping'>): Record<string, DependencyCheck> {
+  return {
+    waiter: { check: () => someReplicaAnswers(upstreamUrls(config.WAITER_URL), config.UPSTREAM_TIMEOUT_MS) },
+    kitchen: { check: () => someReplicaAnswers(upstreamUrls(config.KITCHEN_URL), config.UPSTREAM_TIMEOUT_MS) },
+    redis: { check: () => redis.ping(), optional: true },
+  }
 }
 
 function frontDoorLimitsOf(config: GatewayConfig): FrontDoorLimits {

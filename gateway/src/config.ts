@@ -1,12 +1,13 @@
 import { Type } from 'typebox'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, redisConfig } from '@restaurant/platform/runtime/config'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, portSetting, redisConfig } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const gatewayConfigSchema = {
   ...commonConfig,
   ...redisConfig,
   ...identityConfig,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PORT: portSetting(3000),
+  INTERNAL_PORT: portSetting(9100),
   WAITER_URL: upstreamListSetting('http://127.0.0.1:3001'),
   KITCHEN_URL: upstreamListSetting('http://127.0.0.1:3002'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),

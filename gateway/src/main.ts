@@ -1,7 +1,7 @@
 import { createRedis } from '@restaurant/platform/redis/redis'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { runService } from '@restaurant/platform/runtime/run-service'
-import { buildGatewayApp } from './app.js'
+import { buildGatewayApp, gatewayReadiness } from './app.js'
 import { loadGatewayConfig } from './config.js'
 
 runService('gateway', () => loadGatewayConfig(), async (config, log) => {
@@ -11,6 +11,7 @@ runService('gateway', () => loadGatewayConfig(), async (config, log) => {
   return {
     app,
     metrics,
+    readiness: gatewayReadiness(config, redis),
     close: async () => {
       await app.close()
       redis.disconnect()

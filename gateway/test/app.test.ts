@@ -1,34 +1,49 @@
 import t, { type Test } from 'tap'
+import { buildInternalServer } from '@restaurant/platform/http/internal-server'
+import { createLogger } from '@restaurant/platform/runtime/logger'
 import { asCustomer } from '../../test/support/credentials.js'
 import { startGateway as startTestGateway } from '../../test/support/gateway.js'
+import { freePort } from '../../test/support/processes.js'
+import { gatewayReadiness } from '../src/app.js'
 import { listening, rawRequest } from './raw-request.js'
 import { startUpstream } from './upstream.js'
 
-async function startGateway(t: Test, waiterUrl: string, kitchenUrl = waiterUrl) {
-  return (await startTestGateway(t, waiterUrl, { KITCHEN_URL: kitchenUrl })).gateway
+async function startGateway(t: Test, waiterUrl: string) {
+  return (await startTestGateway(t, waiterUrl)).gateway
 }
 
-t.test('the gateway is ready only when the waiter and the kitchen are, and reports each upstream', async (t) => {
-  const ready = (await startUpstream(t)).url
-  const notReady = (await startUpstream(t, { ready: false })).url
-  const healthy = await (await startGateway(t, ready, ready)).inject({ url: '/ready' })
+/** The gateway's internal port, as its entry serves it, in front of `waiterUrl` and `kitchenUrl`. */
+async function startProbes(t: Test, waiterUrl: string, kitchenUrl: string) {
+  const { redis, config, metrics } = await startTestGateway(t, waiterUrl, { KITCHEN_URL: kitchenUrl })
+  const probes = buildInternalServer(createLogger({ name: 'test-gateway', level: 'silent', pretty: false }), { readiness: gatewayReadiness(config, redis), metrics })
+  t.teardown(() => probes.close())
+  return probes
+}
+
+t.test('the gateway is ready only while it reaches the waiter and the kitchen, and reports each', async (t) => {
+  const { url, reached } = await startUpstream(t)
+  const healthy = await (await startProbes(t, url, url)).inject({ url: '/ready' })
   t.equal(healthy.statusCode, 200)
   t.same(healthy.json(), {
     status: 'ready',
-    checks: {
-      waiter: { status: 'up', required: true, report: { status: 'ready' } },
-      kitchen: { status: 'up', required: true, report: { status: 'ready' } },
-      redis: { status: 'up', required: false, report: 'PONG' },
-    },
+    checks: { waiter: { status: 'up', required: true }, kitchen: { status: 'up', required: true }, redis: { status: 'up', required: false, report: 'PONG' } },
   })
-  const degraded = await (await startGateway(t, ready, notReady)).inject({ url: '/ready' })
+  t.same(reached, ['HEAD /', 'HEAD /'], 'on their public ports')
+  const nobody = await freePort()
+  const away = await startProbes(t, url, `http://127.0.0.1:${nobody}`)
+  const degraded = await away.inject({ url: '/ready' })
   t.equal(degraded.statusCode, 503)
   t.match(degraded.json(), {
     code: 'not-ready',
-    detail: 'kitchen is down: answered 503',
-    checks: { waiter: { status: 'up' }, kitchen: { status: 'down', report: { detail: 'rabbitmq is down' } } },
+    detail: `kitchen is down: no answer: connect ECONNREFUSED 127.0.0.1:${nobody}`,
+    checks: { waiter: { status: 'up' }, kitchen: { status: 'down' } },
   })
-  t.equal((await (await startGateway(t, notReady, ready)).inject({ url: '/health' })).statusCode, 200, 'still alive')
+  t.equal((await away.inject({ url: '/health' })).statusCode, 200, 'still alive')
+})
+
+t.test('the public port serves no probes and no metrics: they are on the internal port', async (t) => {
+  const gateway = await startGateway(t, (await startUpstream(t)).url)
+  for (const url of ['/health', '/ready', '/metrics']) t.match((await gateway.inject({ url })).json(), { status: 404, code: 'not-found' }, url)
 })
 
 t.test('paths outside /api are a 404 problem and never reach the waiter', async (t) => {
@@ -39,15 +54,14 @@ t.test('paths outside /api are a 404 problem and never reach the waiter', async 
   t.same(reached, [])
 })
 
-t.test('proxied requests are timed in the gateway’s latency histogram by documented route; scrapes and unknown paths stay bounded', async (t) => {
-  const gateway = await startGateway(t, (await startUpstream(t)).url)
+t.test('proxied requests are timed in the gateway’s latency histogram by documented route; unknown paths stay bounded', async (t) => {
+  const { gateway, metrics } = await startTestGateway(t, (await startUpstream(t)).url)
   await gateway.inject({ method: 'POST', url: '/api/orders', headers: asCustomer('alice'), payload: {} })
   await gateway.inject({ url: `/no-such-path-${Date.now()}` })
-  await gateway.inject({ url: '/metrics' })
-  const text = (await gateway.inject({ url: '/metrics' })).body
+  const text = await metrics.metrics()
   t.match(text, /http_request_duration_seconds_count\{service="gateway",method="POST",route="\/api\/orders",status_code="200"\} 1/)
   t.match(text, /http_request_duration_seconds_count\{[^}]*route="__unknown__"[^}]*status_code="404"[^}]*\} 1/)
-  t.notMatch(text, /route="\/metrics"|no-such-path/)
+  t.notMatch(text, /no-such-path/)
 })
 
 t.test('a body declared as anything but plain JSON is refused with 415 and never forwarded', async (t) => {

@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { assertProbesOnInternalPortOnly } from '../../test/support/probes.js'
+import { startService } from '../../test/support/processes.js'
+import { startUpstream } from './upstream.js'
 
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url))
 
@@ -21,4 +24,11 @@ const entryImports = ['./src/app.ts', './src/config.ts', '@restaurant/platform/r
 
 t.test('the gateway holds no domain rules: starting it loads neither the message broker client nor a database driver', async (t) => {
   t.same(await packagesLoadedBy(entryImports, ['amqplib', 'mongodb', 'fastify']), ['fastify'], 'fastify shows the check sees what is loaded')
+})
+
+t.test('the gateway serves its probes and metrics on INTERNAL_PORT, none on its public PORT', async (t) => {
+  const { url } = await startUpstream(t)
+  const gateway = await startService('gateway', { WAITER_URL: url, KITCHEN_URL: url, REDIS_PREFIX: `test-gateway-main-${process.pid}:` })
+  t.teardown(() => gateway.stop())
+  await assertProbesOnInternalPortOnly(t, gateway)
 })

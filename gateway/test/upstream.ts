@@ -15,16 +15,13 @@ export interface Echo {
 }
 
 /**
- * A real upstream on port 0 standing in for the waiter (and the kitchen's `/ready`): it answers any body
- * with what it received, including the verified identity, and records every request that reached it.
+ * A real upstream on port 0 standing in for the waiter (or the kitchen): it answers any body with what it
+ * received, including the verified identity, and records every request that reached it.
  */
-export async function startUpstream(t: Test, options: { delayMs?: number; ready?: boolean } = {}) {
+export async function startUpstream(t: Test, options: { delayMs?: number } = {}) {
   const reached: string[] = []
   const upstream = Fastify()
   upstream.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
-  upstream.get('/ready', async (_request, reply) =>
-    options.ready === false ? reply.code(503).send({ code: 'not-ready', detail: 'rabbitmq is down' }) : { status: 'ready' },
-  )
   upstream.all('/*', async (request): Promise<Echo> => {
     reached.push(`${request.method} ${request.url}`)
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))

@@ -42,9 +42,11 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
   const until = (id: string, status: string) =>
     eventually(async () => ((await statusOf(id)).status === status ? statusOf(id) : undefined), 20_000, `${id} ${status}`)
 
-  t.test('the gateway and every service it fronts are healthy and ready', async (t) => {
-    t.equal((await api('/health')).status, 200)
-    t.equal((await api('/ready')).status, 200)
+  t.test('the gateway and every service it fronts are healthy and ready, on their internal ports', async (t) => {
+    for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
+      t.equal((await fetch(`${service.internalUrl}/health`)).status, 200, `${service.name} is alive`)
+      t.equal((await fetch(`${service.internalUrl}/ready`)).status, 200, `${service.name} is ready`)
+    }
   })
 
   t.test('the menu lists about a dozen items across stations', async (t) => {
@@ -172,7 +174,7 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
 
   t.test('every service serves its metrics in the Prometheus format, with request latencies by route', async (t) => {
     for (const service of [stack.gateway, stack.waiter, stack.kitchen]) {
-      const response = await fetch(`${service.url}/metrics`)
+      const response = await fetch(`${service.internalUrl}/metrics`)
       t.equal(response.status, 200, service.name)
       const text = await response.text()
       t.match(text, new RegExp(`process_resident_memory_bytes\\{service="${service.name}"\\}`), `${service.name}: runtime metrics`)
@@ -180,7 +182,7 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     }
     const counted = (text: string, metric: string, ...labels: string[]) =>
       text.split('\n').some((line) => line.startsWith(`${metric}{`) && labels.every((label) => line.includes(label)) && Number(line.split(' ').at(-1)) > 0)
-    const waiter = await (await fetch(`${stack.waiter.url}/metrics`)).text()
+    const waiter = await (await fetch(`${stack.waiter.internalUrl}/metrics`)).text()
     t.ok(counted(waiter, 'waiter_order_statuses_total', 'status="placed"'), 'orders placed')
     t.ok(counted(waiter, 'waiter_order_statuses_total', 'status="ready"'), 'orders by status')
     t.ok(counted(waiter, 'waiter_order_seconds_since_placed_count', 'status="ready"'), 'time from placed to ready')
@@ -188,7 +190,7 @@ t.test('the restaurant, end to end through the gateway', async (t) => {
     t.ok(counted(waiter, 'amqp_deliveries_total', 'waiter.order-status', 'outcome="acked"'), 'status events consumed and acked')
     t.match(waiter, /^sse_open_streams\{service="waiter"\} \d+$/m, 'open event streams')
     t.match(waiter, /^amqp_queue_messages\{queue="[^"]+\.dead",role="dead_letter",service="waiter"\} \d+$/m, 'dead-letter depth')
-    const kitchen = await (await fetch(`${stack.kitchen.url}/metrics`)).text()
+    const kitchen = await (await fetch(`${stack.kitchen.internalUrl}/metrics`)).text()
     t.ok(counted(kitchen, 'amqp_deliveries_total', 'kitchen.orders', 'outcome="acked"'), 'orders consumed and acked')
     t.ok(counted(kitchen, 'kitchen_cooking_seconds_count'), 'cooking times')
     t.match(kitchen, /^amqp_queue_messages\{queue="[^"]+\.retry\.\d+ms",role="retry",service="kitchen"\} \d+$/m, 'retry-tier depths')

@@ -71,7 +71,7 @@ t.test('an order that would wait for its station longer than a delivery may be h
   const ready = await untilStatus(stack, patient, 'ready', 60_000)
 
   const queue = topologyFor(stack.run.namespace).queues.kitchenOrders.queue
-  const setAside = (await metricValue(stack.kitchen.url, 'amqp_deliveries_total', { queue, outcome: 'set_aside' })) ?? 0
+  const setAside = (await metricValue(stack.kitchen.internalUrl, 'amqp_deliveries_total', { queue, outcome: 'set_aside' })) ?? 0
   const announced = stack.records.announced().filter((order) => order.id === patient)
   const distinct = new Set(announced.map((order) => JSON.stringify(order)))
   t.comment(`set aside ${setAside} times; placed → ready in ${Date.parse(ready.history.at(-1)?.at ?? '') - Date.parse(ready.placedAt)} ms`)

@@ -18,7 +18,8 @@ t.test('RabbitMQ restarted during 2,000 orders: the services recover by themselv
   await sleep(3_000)
   await restart()
   const back = performance.now()
-  await eventually(async () => ((await fetch(`${stack.gateway.url}/ready`)).ok ? true : undefined), 30_000, 'the stack to be ready')
+  const ready = async (service: { internalUrl: string }) => (await fetch(`${service.internalUrl}/ready`)).ok
+  await eventually(async () => ((await Promise.all([stack.gateway, stack.waiter, stack.kitchen].map(ready))).every(Boolean) ? true : undefined), 30_000, 'the stack to be ready')
   const recoveryMs = Math.round(performance.now() - back)
   const records = await load
   const score = await scoreRun(records, stack.records, 60_000)

@@ -75,7 +75,7 @@ t.test('Redis stopped for 120 s with its data kept while orders cook, two waiter
   const incomplete = histories.filter((history) => history !== 'placed,accepted,cooking,ready')
   const statusQueue = topologyFor(stack.run.namespace).queues.waiterStatus.queue
   const outcome = async (name: string) => {
-    const counts = await Promise.all(waiters.map(async (waiter) => (await metricValue(waiter.url, 'amqp_deliveries_total', { queue: statusQueue, outcome: name })) ?? 0))
+    const counts = await Promise.all(waiters.map(async (waiter) => (await metricValue(waiter.internalUrl, 'amqp_deliveries_total', { queue: statusQueue, outcome: name })) ?? 0))
     return counts.reduce((sum, count) => sum + count, 0)
   }
   const [retried, setAside, deadLettered] = await Promise.all([outcome('retried'), outcome('set_aside'), outcome('dead_lettered')])

@@ -57,7 +57,7 @@ async function injectDuplicates(stack: Stack, settled: readonly OrderRecord[], c
  * event-loop delay p99 (prom-client resets it when read, so this covers the kitchen's life, nothing having read it).
  */
 async function kitchenFigures(stack: Stack) {
-  const scrapes = await Promise.all(stack.kitchens.map((kitchen) => scrapeMetrics(kitchen.url)))
+  const scrapes = await Promise.all(stack.kitchens.map((kitchen) => scrapeMetrics(kitchen.internalUrl)))
   const total = (name: string, labels: Record<string, string> = {}) => scrapes.reduce((sum, text) => sum + (sampleSum(text, name, labels) ?? 0), 0)
   return {
     claims: { taken: total('kitchen_claims_total', { outcome: 'taken' }), takenOver: total('kitchen_claims_total', { outcome: 'taken_over' }), refused: total('kitchen_claims_total', { outcome: 'refused' }) },

@@ -51,7 +51,7 @@ t.test('the store out of reach for 120 s while orders cook: every order and ever
   )
   const during = await placeOrders(() => gateway.url, DURING, { concurrency: 2, keyPrefix: 'store-during', deadlineMs: deadline, paceMs: 1_000, body: chicken })
   await sleep(OUTAGE_MS - (Date.now() - brokenAt))
-  const waitingAtRepair = (await metricValue(kitchen.url, 'amqp_deliveries_waiting')) ?? 0
+  const waitingAtRepair = (await metricValue(kitchen.internalUrl, 'amqp_deliveries_waiting')) ?? 0
   await repair()
   const repairedAt = Date.now()
 
@@ -65,8 +65,8 @@ t.test('the store out of reach for 120 s while orders cook: every order and ever
   const wrongEnds = ids.filter((id) => statuses.get(id) !== (cancelled.has(id) ? 'cancelled' : 'ready')).map((id) => `${id}: ${statuses.get(id)}`)
   const { kitchenOrders, kitchenCancellations } = topologyFor(stack.run.namespace).queues
   const outcomes = async (name: string) =>
-    ((await metricValue(kitchen.url, 'amqp_deliveries_total', { queue: kitchenOrders.queue, outcome: name })) ?? 0) +
-    ((await metricValue(kitchen.url, 'amqp_deliveries_total', { queue: kitchenCancellations.queue, outcome: name })) ?? 0)
+    ((await metricValue(kitchen.internalUrl, 'amqp_deliveries_total', { queue: kitchenOrders.queue, outcome: name })) ?? 0) +
+    ((await metricValue(kitchen.internalUrl, 'amqp_deliveries_total', { queue: kitchenCancellations.queue, outcome: name })) ?? 0)
   const [retried, setAside, deadLettered] = [await outcomes('retried'), await outcomes('set_aside'), await outcomes('dead_lettered')]
   t.comment(summary('store outage', score, {
     outageMs: OUTAGE_MS,

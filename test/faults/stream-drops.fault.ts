@@ -73,10 +73,10 @@ async function replayAll(waiterUrl: string): Promise<{ events: ReceivedEvent[]; 
 }
 
 /** Polls until the waiter holds no stream, or the time is up; returns the last value read. */
-async function openStreamsOnceSettled(waiterUrl: string): Promise<number | undefined> {
+async function openStreamsOnceSettled(waiterInternalUrl: string): Promise<number | undefined> {
   const deadline = Date.now() + RELEASE_WAIT_MS
-  let open = await metricValue(waiterUrl, 'sse_open_streams')
-  for (; open !== 0 && Date.now() < deadline; open = await metricValue(waiterUrl, 'sse_open_streams')) await sleep(100)
+  let open = await metricValue(waiterInternalUrl, 'sse_open_streams')
+  for (; open !== 0 && Date.now() < deadline; open = await metricValue(waiterInternalUrl, 'sse_open_streams')) await sleep(100)
   return open
 }
 
@@ -117,7 +117,7 @@ t.test('hundreds of event streams dropped at every moment of their opening, thro
   let peak = 0
   let storming = true
   const sampling = (async () => {
-    for (; storming; await sleep(100)) peak = Math.max(peak, (await metricValue(stack.waiter.url, 'sse_open_streams')) ?? 0)
+    for (; storming; await sleep(100)) peak = Math.max(peak, (await metricValue(stack.waiter.internalUrl, 'sse_open_streams')) ?? 0)
   })()
   const started = Date.now()
   const outcomes = await inPool(drops, CONCURRENT_DROPS, ({ target, drop }, index) =>
@@ -144,13 +144,13 @@ t.test('hundreds of event streams dropped at every moment of their opening, thro
   t.equal(stack.waiter.child.exitCode, null, 'the waiter has not exited')
   t.equal(stack.gateway.child.pid, gatewayPid, 'the gateway is the same process')
   t.equal(stack.gateway.child.exitCode, null, 'the gateway has not exited')
-  t.equal((await fetch(`${stack.waiter.url}/health`).catch(() => undefined))?.status, 200, 'the waiter answers /health')
-  const openStreams = await openStreamsOnceSettled(stack.waiter.url)
+  t.equal((await fetch(`${stack.waiter.internalUrl}/health`).catch(() => undefined))?.status, 200, 'the waiter answers /health')
+  const openStreams = await openStreamsOnceSettled(stack.waiter.internalUrl)
   t.equal(openStreams, 0, 'every stream the waiter opened is released')
   const unhandled: Record<string, number | undefined> = {}
   for (const service of ['waiter', 'gateway'] as const) {
     // A service that died answers nothing, and a missing counter is a failure too: undefined is not 0.
-    unhandled[service] = await metricValue(stack[service].url, 'process_unhandled_rejections_total')
+    unhandled[service] = await metricValue(stack[service].internalUrl, 'process_unhandled_rejections_total')
     t.equal(unhandled[service], 0, `${service}: unhandled rejections are counted, and none went unhandled`)
     t.equal(loggedUnhandled(stack.outputs(service)), 0, `${service}: no unhandled rejection logged`)
   }

@@ -99,7 +99,7 @@ t.test('orders list newest first, filter by status and page with a cursor', asyn
 t.test('a new Idempotency-Key costs no call to the kitchen once Redis is known to remember every key', async (t) => {
   const system = await startInProcessSystem(t)
   const kitchenReads = async () => {
-    const text = (await system.kitchen?.app.inject({ url: '/metrics' }))?.body ?? ''
+    const text = (await system.kitchen?.metrics.metrics()) ?? ''
     return text
       .split('\n')
       .filter((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('/internal/orders'))

@@ -12,7 +12,7 @@ export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PE
 
 /**
  * The gateway in this process in front of `waiterUrl`, on the machine's real Redis under the run's prefix
- * (a fresh one unless given). Its Redis client is returned for tests that inspect or break it.
+ * (a fresh one unless given). Its Redis client and metrics are returned for tests that inspect or break them.
  */
 export async function startGateway(
   t: Test,
@@ -32,7 +32,8 @@ export async function startGateway(
     ...env,
   })
   const redis = createRedis(config, log)
-  const gateway = await buildGatewayApp(config, { log, redis, metrics: createMetricsRegistry('gateway') })
+  const metrics = createMetricsRegistry('gateway')
+  const gateway = await buildGatewayApp(config, { log, redis, metrics })
   t.teardown(async () => {
     await gateway.close()
     redis.disconnect()
@@ -40,5 +41,5 @@ export async function startGateway(
   })
   await gateway.ready()
   if (waitForRedis && redis.status !== 'ready') await once(redis, 'ready')
-  return { gateway, redis, config }
+  return { gateway, redis, config, metrics }
 }

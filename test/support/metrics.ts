@@ -1,6 +1,6 @@
-/** A service's /metrics text; empty when it does not answer. One scrape: some gauges reset when read. */
-export async function scrapeMetrics(serviceUrl: string): Promise<string> {
-  return (await (await fetch(`${serviceUrl}/metrics`).catch(() => undefined))?.text()) ?? ''
+/** A service's /metrics text, from its internal port; empty when it does not answer. One scrape: some gauges reset when read. */
+export async function scrapeMetrics(internalUrl: string): Promise<string> {
+  return (await (await fetch(`${internalUrl}/metrics`).catch(() => undefined))?.text()) ?? ''
 }
 
 /** The sum of the samples of one metric in a scrape, those with the given labels only; undefined when it has none. */
@@ -11,9 +11,9 @@ export function sampleSum(text: string, name: string, labels: Record<string, str
 }
 
 /**
- * The sum of the samples of one metric a service exposes at /metrics, those with the given labels only;
- * undefined when it has none, or the service does not answer.
+ * The sum of the samples of one metric a service exposes at /metrics on its internal port, those with the given
+ * labels only; undefined when it has none, or the service does not answer.
  */
-export async function metricValue(serviceUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  return sampleSum(await scrapeMetrics(serviceUrl), name, labels)
+export async function metricValue(internalUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  return sampleSum(await scrapeMetrics(internalUrl), name, labels)
 }

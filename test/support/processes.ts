@@ -23,31 +23,40 @@ export async function freePort(): Promise<number> {
 export interface ServiceProcess {
   name: keyof typeof entries
   port: number
+  /** The public API and pages. */
   url: string
+  internalPort: number
+  /** Where `/health`, `/ready` and `/metrics` are served. */
+  internalUrl: string
   child: ChildProcess
   /** Everything the process has written so far. */
   output: () => string
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** Starts a built service as its own process and resolves once it answers /health. */
+/**
+ * Starts a built service as its own process and resolves once it answers /health on its internal port: a free one,
+ * unless `env.INTERNAL_PORT` names one.
+ */
 export async function startService(name: keyof typeof entries, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
   port ??= await freePort()
+  const internalPort = env.INTERNAL_PORT ? Number(env.INTERNAL_PORT) : await freePort()
   // Node flags for the service, space-separated: e.g. `--cpu-prof`, which NODE_OPTIONS does not accept.
   const nodeFlags = (env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeFlags, entries[name]], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), INTERNAL_PORT: String(internalPort), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = `http://127.0.0.1:${port}`
+  const internalUrl = `http://127.0.0.1:${internalPort}`
   const exited = once(child, 'exit')
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`)
-      return (await fetch(`${url}/health`).catch(() => undefined))?.ok ? true : undefined
+      return (await fetch(`${internalUrl}/health`).catch(() => undefined))?.ok ? true : undefined
     },
     20_000,
     `${name} to answer /health`,
@@ -61,5 +70,5 @@ export async function startService(name: keyof typeof entries, env: Record<strin
     const [code] = (await exited) as [number | null]
     return code
   }
-  return { name, port, url, child, output: () => output, stop }
+  return { name, port, url, internalPort, internalUrl, child, output: () => output, stop }
 }

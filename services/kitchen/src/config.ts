@@ -1,9 +1,10 @@
 import { Type } from 'typebox'
-import { backendConfig, loadConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, loadConfig, portSetting } from '@restaurant/platform/runtime/config'
 
 export const kitchenConfigSchema = {
   ...backendConfig,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
+  PORT: portSetting(3002),
+  INTERNAL_PORT: portSetting(9102),
   MONGO_URL: Type.Optional(Type.String({ minLength: 1 })),
   MONGO_DB: Type.String({ default: 'restaurant' }),
   DATA_DIR: Type.String({ default: './data' }),

@@ -24,8 +24,8 @@ import type { Announce, Clock } from './use-cases/ports.js'
 import type { TicketStore } from './use-cases/ticket-store.js'
 
 /**
- * Wires the kitchen: store, bus, consumers and the HTTP app (not yet listening). `close` drains in order:
- * no new deliveries, in-flight orders finish and are acked, then connections close.
+ * Wires the kitchen: store, bus, consumers, the HTTP app (not yet listening) and what its `/ready` checks.
+ * `close` drains in order: no new deliveries, in-flight orders finish and are acked, then connections close.
  */
 export async function startKitchenService(config: KitchenConfig, log: Logger) {
   const store = await openTicketStore(config, log)
@@ -51,7 +51,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
-  const app = await buildKitchenApp({ log, store, dependencies: readinessChecks(bus, store, redis), maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, identitySecret: config.IDENTITY_SECRET, metrics })
+  const app = await buildKitchenApp({ log, store, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, identitySecret: config.IDENTITY_SECRET, metrics })
 
   async function close(): Promise<void> {
     await bus.cancelConsumers()
@@ -61,7 +61,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
     await store.close()
     redis.disconnect()
   }
-  return { app, store, metrics, close }
+  return { app, store, metrics, readiness: readinessChecks(bus, store, redis), close }
 }
 
 const systemClock: Clock = { now: Date.now, sleep: (ms, signal) => sleep(Math.max(0, ms), undefined, { signal }) }

@@ -2,10 +2,9 @@ import t from 'tap'
 import { kitchenPaths } from '@restaurant/contracts/kitchen-api'
 import { asStaff, buildApp } from './support/kitchen-app.js'
 
-t.test('the kitchen reports itself ready while its store answers', async (t) => {
+t.test('the app serves no probes and no metrics: they are on the internal port', async (t) => {
   const { app } = await buildApp(t)
-  t.equal((await app.inject({ url: '/health' })).statusCode, 200)
-  t.equal((await app.inject({ url: '/ready' })).statusCode, 200)
+  for (const url of ['/health', '/ready', '/metrics']) t.match((await app.inject({ url })).json(), { status: 404, code: 'not-found' }, url)
 })
 
 t.test('the internal API answers only calls that carry the identity the waiter signs', async (t) => {

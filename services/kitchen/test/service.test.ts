@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { buildInternalServer } from '@restaurant/platform/http/internal-server'
 import { loadKitchenConfig } from '../src/config.js'
 import { startKitchenService } from '../src/service.js'
 import { captureLogs } from './support/log-capture.js'
@@ -10,6 +11,8 @@ t.test('the service starts on the embedded store, is ready once its broker and s
   const { log, logs } = captureLogs()
   const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run, REDIS_PREFIX: `${run}:`, DATA_DIR: t.testdir() }), log)
   t.teardown(() => service.close())
-  t.equal((await service.app.inject({ url: '/ready' })).statusCode, 200)
+  const ready = await buildInternalServer(log, service).inject({ url: '/ready' })
+  t.equal(ready.statusCode, 200)
+  t.match(ready.json(), { checks: { rabbitmq: { required: true }, store: { required: true }, redis: { required: false } } }, 'Redis only degrades it')
   t.match(logs, [{ msg: 'kitchen incarnation', kitchen: /\/\d+\/[0-9a-f]{8}$/ }])
 })

@@ -1,11 +1,10 @@
 import { fastifySSE } from '@fastify/sse'
 import type { Topology } from '@restaurant/contracts/messages'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
-import { registerHealthRoutes, type DependencyCheck } from '@restaurant/platform/http/health'
 import { requireIdentity } from '@restaurant/platform/http/identity-guard'
 import { buildHttpServer } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
-import { registerMetrics } from '@restaurant/platform/runtime/metrics'
+import { measureRoutes } from '@restaurant/platform/runtime/metrics'
 import { Gauge, type Registry } from 'prom-client'
 import type { OrderEventHub } from './adapters/order-event-hub.js'
 import { registerDocs } from './http/docs.js'
@@ -22,25 +21,22 @@ export interface WaiterAppDeps {
   apiKeys: ApiKeys
   /** Checks the identity the gateway signs on every `/api` request. */
   identitySecret: string
-  /** What `/ready` checks. */
-  dependencies: Record<string, DependencyCheck>
   /** Event-loop delay beyond which requests are shed with 503 rather than queued. */
   maxEventLoopDelayMs: number
   /** Names the exchange and queues in the published message contract. */
   topology: Topology
   /** Status changes for the event streams. */
   events: { hub: OrderEventHub; heartbeatMs: number; maxUnreadBytes: number }
-  /** The service's metrics, served at /metrics. */
+  /** The service's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
 }
 
 export async function buildWaiterApp(deps: WaiterAppDeps) {
-  const { log, waiter, apiKeys, identitySecret, dependencies, maxEventLoopDelayMs, topology, events, metrics } = deps
+  const { log, waiter, apiKeys, identitySecret, maxEventLoopDelayMs, topology, events, metrics } = deps
   const app = await buildHttpServer(log, { maxEventLoopDelayMs })
-  await registerMetrics(app, metrics)
+  await measureRoutes(app, metrics)
   await app.register(fastifySSE, { heartbeatInterval: events.heartbeatMs })
   await registerDocs(app, topology)
-  registerHealthRoutes(app, dependencies)
   const contextOf = requestContexts(requireIdentity(app, identitySecret, ['/api/']))
   registerMenuRoutes(app, waiter, contextOf)
   const openStreams = new Gauge({ name: 'sse_open_streams', help: 'Event streams open on this waiter', registers: [metrics] })

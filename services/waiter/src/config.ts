@@ -1,10 +1,11 @@
 import { Type } from 'typebox'
-import { backendConfig, DEVELOPMENT_SECRETS, loadConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, DEVELOPMENT_SECRETS, loadConfig, portSetting } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const waiterConfigSchema = {
   ...backendConfig,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  PORT: portSetting(3001),
+  INTERNAL_PORT: portSetting(9101),
   KITCHEN_URL: upstreamListSetting('http://127.0.0.1:3002'),
   KITCHEN_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 2_000 }),
   MAX_UNITS_PER_ORDER: Type.Integer({ minimum: 1, default: 40 }),

@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client'
 import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import type { DependencyCheck } from '@restaurant/platform/http/health'
+import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
 import { createMenuAvailability } from '@restaurant/platform/redis/menu-availability'
 import { connectRedis } from '@restaurant/platform/redis/redis'
@@ -23,8 +25,8 @@ import { createWaiter } from './use-cases/waiter.js'
 const waiterIdentity = { subject: 'service:waiter', roles: [] }
 
 /**
- * Wires the waiter: Redis, bus, the status consumer and the HTTP app (not yet listening). `close` stops
- * intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
+ * Wires the waiter: Redis, bus, the status consumer, the HTTP app (not yet listening) and what its `/ready`
+ * checks. `close` stops intake first (new requests get 503), lets in-flight ones finish, then drains the consumer.
  */
 export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const redis = await connectRedis(config, log)
@@ -40,11 +42,6 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     waiter,
     apiKeys: createApiKeys(redis),
     identitySecret: config.IDENTITY_SECRET,
-    dependencies: {
-      rabbitmq: { check: async () => bus.assertConnected() },
-      // Without Redis the waiter still takes and shows orders (degraded), so only the broker decides readiness.
-      redis: { check: () => redis.ping(), optional: true },
-    },
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,
     events: { hub, heartbeatMs: config.SSE_HEARTBEAT_MS, maxUnreadBytes: config.SSE_MAX_UNREAD_BYTES },
@@ -58,7 +55,15 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     await hub.close()
     redis.disconnect()
   }
-  return { app, redis, metrics, close }
+  return { app, redis, metrics, readiness: readinessChecks(bus, redis), close }
+}
+
+/** What `/ready` checks. Without Redis the waiter still takes and shows orders (degraded), so only the broker decides. */
+function readinessChecks(bus: Pick<Bus, 'assertConnected'>, redis: Pick<Redis, 'ping'>): Record<string, DependencyCheck> {
+  return {
+    rabbitmq: { check: async () => bus.assertConnected() },
+    redis: { check: () => redis.ping(), optional: true },
+  }
 }
 
 /** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus. */

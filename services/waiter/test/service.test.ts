@@ -2,6 +2,7 @@ import t from 'tap'
 import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import type { Order } from '@restaurant/contracts/orders'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { buildInternalServer } from '@restaurant/platform/http/internal-server'
 import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
 import { DEVELOPMENT_SECRETS, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
@@ -15,10 +16,13 @@ t.test('the wired waiter, on the real broker and Redis, is ready, takes an order
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   t.teardown(() => run.cleanUp())
   const config = loadWaiterConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, KITCHEN_URL: 'http://127.0.0.1:1' })
-  const waiter = await startWaiterService(config, createLogger({ name: 'test', level: 'silent', pretty: false }))
+  const log = createLogger({ name: 'test', level: 'silent', pretty: false })
+  const waiter = await startWaiterService(config, log)
   let closed = false
   t.teardown(async () => closed || (await waiter.close()))
-  t.equal((await waiter.app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)
+  const ready = await buildInternalServer(log, waiter).inject({ method: 'GET', url: '/ready' })
+  t.equal(ready.statusCode, 200)
+  t.match(ready.json(), { checks: { rabbitmq: { required: true }, redis: { required: false } } }, 'Redis only degrades it')
   const placed = await waiter.app.inject({
     method: 'POST',
     url: '/api/orders',

@@ -12,7 +12,7 @@ export const asStaff = { [IDENTITY_HEADER]: createIdentitySigner(secret)({ subje
 /** The kitchen's HTTP app over an embedded store in a temporary folder. */
 export async function buildApp(t: Test) {
   const store = await temporaryStore(t)
-  const app = await buildKitchenApp({ log: captureLogs().log, store, dependencies: { store: { check: () => store.ping() } }, maxEventLoopDelayMs: 1_000, identitySecret: secret, metrics: new Registry() })
+  const app = await buildKitchenApp({ log: captureLogs().log, store, maxEventLoopDelayMs: 1_000, identitySecret: secret, metrics: new Registry() })
   t.teardown(() => app.close())
   return { app, store }
 }

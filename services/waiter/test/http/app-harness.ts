@@ -2,7 +2,6 @@ import type { Test } from 'tap'
 import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
-import type { DependencyCheck } from '@restaurant/platform/http/health'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import type { OrderEvent, OrderEventHub } from '../../src/adapters/order-event-hub.js'
@@ -60,11 +59,12 @@ export function fakeApiKeys() {
 
 const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 
-/** The waiter's app, its use cases on in-memory ports, and a way to call it as the gateway would. */
-export async function buildTestApp(t: Test, { dependencies = {} }: { dependencies?: Record<string, DependencyCheck> } = {}) {
+/** The waiter's app, its use cases on in-memory ports, its metrics, and a way to call it as the gateway would. */
+export async function buildTestApp(t: Test) {
   const { bus, received, topology } = await busWithKitchen(t)
   const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys() }
   const { log, lines } = capturedLog()
+  const metrics = createMetricsRegistry('unit')
   const waiter = createWaiter({
     views: ports.views.views,
     reservations: ports.reservations.reservations,
@@ -82,13 +82,12 @@ export async function buildTestApp(t: Test, { dependencies = {} }: { dependencie
     waiter,
     apiKeys: ports.apiKeys.apiKeys,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
-    dependencies,
     maxEventLoopDelayMs: 1_000,
     topology,
     events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
-    metrics: createMetricsRegistry('unit'),
+    metrics,
   })
   t.teardown(() => app.close())
   const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: signIdentity(identity) })
-  return { app, bus, received, lines, headersOf, ...ports }
+  return { app, bus, received, lines, headersOf, metrics, ...ports }
 }

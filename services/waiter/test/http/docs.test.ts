@@ -48,7 +48,6 @@ async function buildApp(t: Test) {
     waiter,
     apiKeys,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
-    dependencies: {},
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
     events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },

@@ -40,13 +40,12 @@ t.test('a resumed stream sends only what came after, and no status twice or back
 })
 
 t.test('a stream the client leaves lets go of its listener and its gauge', async (t) => {
-  const { url, headersOf, hub, app } = await listening(t)
+  const { url, headersOf, hub, metrics } = await listening(t)
   hub.emit(event('1-0', 'placed'))
   await readEventStream(url, headersOf(alice), { done: (events) => events.length >= 1, timeoutMs: 5_000 })
   await until(() => hub.listening() === 0)
   t.equal(hub.listening(), 0)
-  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
-  t.match(metrics, /^sse_open_streams({[^}]*})? 0$/m)
+  t.match(await metrics.metrics(), /^sse_open_streams({[^}]*})? 0$/m)
 })
 
 t.test('a replay that fails ends the stream, logged', async (t) => {

@@ -18,10 +18,10 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 /**
- * `GET /metrics` in the Prometheus text format, and a latency histogram of every route by method, route
- * and status (fastify-metrics), kept in `registry`.
+ * A latency histogram of every route of `app` by method, route and status (fastify-metrics), kept in `registry`;
+ * the internal port serves it (`buildInternalServer`).
  */
-export async function registerMetrics(app: HttpServer, registry: Registry, routeOf?: RouteOf): Promise<void> {
+export async function measureRoutes(app: HttpServer, registry: Registry, routeOf?: RouteOf): Promise<void> {
   await app.register(fastifyMetrics, {
     endpoint: null,
     defaultMetrics: { enabled: false },
@@ -38,7 +38,6 @@ export async function registerMetrics(app: HttpServer, registry: Registry, route
       },
     },
   })
-  app.get('/metrics', { logLevel: 'warn', config: { disableMetrics: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
 }
 
 /** How many messages wait in one queue, by the part it plays for the queue it serves. */

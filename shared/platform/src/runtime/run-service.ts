@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
+import { buildInternalServer, type Probes } from '../http/internal-server.js'
 import { createLogger } from './logger.js'
 import { startTracing } from './tracing.js'
 
@@ -8,13 +9,16 @@ import { startTracing } from './tracing.js'
 export interface ServiceSettings {
   HOST: string
   PORT: number
+  /** Where `/health`, `/ready` and `/metrics` are served, apart from the API. */
+  INTERNAL_PORT: number
   LOG_LEVEL: string
   LOG_PRETTY: boolean
   SHUTDOWN_TIMEOUT_MS: number
   OTEL_EXPORTER_OTLP_ENDPOINT: string
 }
 
-export interface RunningService {
+export interface RunningService extends Probes {
+  /** The public API and pages. */
   app: { listen(options: { host: string; port: number }): Promise<string> }
   /** Stops intake, finishes the work in hand, closes connections. */
   close(): Promise<void>
@@ -23,9 +27,11 @@ export interface RunningService {
 }
 
 /**
- * The entry every service shares: configuration read once, a logger, start, listen, and on SIGTERM or
- * SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS, after which the last spans are sent. A failed start-up (bad configuration, a
- * dependency that never came) ends the process with one readable line rather than a stack trace.
+ * The entry every service shares: configuration read once, a logger, start, listen (the API on PORT; probes and
+ * metrics on INTERNAL_PORT), and on SIGTERM or SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS, after which
+ * the last spans are sent. The internal port closes last, so that `/health` answers while the service drains. A
+ * failed start-up (bad configuration, a dependency that never came) ends the process with one readable line rather
+ * than a stack trace.
  */
 export function runService<C extends ServiceSettings>(
   name: string,
@@ -38,7 +44,9 @@ export function runService<C extends ServiceSettings>(
     // Before anything is built: the HTTP server and the bus instrument themselves only when tracing is on.
     const tracing = startTracing({ service: name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     const service = await start(config, log)
+    const internal = buildInternalServer(log, service)
     await service.app.listen({ host: config.HOST, port: config.PORT })
+    await internal.listen({ host: config.HOST, port: config.INTERNAL_PORT })
     carryOnAfterUnhandledRejections(service.metrics, log)
     // An uncaught exception is fatal: it escaped mid-step and may have left state half-changed, so the service
     // closes gracefully and exits (its orchestrator restarts it; the broker redelivers what it held).
@@ -46,6 +54,7 @@ export function runService<C extends ServiceSettings>(
       if (err) log.error({ err }, 'shutting down after an error')
       log.info({ signal }, 'shutting down: no new work, finishing the work in hand')
       await service.close()
+      await internal.close()
       await tracing.shutdown()
     })
   }

@@ -2,11 +2,12 @@ import { Registry } from 'prom-client'
 import { runService, type ServiceSettings } from '../../src/runtime/run-service.js'
 
 /**
- * A service for run-service.test.ts to run in a process of its own. Its first argument names what goes wrong;
- * what it does is written to stdout as JSON lines, beside its log.
+ * A service for run-service.test.ts to run in a process of its own. Its first argument names what goes wrong, its
+ * second the internal port; what it does is written to stdout as JSON lines, beside its log.
  */
 const scenario = process.argv[2] ?? 'healthy'
-const settings: ServiceSettings = { HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'info', LOG_PRETTY: false, SHUTDOWN_TIMEOUT_MS: 300, OTEL_EXPORTER_OTLP_ENDPOINT: '' }
+const internalPort = Number(process.argv[3] ?? 0)
+const settings: ServiceSettings = { HOST: '127.0.0.1', PORT: 0, INTERNAL_PORT: internalPort, LOG_LEVEL: 'info', LOG_PRETTY: false, SHUTDOWN_TIMEOUT_MS: 300, OTEL_EXPORTER_OTLP_ENDPOINT: '' }
 const say = (event: string, fields: object = {}) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 
 const mishaps: Record<string, () => void> = {
@@ -26,6 +27,7 @@ runService('child-service', loadConfig, async () => {
   const metrics = new Registry()
   return {
     metrics,
+    readiness: { broker: { check: async () => undefined } },
     app: {
       async listen(options) {
         // Keeps the process alive, as a listening server would; the mishap comes once the service runs.
@@ -36,7 +38,8 @@ runService('child-service', loadConfig, async () => {
       },
     },
     async close() {
-      say('closing', { rejections: await metrics.getSingleMetricAsString('process_unhandled_rejections_total') })
+      const health = await fetch(`http://127.0.0.1:${internalPort}/health`).then((response) => response.status, () => 'no answer')
+      say('closing', { rejections: await metrics.getSingleMetricAsString('process_unhandled_rejections_total'), health })
       if (scenario === 'slow-close') await new Promise(() => undefined)
       say('closed')
     },

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { freePort } from '../../../../test/support/processes.js'
 import { until, within } from '../messaging/bus-harness.js'
 
 const child = fileURLToPath(new URL('./run-service-child.ts', import.meta.url))
@@ -14,8 +16,8 @@ interface Line {
 }
 
 /** Runs the child service with a scenario; its stdout lines are parsed as they come, its stderr kept whole. */
-function run(scenario: string) {
-  const spawned = spawn(process.execPath, ['--import', 'tsx', child, scenario], { cwd: fileURLToPath(new URL('.', import.meta.url)), env: { PATH: process.env['PATH'] } })
+function run(scenario: string, internalPort = 0) {
+  const spawned = spawn(process.execPath, ['--import', 'tsx', child, scenario, String(internalPort)], { cwd: fileURLToPath(new URL('.', import.meta.url)), env: { PATH: process.env['PATH'] } })
   const lines: Line[] = []
   let stderr = ''
   let pending = ''
@@ -51,6 +53,29 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     t.notOk(service.seen({ msg: 'shutting down after an error' }))
   })
 }
+
+t.test('probes and metrics are served on INTERNAL_PORT, logged as its own listener, and answer until the service has closed', async (t) => {
+  const port = await freePort()
+  const service = run('healthy', port)
+  t.match(await service.waitFor({ listener: 'internal' }), { msg: `Server listening at http://127.0.0.1:${port}` })
+  const internal = `http://127.0.0.1:${port}`
+  t.same(await (await fetch(`${internal}/health`)).json(), { status: 'ok' })
+  t.match(await (await fetch(`${internal}/ready`)).json(), { status: 'ready', checks: { broker: { status: 'up' } } })
+  t.match(await (await fetch(`${internal}/metrics`)).text(), /process_unhandled_rejections_total 0/)
+  service.kill('SIGTERM')
+  t.equal(await service.exitCode(), 0)
+  t.match(service.seen({ event: 'closing' }), { health: 200 }, '/health answered while the service drained')
+  await t.rejects(fetch(`${internal}/health`), 'closed with the process')
+})
+
+t.test('an internal port already taken fails the start-up with one line', async (t) => {
+  const taken = createServer().listen(0, '127.0.0.1')
+  await once(taken, 'listening')
+  t.teardown(() => taken.close())
+  const service = run('healthy', (taken.address() as AddressInfo).port)
+  t.equal(await service.exitCode(), 1)
+  t.match(service.stderr(), /^child-service could not start: listen EADDRINUSE[^\n]*\n$/)
+})
 
 for (const [scenario, reason] of [['bad-config', 'env/PORT must be integer'], ['dependency-away', 'RabbitMQ never came']] as const) {
   t.test(`a start-up that fails (${scenario}) ends the process with one readable line and exit code 1`, async (t) => {

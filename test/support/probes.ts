@@ -1,0 +1,20 @@
+import type { Test } from 'tap'
+import type { ServiceProcess } from './processes.js'
+
+const probes = ['/health', '/ready', '/metrics']
+
+/**
+ * A running service keeps its probes and metrics to its internal port: there `/health`, `/ready` and `/metrics`
+ * answer, and its start-up log names that port; on the public port each is the usual 404 problem.
+ */
+export async function assertProbesOnInternalPortOnly(t: Test, service: ServiceProcess): Promise<void> {
+  for (const path of probes) {
+    const refused = await fetch(`${service.url}${path}`)
+    t.match({ status: refused.status, body: await refused.json() }, { status: 404, body: { code: 'not-found' } }, `the public port serves no ${path}`)
+    t.equal((await fetch(`${service.internalUrl}${path}`)).status, 200, `the internal port serves ${path}`)
+  }
+  t.match(await (await fetch(`${service.internalUrl}/metrics`)).text(), `service="${service.name}"`, 'its own metrics')
+  const listening = service.output().split('\n').filter((line) => line.includes('Server listening'))
+  t.match(listening, [/^(?!.*"listener":"internal")/, /"listener":"internal"/], 'one line for each listener, the internal one named')
+  t.match(listening[1], `${service.internalUrl}"`)
+}
