@@ -33,7 +33,7 @@ async function connectToCluster(t: Test, cluster: RabbitCluster) {
   return { bus, connectionName, topology, config, lines, namespace: run.namespace }
 }
 
-/** Publishes one order status after another until told to stop, each retried until the broker confirms it. */
+/** Publishes order statuses until told to stop, each retried until the broker confirms it. */
 function keepPublishing(bus: Bus, routingKey: Parameters<Bus['publish']>[0]) {
   const confirmed: Array<{ id: string; at: number }> = []
   const refusedAt: number[] = []
@@ -50,10 +50,11 @@ function keepPublishing(bus: Bus, routingKey: Parameters<Bus['publish']>[0]) {
       }
     }
   }
-  const done = (async () => {
+  // Ten publishers at a time: one alone waits on each confirm, and a quorum queue confirms once a majority wrote it.
+  const done = Promise.all(Array.from({ length: 10 }, async () => {
     while (publishing) await publishOne(buildOrder().id)
-  })()
-  return { confirmed, refusedAt, stop: async () => ((publishing = false), await done) }
+  }))
+  return { confirmed, refusedAt, stop: async () => void ((publishing = false), await done) }
 }
 
 /** Counts every delivery of each order, by id. */
@@ -78,13 +79,13 @@ t.test('when the member the bus is connected to stops, publishing and consuming 
   const { waiterStatus } = topology.queues
   const deliveries = await countDeliveries(bus, waiterStatus)
   const publisher = keepPublishing(bus, waiterStatus.routingKey)
-  await eventually(async () => (publisher.confirmed.length >= 300 ? true : undefined), 30_000, '300 confirmed publishes')
+  await eventually(async () => (publisher.confirmed.length >= 1_000 ? true : undefined), 30_000, '1,000 confirmed publishes')
   const stopped = await cluster.memberServing(connectionName)
   const ledQueue = (await cluster.leaderOf(waiterStatus.queue)) === stopped
   const stoppedAt = Date.now()
   await cluster.stopMember(stopped)
   const confirmedAtStop = publisher.confirmed.length
-  await eventually(async () => (publisher.confirmed.length >= confirmedAtStop + 300 ? true : undefined), 60_000, '300 more confirmed publishes')
+  await eventually(async () => (publisher.confirmed.length >= confirmedAtStop + 1_000 ? true : undefined), 60_000, '1,000 more confirmed publishes')
   await publisher.stop()
   const confirmedIds = publisher.confirmed.map(({ id }) => id)
   await eventually(async () => (confirmedIds.every((id) => deliveries.has(id)) ? true : undefined), 60_000, 'every confirmed publish to be consumed').catch(() => undefined)
