@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import t from 'tap'
+import { assertCookedOnce } from '../support/crash-run.js'
+import { loadCustomer, placeOrders, type OrderRecord } from '../support/order-client.js'
+import { startRedisSentinel } from '../support/redis-sentinel.js'
+import { scoreRun, summary } from '../support/scoring.js'
+import { readEventStream, type ReceivedEvent } from '../support/sse-client.js'
+import { startStack } from '../support/stack.js'
+import { viewsCaughtUp } from '../support/views.js'
+
+const ORDERS = 300
+const CLIENTS = 6
+const PACE_MS = 100
+const KILL_AFTER_MS = 4_000
+// One event-stream client for every few orders, opened as the order is accepted.
+const FOLLOW_EVERY = 3
+const COMPLETE_HISTORY = 'placed,accepted,cooking,ready'
+// A browser's EventSource reconnects after about this long, with the last event id it received.
+const RESUME_PAUSE_MS = 500
+
+/** Reads accepted orders through the gateway as clients would while `running`; keeps the answers that were not 200. */
+function readWhile(url: string, records: readonly OrderRecord[], running: () => boolean) {
+  const stats = { reads: 0, failed: [] as string[] }
+  const done = (async () => {
+    while (running()) {
+      const id = records[Math.floor(Math.random() * records.length)]?.id
+      if (id) {
+        const response = await fetch(`${url}/api/orders/${id}`, { headers: loadCustomer, signal: AbortSignal.timeout(5_000) }).catch((err: Error) => err)
+        stats.reads += 1
+        if (response instanceof Error) stats.failed.push(response.message)
+        else if (response.status !== 200) stats.failed.push(`${response.status} ${await response.text()}`)
+      }
+      await sleep(20)
+    }
+  })()
+  return { stats, done }
+}
+
+/**
+ * A client following one order's events until `ready`, as an EventSource does: a stream refused or ended (Redis
+ * failing over under the waiter) is opened again with the last event id received.
+ */
+async function followOrder(gatewayUrl: string, orderId: string, deadlineMs: number) {
+  const events: ReceivedEvent[] = []
+  const ready = (received: readonly ReceivedEvent[]) => received.some((event) => event.event === 'ready')
+  let resumptions = -1
+  while (!ready(events) && Date.now() < deadlineMs) {
+    if (++resumptions > 0) await sleep(RESUME_PAUSE_MS)
+    const reading = { lastEventId: events.at(-1)?.id, done: ready, timeoutMs: deadlineMs - Date.now() }
+    const { events: more } = await readEventStream(`${gatewayUrl}/api/orders/${orderId}/events`, loadCustomer, reading).catch(() => ({ events: [] }))
+    events.push(...more)
+  }
+  return { events, resumptions }
+}
+
+/** The longest wait between two 202s from `from` on, and how long after `from` the first came. */
+function intakeFigures(acceptedAt: readonly number[], from: number) {
+  const after = acceptedAt.filter((at) => at >= from).sort((a, b) => a - b)
+  const gaps = after.map((at, i) => at - (after[i - 1] ?? from))
+  return { firstAcceptedMs: (after[0] ?? Number.NaN) - from, longestGapMs: Math.max(0, ...gaps) }
+}
+
+/** How long after `from` the first event of a status that happened after `from` reached a stream client. */
+function streamsResumedMs(histories: readonly ReceivedEvent[][], from: number): number {
+  const later = histories.flat().filter((event) => Date.parse(event.data.at) > from)
+  return Math.min(...later.map((event) => event.receivedAt)) - from
+}
+
+/** Whether the gateway counts its limits on `master`: the run's counters there are removed, and a request brings them back. */
+async function limitsCountOn(master: Redis, prefix: string, gatewayUrl: string): Promise<boolean> {
+  const counters = await master.keys(`${prefix}rate-limit:*`)
+  if (counters.length > 0) await master.del(...counters)
+  await fetch(`${gatewayUrl}/api/menu`, { headers: loadCustomer })
+  return (await master.keys(`${prefix}rate-limit:*`)).length > 0
+}
+
+t.test('the Redis master killed under load: Sentinel promotes the replica; intake, reads, limits and streams carry on without a restart, and what the failover lost is re-derived', async (t) => {
+  const sentinel = await startRedisSentinel(t, { downAfterMs: 1_000, failoverTimeoutMs: 5_000 })
+  const stack = await startStack({ ...sentinel.env, KITCHEN_SPEED_FACTOR: '0.05', VIEW_REFRESH_AFTER_MS: '1000' })
+  t.teardown(stack.stop)
+  const services = [...stack.gateways, ...stack.waiters, ...stack.kitchens]
+  const pids = services.map((service) => service.child.pid)
+  const prefix = stack.run.redisPrefix
+  const { url } = stack.gateway
+  const acceptedAt: number[] = []
+  const streams: ReturnType<typeof followOrder>[] = []
+  const follow = (record: OrderRecord) => {
+    acceptedAt.push(Date.now())
+    if (!record.id || acceptedAt.length % FOLLOW_EVERY !== 0) return
+    streams.push(followOrder(url, record.id, Date.now() + 60_000))
+  }
+  const records: OrderRecord[] = []
+  let running = true
+  const reader = readWhile(url, records, () => running)
+  const load = placeOrders(() => url, ORDERS, { concurrency: CLIENTS, keyPrefix: 'failover', deadlineMs: Date.now() + 60_000, paceMs: PACE_MS, onSettled: (record) => { records.push(record); if (record.id) follow(record) } })
+
+  await sleep(KILL_AFTER_MS)
+  const { killedAt, killedUrl } = await sentinel.killMaster()
+  const newMasterUrl = await sentinel.promoted(killedUrl)
+  const promotedMs = Date.now() - killedAt
+  await load
+  running = false
+  await reader.done
+  const ids = records.flatMap((record) => (record.id ? [record.id] : []))
+  // Views the failover set back heal from the kitchen when read: each order is read until its view shows the kitchen's end.
+  const healing = setInterval(() => void Promise.all(ids.map((id) => fetch(`${url}/api/orders/${id}`, { headers: loadCustomer }).catch(() => undefined))), 2_000)
+  const viewsHealedMs = await viewsCaughtUp(prefix, stack.kitchen.url, ids, newMasterUrl).finally(() => clearInterval(healing))
+  const followed = await Promise.all(streams)
+  const histories = followed.map(({ events }) => events)
+  const score = await scoreRun(records, stack.records, 30_000)
+
+  const master = new Redis(newMasterUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
+  t.teardown(() => master.disconnect())
+  const replicationId = /^master_replid:(\w+)/m.exec(await master.info('replication'))?.[1]
+  const memoryLearntOn = await master.hget(`${prefix}idempotency:memory`, 'master')
+  const limitsCounted = await limitsCountOn(master, prefix, url)
+  const intake = intakeFigures(acceptedAt, killedAt)
+  const incomplete = histories.map((events) => events.map((event) => event.event).join(',')).filter((history) => history !== COMPLETE_HISTORY)
+  t.comment(summary('Redis failover', score, {
+    promotedMs,
+    firstAcceptedAfterKillMs: intake.firstAcceptedMs,
+    longestIntakeGapMs: intake.longestGapMs,
+    retriedOrders: records.filter((record) => record.attempts > 1).length,
+    streamsResumedMs: streamsResumedMs(histories, killedAt),
+    streamsFollowed: histories.length,
+    streamsResumed: followed.filter(({ resumptions }) => resumptions > 0).length,
+    viewsHealedMs,
+    reads: reader.stats.reads,
+    failedReads: reader.stats.failed.length,
+    streamsIncomplete: incomplete.length,
+  }))
+
+  t.not(newMasterUrl, killedUrl, 'the Sentinels promoted the replica')
+  t.equal(score.accepted, ORDERS, 'every order was accepted, those placed during the failover included')
+  t.same(score.lost, [], 'no accepted order is lost')
+  t.same(score.unexpected, [], 'no order exists that no client was told about')
+  assertCookedOnce(t, score)
+  t.ok(acceptedAt.some((at) => at > killedAt + promotedMs), 'intake answered 202 after the promotion')
+  t.same(reader.stats.failed, [], 'every read was answered')
+  // A view the failover lost is refilled from the kitchen when read, announcing nothing (find-order.ts): the statuses
+  // its lost events carried never reach the order's stream, and a client may miss them, `ready` included.
+  t.same(incomplete, [], 'every stream client, resuming as EventSource does, received placed, accepted, cooking and ready, once each, in order', {
+    todo: 'a view refilled after a failover does not announce the statuses the failover lost',
+  })
+  t.pass(`every view showed the kitchen's end ${viewsHealedMs} ms after the load`)
+  t.equal(memoryLearntOn, replicationId, 'what Redis remembers of reservations was learnt again for the new master')
+  t.ok(limitsCounted, 'the gateway counts its limits on the new master')
+  t.same(services.map((service) => service.child.pid), pids, 'no service was restarted')
+  t.ok(services.every((service) => service.child.exitCode === null && service.child.signalCode === null), 'every service still runs')
+})
