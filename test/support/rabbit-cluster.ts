@@ -50,11 +50,6 @@ export async function startRabbitCluster(t: Test): Promise<RabbitCluster> {
     if (startedHere) return runScript('stop')
     for (const member of stopped) await runScript('start-node', String(member))
   })
-  const memberOfNode = (node: string) => {
-    const member = MEMBERS.find((candidate) => nodeOf(candidate) === node)
-    if (!member) throw new Error(`${node} is not a member of the cluster`)
-    return member
-  }
   const urls = MEMBERS.map(urlOf)
   return {
     urls,
@@ -68,22 +63,29 @@ export async function startRabbitCluster(t: Test): Promise<RabbitCluster> {
       await runScript('start-node', String(member))
       stopped.delete(member)
     },
-    async quorumMembers(prefix) {
-      const queues = await listQueues()
-      return new Map(queues.filter(({ name, type }) => type === 'quorum' && name.startsWith(prefix)).map(({ name, members }) => [name, members.length]))
-    },
-    async leaderOf(queue) {
-      const found = (await listQueues()).find(({ name }) => name === queue)
-      if (!found?.leader) throw new Error(`no leader known for queue ${queue}`)
-      return memberOfNode(found.leader)
-    },
-    async memberServing(connectionName) {
-      const connection = (await listConnections()).find((candidate) => connectionNameOf(candidate) === connectionName)
-      const member = MEMBERS.find((candidate) => CLUSTER_PORTS[candidate - 1] === connection?.port)
-      if (!member) throw new Error(`no connection named ${connectionName} on the cluster`)
-      return member
-    },
+    quorumMembers,
+    leaderOf,
+    memberServing,
   }
+}
+
+async function quorumMembers(prefix: string): Promise<Map<string, number>> {
+  const queues = await listQueues()
+  return new Map(queues.filter(({ name, type }) => type === 'quorum' && name.startsWith(prefix)).map(({ name, members }) => [name, members.length]))
+}
+
+async function leaderOf(queue: string): Promise<ClusterMember> {
+  const leader = (await listQueues()).find(({ name }) => name === queue)?.leader
+  const member = MEMBERS.find((candidate) => nodeOf(candidate) === leader)
+  if (!member) throw new Error(`no member of the cluster leads queue ${queue} (leader: ${leader})`)
+  return member
+}
+
+async function memberServing(connectionName: string): Promise<ClusterMember> {
+  const connection = (await listConnections()).find((candidate) => connectionNameOf(candidate) === connectionName)
+  const member = MEMBERS.find((candidate) => CLUSTER_PORTS[candidate - 1] === connection?.port)
+  if (!member) throw new Error(`no connection named ${connectionName} on the cluster`)
+  return member
 }
 
 async function runScript(...args: string[]): Promise<void> {
