@@ -1,5 +1,8 @@
 import type { Test } from 'tap'
-import type { ServiceProcess } from './processes.js'
+import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
+import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { isolatedRun } from './isolation.js'
+import { startService, type ServiceProcess } from './processes.js'
 
 const probes = ['/health', '/ready', '/metrics']
 
@@ -17,4 +20,18 @@ export async function assertProbesOnInternalPortOnly(t: Test, service: ServicePr
   const listening = service.output().split('\n').filter((line) => line.includes('Server listening'))
   t.match(listening, [/^(?!.*"listener":"internal")/, /"listener":"internal"/], 'one line for each listener, the internal one named')
   t.match(listening[1], `${service.internalUrl}"`)
+}
+
+/** The same of the waiter or the kitchen as its built entry runs it, on the machine's RabbitMQ and Redis under names of its own. */
+export async function assertBackendProbesOnInternalPortOnly(t: Test, name: 'waiter' | 'kitchen'): Promise<void> {
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
+  const service = await startService(name, { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir }).catch(async (err: unknown) => {
+    await run.cleanUp()
+    throw err
+  })
+  t.teardown(async () => {
+    await service.stop()
+    await run.cleanUp()
+  })
+  await assertProbesOnInternalPortOnly(t, service)
 }

@@ -4,8 +4,8 @@ import { buildProblem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/proble
 /** One thing a service depends on, as its `/ready` checks it. */
 export interface DependencyCheck {
   /**
-   * Resolves when the dependency answers, optionally with what it reported about itself (an upstream's own
-   * readiness); throws naming what is wrong, with that report as the error's `cause` if there is one.
+   * Resolves when the dependency answers, optionally with what it said (Redis's `PONG`); throws naming what is
+   * wrong, with what it said as the error's `cause` if there is one.
    */
   check: () => Promise<unknown>
   /** The service works on without it, degraded: shown, but readiness does not hang on it. */
@@ -24,7 +24,8 @@ const CHECK_TIMEOUT_MS = 2_000
 
 /**
  * `/health`: the process is up. `/ready`: every dependency it needs answers; the body reports each one,
- * so an operator sees which is down, and 503 (problem+json) names the first required one that is.
+ * so an operator sees which is down, and 503 (problem+json) names the first required one that is. Served on
+ * the internal port (`buildInternalServer`), never beside the API.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, DependencyCheck>): void {
   app.get('/health', async () => ({ status: 'ok' }))
