@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import createError from '@fastify/error'
 import proxy from '@fastify/http-proxy'
 import type { Identity } from '@restaurant/contracts/identity'
 import type { HttpServer } from '@restaurant/platform/http/server'
@@ -6,6 +7,8 @@ import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import { createIdentityForwarding } from '../front-door/identity-forwarding.js'
 import { replyWithUpstreamError } from './upstream-errors.js'
 import { failoverAcross } from './upstream-failover.js'
+
+const BodyTooDeepError = createError('BODY_TOO_DEEP', 'The JSON body is nested too deeply to forward', 400)
 
 export interface UpstreamSettings {
   /** The waiter's replicas: requests are spread over them, and one that refuses a connection is passed over. */
@@ -39,6 +42,10 @@ export async function registerUpstreamProxy(app: HttpServer, settings: UpstreamS
     // Bodies are held whole rather than streamed (JSON parsed, and encoded again by reply-from): undici destroys a
     // stream it could not send, so only a held body can go to the next replica.
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+    // Encoding a parsed body again overflows the stack on one nested too deeply: the client's error, not ours.
+    scope.setErrorHandler((error) => {
+      throw error instanceof RangeError ? new BodyTooDeepError() : error
+    })
     const held = { proxyPayloads: false }
     await scope.register(proxy, { ...toWaiter, ...held, prefix: '/api', rewritePrefix: '/api' })
     await scope.register(proxy, { ...toWaiter, ...held, prefix: '/docs', rewritePrefix: '/docs', httpMethods: ['GET', 'HEAD'] })

@@ -45,3 +45,13 @@ t.test('the contract under /docs is read from the waiter, and only read', async 
   t.equal((await gateway.inject({ method: 'POST', url: '/docs/json', payload: {} })).statusCode, 404)
   t.same(reached, ['GET /docs/json'])
 })
+
+t.test('a JSON body nested too deeply to forward is a 400 problem, and reaches no waiter', async (t) => {
+  const { gateway, reached } = await gatewayInFrontOfEcho(t)
+  const depth = 20_000
+  const payload = '['.repeat(depth) + ']'.repeat(depth)
+  const response = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json', ...asCustomer('alice') }, payload })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), { status: 400, code: 'body-too-deep' })
+  t.equal(reached.length, 0)
+})
