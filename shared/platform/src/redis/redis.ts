@@ -5,8 +5,9 @@ import { DEFAULT_REDIS_MASTER_NAME, type RedisSettings } from '../runtime/config
 import { redactUrl, waitFor } from '../runtime/wait-for.js'
 
 const CONNECT_WAIT_MS = 1_000
-// A Sentinel that went away is asked again this soon to tell of failovers (ioredis waits a minute by default).
-const SENTINEL_RECONNECT_MS = 1_000
+// While the master is away the Sentinels are asked this often at most for the one they promote: ioredis's own
+// backoff grows to seconds, which a failover of two or three seconds would add to.
+const MAX_RECONNECT_PAUSE_MS = 500
 const SENTINEL_COMMAND_TIMEOUT_MS = 1_000
 
 export interface RedisOptions {
@@ -17,8 +18,8 @@ export interface RedisOptions {
 /**
  * A Redis client that never makes a request wait long: commands fail fast while Redis is away (no
  * offline queue) and ioredis reconnects by itself. Callers decide what failing means for them.
- * Given Sentinels, it connects to the master they name and follows a failover: told of `+switch-master`, or
- * answered READONLY by a master demoted under it, it reconnects to the master they name then.
+ * Given Sentinels, it connects to the master they name and follows a failover: when its connection closes (the
+ * master gone, or demoted) or a demoted master answers READONLY, it reconnects to the master they name then.
  */
 export function createRedis(config: RedisSettings, log: Logger, { blocking = false }: RedisOptions = {}): Redis {
   const options: ClientOptions = {
@@ -43,9 +44,11 @@ function sentinelOptions({ REDIS_SENTINELS = '', REDIS_MASTER_NAME = DEFAULT_RED
     sentinels: sentinelAddresses(REDIS_SENTINELS),
     name: REDIS_MASTER_NAME,
     ...(REDIS_SENTINEL_PASSWORD ? { sentinelPassword: REDIS_SENTINEL_PASSWORD } : {}),
-    failoverDetector: true,
-    sentinelReconnectStrategy: () => SENTINEL_RECONNECT_MS,
+    // Not ioredis's failoverDetector: told of `+switch-master` while it reconnects (the master killed), it closes the
+    // connector under the reconnection, which then ends for good ("Connection is closed"; ioredis 6.0). A failover
+    // closes the clients' connections anyway: the master is gone, or demoted, which disconnects its clients.
     sentinelCommandTimeout: SENTINEL_COMMAND_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_PAUSE_MS),
   }
 }
 
