@@ -80,5 +80,6 @@ function wireWaiter(config: WaiterConfig, { redis, log, metrics, publish }: { re
     orderIdSecret: config.ORDER_ID_SECRET,
     maxUnitsPerOrder: config.MAX_UNITS_PER_ORDER,
     viewRefreshAfterMs: config.VIEW_REFRESH_AFTER_MS,
+    viewTtlMs: config.VIEW_TTL_SECONDS * 1000,
   })
 }

@@ -1,5 +1,5 @@
 import type { Order } from '@restaurant/contracts/orders'
-import { isStale } from '../domain/view-freshness.js'
+import { isStale, wasLost } from '../domain/view-freshness.js'
 import type { Clock, KitchenRecords, OrderViews, RequestContext } from './ports.js'
 import { withoutFailing } from './without-failing.js'
 
@@ -9,18 +9,21 @@ export interface FindOrderDeps {
   now: Clock
   /** A non-terminal view unchanged for this long is checked against the kitchen when read. */
   viewRefreshAfterMs: number
+  /** How long a view lives after the order's last move. */
+  viewTtlMs: number
 }
 
 /**
  * An order as the view holds it, kept in step with the kitchen: a missing view is refilled from the
- * kitchen's record, and a stale one catches up with it.
+ * kitchen's record (announcing its statuses when Redis lost them), and a stale one catches up with it.
  */
-export function createFindOrder({ views, kitchen, now, viewRefreshAfterMs }: FindOrderDeps) {
+export function createFindOrder({ views, kitchen, now, viewRefreshAfterMs, viewTtlMs }: FindOrderDeps) {
   async function findOrder(id: string, ctx: RequestContext): Promise<Order | undefined> {
     const view = await withoutFailing('read', () => views.get(id), ctx)
     if (view) return isStale(view, now(), viewRefreshAfterMs) ? refreshed(view, ctx) : view
     const ticket = await kitchen.getTicket(id, ctx.requestId)
-    if (ticket) await withoutFailing('refill', () => views.apply(ticket.order), ctx)
+    const announcing = ticket && wasLost(ticket.order, now(), viewTtlMs) ? ctx.requestId : undefined
+    if (ticket) await withoutFailing('refill', () => views.apply(ticket.order, announcing), ctx)
     return ticket?.order
   }
 

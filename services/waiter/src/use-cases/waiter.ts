@@ -21,6 +21,8 @@ export interface WaiterDeps {
   maxUnitsPerOrder: number
   /** A non-terminal view unchanged for this long is checked against the kitchen when read. */
   viewRefreshAfterMs: number
+  /** How long a view lives after the order's last move. */
+  viewTtlMs: number
 }
 
 /** The waiter's use cases over one set of ports, as the routes and the status consumer call them. */

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
-import { isStale } from '../../src/domain/view-freshness.js'
+import { isStale, wasLost } from '../../src/domain/view-freshness.js'
 
 const placedAt = new Date('2026-01-02T03:00:00.000Z')
 const later = (ms: number) => new Date(placedAt.getTime() + ms)
@@ -20,4 +20,12 @@ t.test("the view's last move, not its placing, starts the period", async (t) => 
 t.test('a finished order is never stale', async (t) => {
   const ready = withStatus(withStatus(withStatus(buildOrder({ placedAt: placedAt.toISOString() }), 'accepted', placedAt), 'cooking', placedAt), 'ready', placedAt)
   t.equal(isStale(ready, later(60_000), 5_000), false)
+})
+
+t.test('a missing view was lost while the order moved within a view lifetime ago, and had expired after', async (t) => {
+  const movedAt = new Date('2026-01-02T03:00:00.000Z')
+  const order = withStatus(buildOrder({ placedAt: movedAt.toISOString() }), 'cooking', movedAt)
+  const ttlMs = 60_000
+  t.ok(wasLost(order, new Date(movedAt.getTime() + ttlMs - 1), ttlMs))
+  t.notOk(wasLost(order, new Date(movedAt.getTime() + ttlMs), ttlMs))
 })

@@ -76,6 +76,7 @@ export async function buildTestApp(t: Test) {
     orderIdSecret: 'order-id-secret-for-tests',
     maxUnitsPerOrder: 40,
     viewRefreshAfterMs: 5_000,
+    viewTtlMs: 604_800_000,
   })
   const app = await buildWaiterApp({
     log,

@@ -5,11 +5,12 @@ import { alice, fakeKitchen, fakeViews, messages, requestFrom, ticketOf } from '
 
 const placedAt = new Date('2026-01-02T03:00:00.000Z')
 const refreshAfterMs = 5_000
+const viewTtlMs = 60_000
 
 function finder({ nowMs = placedAt.getTime() } = {}) {
   const views = fakeViews()
   const kitchen = fakeKitchen()
-  const findOrder = createFindOrder({ views: views.views, kitchen: kitchen.kitchen, now: () => new Date(nowMs), viewRefreshAfterMs: refreshAfterMs })
+  const findOrder = createFindOrder({ views: views.views, kitchen: kitchen.kitchen, now: () => new Date(nowMs), viewRefreshAfterMs: refreshAfterMs, viewTtlMs })
   return { findOrder, views, kitchen }
 }
 
@@ -21,9 +22,18 @@ t.test('a fresh view is the answer, and the kitchen is not asked', async (t) => 
   t.same(await findOrder(order.id, requestFrom(alice)), order)
 })
 
-t.test("a missing view is refilled from the kitchen's record, announcing nothing", async (t) => {
-  const { findOrder, views, kitchen } = finder()
-  const order = withStatus(buildOrder(), 'accepted')
+t.test("a missing view of an order that moved within a view's lifetime was lost: refilled from the kitchen's record, announcing its statuses", async (t) => {
+  const { findOrder, views, kitchen } = finder({ nowMs: placedAt.getTime() + viewTtlMs - 1 })
+  const order = withStatus(buildOrder({ placedAt: placedAt.toISOString() }), 'accepted', placedAt)
+  kitchen.tickets.set(order.id, ticketOf(order))
+  t.same(await findOrder(order.id, requestFrom(alice)), order)
+  t.same(views.stored.get(order.id), order)
+  t.same(views.announced, [{ orderId: order.id, status: 'accepted', correlationId: 'req-1' }], 'the events Redis lost with the view are announced again')
+})
+
+t.test("a missing view of an order that last moved longer ago than a view lives had expired: refilled, announcing nothing", async (t) => {
+  const { findOrder, views, kitchen } = finder({ nowMs: placedAt.getTime() + viewTtlMs })
+  const order = withStatus(buildOrder({ placedAt: placedAt.toISOString() }), 'accepted', placedAt)
   kitchen.tickets.set(order.id, ticketOf(order))
   t.same(await findOrder(order.id, requestFrom(alice)), order)
   t.same(views.stored.get(order.id), order)

@@ -20,6 +20,7 @@ t.test("one order's story through the wired use cases: placed, followed, moved o
     orderIdSecret: 'order-id-secret-for-tests',
     maxUnitsPerOrder: 40,
     viewRefreshAfterMs: 5_000,
+    viewTtlMs: 604_800_000,
   })
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   t.match((await waiter.menu()).find((item) => item.id === 'fries'), { available: false })
