@@ -41,11 +41,9 @@ export function followEveryOrder(gatewayUrls: () => readonly string[], first: nu
   }
 }
 
-/** Each order's statuses in the order the broker announced them (by version), each once. */
-export function announcedStatuses(announced: readonly Order[]): Map<string, string[]> {
-  const byOrder = new Map<string, Order[]>()
-  for (const order of announced) byOrder.set(order.id, [...(byOrder.get(order.id) ?? []), order])
-  return new Map([...byOrder].map(([id, versions]) => [id, distinctInOrder(versions.sort((a, b) => a.version - b.version).map((order) => order.status))]))
+/** Each order's statuses as its clients should see them: its history as the kitchen's store keeps it. */
+export function statusesOf(orders: readonly Order[]): Map<string, string[]> {
+  return new Map(orders.map((order) => [order.id, order.history.map((entry) => entry.status)]))
 }
 
 /** The orders whose statuses a follower did not receive all, each once, in the order announced. */
@@ -55,7 +53,7 @@ export function ordersMissedBy(follower: Pick<StreamFollower, 'events'>, expecte
   return [...expected].filter(([id, statuses]) => distinctInOrder(received.get(id) ?? []).join() !== statuses.join()).map(([id]) => id)
 }
 
-// A status received again (a resumed stream, an announcement repeated) is the same status, not a new one.
-function distinctInOrder(statuses: readonly string[]): string[] {
+/** Statuses with each one received again right after itself (a resumed stream, a refilled view) counted once. */
+export function distinctInOrder(statuses: readonly string[]): string[] {
   return statuses.filter((status, i) => status !== statuses[i - 1])
 }
