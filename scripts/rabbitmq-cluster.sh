@@ -26,20 +26,12 @@ ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none -kernel inet_dist_use_interfac
 
 SUDO=()
 [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
-sudo_if_needed() { "${SUDO[@]}" "$@"; }
+source "$(dirname "$0")/lib.sh"
 node_name() { echo "$NAME-$1@localhost"; }
 amqp_port() { echo "${PORTS[$(($1 - 1))]}"; }
 node_dir() { echo "$BASE/$NAME-$1"; }
 ctl() { local member=$1; shift; sudo_if_needed rabbitmqctl -q -n "$(node_name "$member")" "$@"; }
 is_up() { timeout 15 "${SUDO[@]}" rabbitmqctl -q -n "$(node_name "$1")" ping >/dev/null 2>&1; }
-
-wait_until() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq 1 "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  echo "$what did not happen in ${seconds} s" >&2
-  return 1
-}
 
 # The machine's /etc/rabbitmq may pin the default node's name and listener: each member reads its own files instead.
 write_node_files() {

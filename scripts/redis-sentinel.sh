@@ -24,17 +24,11 @@ FAILOVER_TIMEOUT_MS=${SENTINEL_FAILOVER_TIMEOUT_MS:-60000}
 MASTER_PORT=${SERVER_PORTS[0]}
 REPLICA_PORT=${SERVER_PORTS[1]}
 
+source "$(dirname "$0")/lib.sh"
+
 cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$1" "${@:2}"; }
 answers() { [ "$(cli "$1" ping 2>/dev/null)" = PONG ]; }
 dir_of() { echo "$BASE/$1"; }
-
-wait_until() {
-  local what=$1 tenths=$(($2 * 10))
-  shift 2
-  for _ in $(seq 1 "$tenths"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "$what did not happen in $((tenths / 10)) s" >&2
-  return 1
-}
 
 # No persistence: a master that comes back empty is demoted by the Sentinels before anyone writes to it.
 launch_server() {

@@ -13,7 +13,7 @@ REDIS_DIR=/var/lib/redis
 # Erlang's port mapper, started by the first Erlang program (rabbitmqctl included), listens on loopback only.
 export ERL_EPMD_ADDRESS=127.0.0.1
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+source "$(dirname "$0")/lib.sh"
 
 install_packages() {
   local missing=()
@@ -48,21 +48,13 @@ build_ferretdb() {
   "$FERRETDB_BIN" --version | head -1
 }
 
-wait_until() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq 1 "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  echo "$what did not start in ${seconds} s" >&2
-  return 1
-}
-
 start_redis() {
   redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && return
   sudo_if_needed mkdir -p "$REDIS_DIR" /var/log/redis
   # Nothing saved on a schedule; a test that keeps Redis's data across a restart saves it by SHUTDOWN SAVE.
   sudo_if_needed redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir "$REDIS_DIR" --logfile /var/log/redis/ci.log
-  wait_until Redis 30 redis-cli -h 127.0.0.1 ping
+  wait_until "Redis to start" 30 redis-cli -h 127.0.0.1 ping
 }
 
 start_rabbitmq() {
@@ -70,7 +62,7 @@ start_rabbitmq() {
   sudo_if_needed env ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" rabbitmq-server -detached
   # The node registers with epmd a few seconds after -detached returns; await_startup needs it registered.
-  wait_until RabbitMQ 120 rabbitmqctl -q ping
+  wait_until "RabbitMQ to start" 120 rabbitmqctl -q ping
   timeout 120 rabbitmqctl -q await_startup
 }
 
@@ -81,7 +73,7 @@ start_ferretdb() {
   sudo_if_needed mkdir -p "$FERRETDB_DIR"
   nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$FERRETDB_DIR/" --state-dir="$FERRETDB_DIR" \
     --listen-addr=127.0.0.1:27017 --telemetry=disable --log-level=warn >>/var/log/ferretdb.log 2>&1 &
-  wait_until FerretDB 30 ferretdb_up
+  wait_until "FerretDB to start" 30 ferretdb_up
 }
 
 install_packages
