@@ -106,8 +106,9 @@ t.test('a new Idempotency-Key costs no call to the kitchen once Redis is known t
       .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0)
   }
   await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': 'learn-1' } })
-  await eventually(async () => (await system.redis.get('idempotency:doubtful-until')) ?? undefined, 5_000, 'Redis to learn what it remembers')
-  t.equal(await system.redis.get('idempotency:doubtful-until'), '0', 'the kitchen held no order before: nothing could have been forgotten')
+  // The record of what Redis remembers (idempotency-reservations.ts): until when a missing key is doubtful, on which master.
+  await eventually(async () => (await system.redis.hget('idempotency:memory', 'until')) ?? undefined, 5_000, 'Redis to learn what it remembers')
+  t.equal(await system.redis.hget('idempotency:memory', 'until'), '0', 'the kitchen held no order before: nothing could have been forgotten')
   const before = await kitchenReads()
   for (let i = 0; i < 5; i++) {
     t.equal((await system.inject({ method: 'POST', url: '/api/orders', payload: fries, headers: { 'idempotency-key': `new-${i}` } })).statusCode, 202)
