@@ -43,8 +43,9 @@ export async function registerUpstreamProxy(app: HttpServer, settings: UpstreamS
     // stream it could not send, so only a held body can go to the next replica.
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
     // Encoding a parsed body again overflows the stack on one nested too deeply: the client's error, not ours.
+    // (Fastify's own RangeErrors, a body too large among them, carry their status code.)
     scope.setErrorHandler((error) => {
-      throw error instanceof RangeError ? new BodyTooDeepError() : error
+      throw error instanceof RangeError && !('statusCode' in error) ? new BodyTooDeepError() : error
     })
     const held = { proxyPayloads: false }
     await scope.register(proxy, { ...toWaiter, ...held, prefix: '/api', rewritePrefix: '/api' })

@@ -55,3 +55,12 @@ t.test('a JSON body nested too deeply to forward is a 400 problem, and reaches n
   t.match(response.json(), { status: 400, code: 'body-too-deep' })
   t.equal(reached.length, 0)
 })
+
+t.test('a body over the limit is a 413 problem, and reaches no waiter', async (t) => {
+  const { gateway, reached } = await gatewayInFrontOfEcho(t)
+  const payload = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1, notes: 'x'.repeat(70_000) }] })
+  const response = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json', ...asCustomer('alice') }, payload })
+  t.equal(response.statusCode, 413)
+  t.match(response.json(), { status: 413, code: 'body-too-large' })
+  t.equal(reached.length, 0)
+})
