@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
+import type { DependencyCheck } from '../http/health.js'
 import { buildInternalServer, type Probes } from '../http/internal-server.js'
 import { createLogger } from './logger.js'
 import { startTracing } from './tracing.js'
@@ -29,7 +30,8 @@ export interface RunningService extends Probes {
 /**
  * The entry every service shares: configuration read once, a logger, start, listen (the API on PORT; probes and
  * metrics on INTERNAL_PORT), and on SIGTERM or SIGINT a graceful close bounded by SHUTDOWN_TIMEOUT_MS, after which
- * the last spans are sent. The internal port closes last, so that `/health` answers while the service drains. A
+ * the last spans are sent. The internal port closes last, so that `/health` answers while the service drains (and
+ * `/ready` says it is not ready). A
  * failed start-up (bad configuration, a dependency that never came) ends the process with one readable line rather
  * than a stack trace.
  */
@@ -44,7 +46,8 @@ export function runService<C extends ServiceSettings>(
     // Before anything is built: the HTTP server and the bus instrument themselves only when tracing is on.
     const tracing = startTracing({ service: name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     const service = await start(config, log)
-    const internal = buildInternalServer(log, service)
+    const draining = new AbortController()
+    const internal = buildInternalServer(log, { metrics: service.metrics, readiness: { ...service.readiness, work: takingWork(draining.signal) } })
     await service.app.listen({ host: config.HOST, port: config.PORT })
     await internal.listen({ host: config.HOST, port: config.INTERNAL_PORT })
     carryOnAfterUnhandledRejections(service.metrics, log)
@@ -53,6 +56,7 @@ export function runService<C extends ServiceSettings>(
     closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: log, skip: ['unhandledRejection'] }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error')
       log.info({ signal }, 'shutting down: no new work, finishing the work in hand')
+      draining.abort()
       await service.close()
       await internal.close()
       await tracing.shutdown()
@@ -63,6 +67,15 @@ export function runService<C extends ServiceSettings>(
     process.stderr.write(`${name} could not start: ${message}\n`)
     process.exit(1)
   })
+}
+
+/** Up until a graceful stop begins: then `/ready` says no, so that no load balancer sends work to a service draining its own. */
+function takingWork(draining: AbortSignal): DependencyCheck {
+  return {
+    check: async () => {
+      if (draining.aborted) throw new Error('shutting down: finishing the work in hand')
+    },
+  }
 }
 
 /**

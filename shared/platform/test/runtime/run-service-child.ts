@@ -38,8 +38,9 @@ runService('child-service', loadConfig, async () => {
       },
     },
     async close() {
-      const health = await fetch(`http://127.0.0.1:${internalPort}/health`).then((response) => response.status, () => 'no answer')
-      say('closing', { rejections: await metrics.getSingleMetricAsString('process_unhandled_rejections_total'), health })
+      const statusOf = (path: string) => fetch(`http://127.0.0.1:${internalPort}${path}`).then((response) => response.status, () => 'no answer')
+      const [health, ready] = [await statusOf('/health'), await statusOf('/ready')]
+      say('closing', { rejections: await metrics.getSingleMetricAsString('process_unhandled_rejections_total'), health, ready })
       if (scenario === 'slow-close') await new Promise(() => undefined)
       say('closed')
     },

@@ -64,7 +64,7 @@ t.test('probes and metrics are served on INTERNAL_PORT, logged as its own listen
   t.match(await (await fetch(`${internal}/metrics`)).text(), /process_unhandled_rejections_total 0/)
   service.kill('SIGTERM')
   t.equal(await service.exitCode(), 0)
-  t.match(service.seen({ event: 'closing' }), { health: 200 }, '/health answered while the service drained')
+  t.match(service.seen({ event: 'closing' }), { health: 200, ready: 503 }, '/health answered while the service drained, and /ready said it was not ready')
   await t.rejects(fetch(`${internal}/health`), 'closed with the process')
 })
 
