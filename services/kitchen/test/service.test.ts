@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { buildInternalServer } from '@restaurant/platform/http/internal-server'
+import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
+import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { isolatedRun } from '../../../test/support/isolation.js'
 import { loadKitchenConfig } from '../src/config.js'
 import { startKitchenService } from '../src/service.js'
 import { captureLogs } from './support/log-capture.js'
 
-// The machine's RabbitMQ and Redis, under names unique to this run.
+// The machine's RabbitMQ and Redis, under names unique to this run, removed after it.
 t.test('the service starts on the embedded store, is ready once its broker and store answer, and logs its incarnation', async (t) => {
-  const run = `kitchen-service-${randomUUID().slice(0, 8)}`
+  const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   const { log, logs } = captureLogs()
-  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run, REDIS_PREFIX: `${run}:`, DATA_DIR: t.testdir() }), log)
-  t.teardown(() => service.close())
+  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir }), log)
+  t.teardown(async () => {
+    await service.close()
+    await run.cleanUp()
+  })
   const ready = await buildInternalServer(log, service).inject({ url: '/ready' })
   t.equal(ready.statusCode, 200)
   t.match(ready.json(), { checks: { rabbitmq: { required: true }, store: { required: true }, redis: { required: false } } }, 'Redis only degrades it')
