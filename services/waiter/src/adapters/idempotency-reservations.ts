@@ -38,10 +38,8 @@ export function createIdempotencyReservations(redis: Redis, { ttlSeconds }: Rese
       const memory = memoryOf(record, currentId, Date.now())
       return earlier === null ? { memory } : { earlier, memory }
     },
-    // The epoch is the master's replication id.
-    epoch: currentMaster,
-    async rememberSince(newestPlacedAt, epoch) {
-      await redis.eval(RECORD_FOR_MASTER, 1, MEMORY_KEY, epoch, String(forgettableUntil(newestPlacedAt, ttlSeconds)))
+    async rememberSince(newestPlacedAt) {
+      await redis.eval(RECORD_FOR_MASTER, 1, MEMORY_KEY, await currentMaster(), String(forgettableUntil(newestPlacedAt, ttlSeconds)))
     },
   }, isRedisUnavailable)
 }

@@ -6,7 +6,7 @@ const RECENT_ORDERS = 100
 
 export interface LearnReservationMemoryDeps {
   kitchen: Pick<KitchenRecords, 'listOrders'>
-  reservations: Pick<Reservations, 'epoch' | 'rememberSince'>
+  reservations: Pick<Reservations, 'rememberSince'>
   now: Clock
 }
 
@@ -14,20 +14,17 @@ export interface LearnReservationMemoryDeps {
  * Tells Redis how far back its memory of reservations can be doubted: by the newest order the kitchen
  * holds that was placed before Redis was found not to know (new, emptied, or a master promoted by a failover).
  * One lesson at a time per waiter; a failed one is logged, and the next request that finds Redis not knowing
- * tries again. The lesson is recorded for the epoch it began in, so that a failover during it is not missed.
+ * tries again.
  */
-export function createLearnReservationMemory(deps: LearnReservationMemoryDeps) {
+export function createLearnReservationMemory({ kitchen, reservations, now }: LearnReservationMemoryDeps) {
   let learning: Promise<void> | undefined
   return function learnReservationMemory(ctx: RequestContext): Promise<void> {
-    learning ??= learn(deps, deps.now(), ctx)
+    const noticedAt = now()
+    learning ??= kitchen
+      .listOrders({ limit: RECENT_ORDERS }, ctx.requestId)
+      .then(({ orders }) => reservations.rememberSince(newestPlacedBefore(orders, noticedAt, RECENT_ORDERS)))
       .catch((err: unknown) => ctx.log.warn({ err }, 'could not learn what Redis remembers; asking the kitchen about new keys meanwhile'))
       .finally(() => (learning = undefined))
     return learning
   }
-}
-
-async function learn({ kitchen, reservations }: LearnReservationMemoryDeps, noticedAt: Date, ctx: RequestContext): Promise<void> {
-  const epoch = await reservations.epoch()
-  const { orders } = await kitchen.listOrders({ limit: RECENT_ORDERS }, ctx.requestId)
-  await reservations.rememberSince(newestPlacedBefore(orders, noticedAt, RECENT_ORDERS), epoch)
 }

@@ -33,15 +33,12 @@ export interface OrderViews {
 export interface Reservations {
   /** Records the fingerprint for the key's order id unless one is there, and tells what an earlier reservation stored. */
   reserve(orderId: string, fingerprint: string): Promise<Reservation>
-  /** Which memory of reservations answers now: it changes when Redis's master does (a replica promoted). */
-  epoch(): Promise<string>
   /**
    * Records, once across every waiter, how far back a missing reservation may have been forgotten, given
    * the newest order the kitchen held when that was not known (Redis new, its data lost, or a replica promoted
-   * to master, which may have lost the newest reservations), for the `epoch` the lesson began in: a record for an
-   * epoch gone by leaves the memory unknown. The first record for an epoch stands.
+   * to master, which may have lost the newest reservations). The first record for a master stands.
    */
-  rememberSince(newestPlacedAt: string | undefined, epoch: string): Promise<void>
+  rememberSince(newestPlacedAt: string | undefined): Promise<void>
 }
 
 /** The kitchen's records, which cannot forget an order. */

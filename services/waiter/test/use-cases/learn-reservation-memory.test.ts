@@ -38,14 +38,3 @@ t.test('a kitchen that cannot answer is logged, and the next lesson tries again'
   await learn(requestFrom(alice))
   t.same(reservations.rememberedSince, [undefined])
 })
-
-t.test('a lesson is recorded for the epoch it began in, even when Redis changed master meanwhile', async (t) => {
-  const { learn, kitchen, reservations } = learner('2026-01-02T02:00:00.000Z')
-  const listOrders = kitchen.kitchen.listOrders
-  kitchen.kitchen.listOrders = async (...args) => {
-    reservations.epoch = 'epoch-2'
-    return listOrders(...args)
-  }
-  await learn(requestFrom(alice))
-  t.same(reservations.rememberedIn, ['epoch-1'])
-})
