@@ -9,11 +9,14 @@ import type { Reservations } from '../use-cases/ports.js'
 // reservation missing from Redis may have been forgotten rather than never made (`until`).
 const MEMORY_KEY = 'idempotency:memory'
 
-// The first record for a master stands; one learnt on another master is replaced. Atomic, for every waiter learns.
+// Recorded only on the master whose replication id the lesson began with (INFO, read in the script, is the answer of
+// the Redis that writes), and the first record for a master stands. Atomic, for every waiter learns. Returns the id now.
 const RECORD_FOR_MASTER = `
-if redis.call('HGET', KEYS[1], 'master') == ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'master', ARGV[1], 'until', ARGV[2])
-return 1`
+local now = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+if now == ARGV[1] and redis.call('HGET', KEYS[1], 'master') ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'master', ARGV[1], 'until', ARGV[2])
+end
+return now`
 
 export interface ReservationOptions {
   /** How long a key's reservation is kept: a retry after that places the order again, unless the kitchen has it. */
@@ -38,8 +41,10 @@ export function createIdempotencyReservations(redis: Redis, { ttlSeconds }: Rese
       const memory = memoryOf(record, currentId, Date.now())
       return earlier === null ? { memory } : { earlier, memory }
     },
-    async rememberSince(newestPlacedAt) {
-      await redis.eval(RECORD_FOR_MASTER, 1, MEMORY_KEY, await currentMaster(), String(forgettableUntil(newestPlacedAt, ttlSeconds)))
+    // The epoch is the master's replication id.
+    epoch: currentMaster,
+    async rememberSince(newestPlacedAt, epoch) {
+      return String(await redis.eval(RECORD_FOR_MASTER, 1, MEMORY_KEY, epoch, String(forgettableUntil(newestPlacedAt, ttlSeconds))))
     },
   }, isRedisUnavailable)
 }

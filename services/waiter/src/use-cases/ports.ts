@@ -33,12 +33,16 @@ export interface OrderViews {
 export interface Reservations {
   /** Records the fingerprint for the key's order id unless one is there, and tells what an earlier reservation stored. */
   reserve(orderId: string, fingerprint: string): Promise<Reservation>
+  /** Which memory of reservations answers now: a new one begins when Redis's master changes (a replica promoted). */
+  epoch(): Promise<string>
   /**
    * Records, once across every waiter, how far back a missing reservation may have been forgotten, given
    * the newest order the kitchen held when that was not known (Redis new, its data lost, or a replica promoted
-   * to master, which may have lost the newest reservations). The first record for a master stands.
+   * to master, which may have lost the newest reservations). It is recorded for the `epoch` the lesson began in,
+   * and only while that epoch lasts: a lesson begun before a failover says nothing of what the new master lost.
+   * The first record for an epoch stands. Resolves to the epoch now, the one given when it was recorded.
    */
-  rememberSince(newestPlacedAt: string | undefined): Promise<void>
+  rememberSince(newestPlacedAt: string | undefined, epoch: string): Promise<string>
 }
 
 /** The kitchen's records, which cannot forget an order. */

@@ -15,18 +15,19 @@ t.test('reserving a key returns nothing the first time and the first fingerprint
 
 t.test('a reservation says whether Redis may have forgotten earlier reservations of its key', async (t) => {
   const reserveNew = async () => (await built.reservations.reserve(randomUUID(), 'fingerprint')).memory
+  const rememberSince = async (newestPlacedAt: string | undefined) => built.reservations.rememberSince(newestPlacedAt, await built.reservations.epoch())
   let built = buildReservations(t)
   t.equal(await reserveNew(), 'unknown', 'until told')
-  await built.reservations.rememberSince(undefined)
+  await rememberSince(undefined)
   t.equal(await reserveNew(), 'complete', 'the kitchen held no order: nothing placed could be forgotten')
-  await built.reservations.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  await rememberSince(new Date(Date.now() - 60_000).toISOString())
   t.equal(await reserveNew(), 'complete', 'the first record stands')
 
   built = buildReservations(t)
-  await built.reservations.rememberSince(new Date(Date.now() - 10_000).toISOString())
+  await rememberSince(new Date(Date.now() - 10_000).toISOString())
   t.equal(await reserveNew(), 'doubtful', "an order placed 10 s ago may be retried with its key for the key's lifetime (60 s)")
   built = buildReservations(t, { ttlSeconds: 30 })
-  await built.reservations.rememberSince(new Date(Date.now() - 60_000).toISOString())
+  await rememberSince(new Date(Date.now() - 60_000).toISOString())
   t.equal(await reserveNew(), 'complete', 'its key would have expired by now anyway')
 })
 
@@ -50,7 +51,16 @@ t.test('a record learnt on another master (a replica promoted since) leaves the 
   const reserveNew = async () => (await reservations.reserve(randomUUID(), 'fingerprint')).memory
   await redis.hset('idempotency:memory', 'master', 'replication-id-of-the-master-before', 'until', '0')
   t.equal(await reserveNew(), 'unknown', 'the old master remembered every key; this one may have lost the newest')
-  await reservations.rememberSince(new Date(Date.now() - 10_000).toISOString())
+  const epoch = await reservations.epoch()
+  t.equal(await reservations.rememberSince(new Date(Date.now() - 10_000).toISOString(), epoch), epoch, 'recorded')
   t.equal(await reserveNew(), 'doubtful', 'learnt again, for this master')
-  t.not(await redis.hget('idempotency:memory', 'master'), 'replication-id-of-the-master-before')
+  t.equal(await redis.hget('idempotency:memory', 'master'), epoch)
+})
+
+t.test('a lesson begun on a master that is gone records nothing, and tells the epoch now', async (t) => {
+  const { reservations, redis } = buildReservations(t)
+  const epoch = await reservations.epoch()
+  t.equal(await reservations.rememberSince(undefined, 'replication-id-of-the-master-before'), epoch)
+  t.equal(await redis.exists('idempotency:memory'), 0)
+  t.equal((await reservations.reserve(randomUUID(), 'fingerprint')).memory, 'unknown')
 })

@@ -43,7 +43,7 @@ export function fakeViews(...initial: Order[]) {
 /** Reservations of idempotency keys in a map, with Redis's memory as the test sets it. */
 export function fakeReservations(memory: Memory = 'complete') {
   const reserved = new Map<string, string>()
-  const state = { down: false, memory, reserved, rememberedSince: [] as (string | undefined)[] }
+  const state = { down: false, memory, reserved, epoch: 'epoch-1', rememberedSince: [] as (string | undefined)[], rememberedIn: [] as string[] }
   const reservations: Reservations = {
     async reserve(orderId, fingerprint) {
       if (state.down) throw redisDown()
@@ -51,8 +51,14 @@ export function fakeReservations(memory: Memory = 'complete') {
       if (earlier === undefined) reserved.set(orderId, fingerprint)
       return earlier === undefined ? { memory: state.memory } : { earlier, memory: state.memory }
     },
-    async rememberSince(newestPlacedAt) {
+    async epoch() {
+      return state.epoch
+    },
+    async rememberSince(newestPlacedAt, epoch) {
+      if (epoch !== state.epoch) return state.epoch
       state.rememberedSince.push(newestPlacedAt)
+      state.rememberedIn.push(epoch)
+      return epoch
     },
   }
   return Object.assign(state, { reservations })

@@ -38,3 +38,29 @@ t.test('a kitchen that cannot answer is logged, and the next lesson tries again'
   await learn(requestFrom(alice))
   t.same(reservations.rememberedSince, [undefined])
 })
+
+t.test('a lesson that Redis changed master during is begun again for the new master', async (t) => {
+  const { learn, kitchen, reservations } = learner('2026-01-02T02:00:00.000Z')
+  const listOrders = kitchen.kitchen.listOrders
+  kitchen.kitchen.listOrders = async (...args) => {
+    if (kitchen.listed.length === 0) reservations.epoch = 'epoch-2'
+    return listOrders(...args)
+  }
+  await learn(requestFrom(alice))
+  t.same(reservations.rememberedIn, ['epoch-2'], 'nothing recorded for the master that was gone')
+  t.equal(kitchen.listed.length, 2)
+})
+
+t.test('a master that changes during every lesson is logged, and the memory left unknown', async (t) => {
+  const { learn, kitchen, reservations } = learner('2026-01-02T02:00:00.000Z')
+  const listOrders = kitchen.kitchen.listOrders
+  kitchen.kitchen.listOrders = async (...args) => {
+    reservations.epoch = `epoch-${kitchen.listed.length + 2}`
+    return listOrders(...args)
+  }
+  const ctx = requestFrom(alice)
+  await learn(ctx)
+  t.same(reservations.rememberedIn, [])
+  t.equal(kitchen.listed.length, 3)
+  t.match(messages(ctx.lines, 'could not learn what Redis remembers; asking the kitchen about new keys meanwhile'), [{ level: 40, err: { message: 'Redis changed master during every lesson' } }])
+})
