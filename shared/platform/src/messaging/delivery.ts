@@ -111,7 +111,7 @@ async function handle<T>(inbound: Inbound, signals: Signals, consumer: Consumer<
 
 function contextOf<T>(inbound: Inbound, { signal, channelClosed }: Signals, retries: number, { spec, log }: Consumer<T>): MessageContext {
   const { headers } = inbound
-  const correlationId = inbound.correlationId ?? inbound.messageId ?? 'none'
+  const correlationId = correlationIdOf(inbound)
   const resumes = inbound.redelivered || retries > 0 || SET_ASIDE_HEADER in headers || REPLAYED_HEADER in headers
   return { correlationId, resumes, signal, channelClosed, log: log.child({ reqId: correlationId, queue: spec.queue }) }
 }
@@ -129,7 +129,13 @@ async function giveUp<T>(message: T, err: unknown, context: MessageContext, sett
   deadLettered(settlement, 'dead_lettered')
 }
 
-function parse(content: Buffer, check: ReturnType<typeof Compile>): unknown {
+/** The id a delivery is logged and traced under: its correlation id, else its message id. */
+export function correlationIdOf(inbound: Pick<Inbound, 'correlationId' | 'messageId'>): string {
+  return inbound.correlationId ?? inbound.messageId ?? 'none'
+}
+
+/** The message when it is JSON that passes the schema; undefined otherwise. */
+export function parse(content: Buffer, check: ReturnType<typeof Compile>): unknown {
   try {
     const value: unknown = JSON.parse(content.toString('utf8'))
     return check.Check(value) ? value : undefined

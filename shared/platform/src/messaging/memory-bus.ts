@@ -6,6 +6,7 @@ import { BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { withTraceContext } from '../runtime/tracing.js'
 import type { Bus } from './bus.js'
+import { createBroadcastDelivery, subscribedNotice } from './broadcast-delivery.js'
 import { createDelivery, type DeliveryPolicy } from './delivery.js'
 import { createMemoryConsumers } from './memory-consumers.js'
 import { createMemoryQueues, type StoredMessage } from './memory-queues.js'
@@ -47,6 +48,8 @@ export interface MemoryBus extends Bus {
   depth(queue: string): number
   /** Puts bytes on the bound queues as they are, unchecked (to feed a malformed message). */
   publishRaw(routingKey: RoutingKey, content: Buffer, correlationId?: string): void
+  /** The queues bound to `routingKey`: a work queue, and the queues of the broadcast subscriptions. */
+  boundQueues(routingKey: RoutingKey): string[]
   /** Removes a queue's binding, so that its routing key reaches no queue. */
   unbind(queue: string): void
   /** The connection drops: deliveries in flight see their channel close and go back to their queue; publishes are refused. */
@@ -82,6 +85,10 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
       const spec = { queue: binding.queue, check: Compile(schema), handler, ...consumeOptions }
       consumers.add(binding.queue, createDelivery(spec, settings, { log, system: 'memory', metrics: options.metrics, timer }))
     },
+    async subscribe(routingKey, schema, handler, { onSubscribed } = {}) {
+      const spec = { routingKey, check: Compile(schema), handler, onSubscribed }
+      consumers.addOwn(routingKey, createBroadcastDelivery(spec, { log, system: 'memory' }), subscribedNotice(spec, log))
+    },
     assertConnected() {
       if (!consumers.connected()) throw new Error('not connected; reconnecting')
     },
@@ -94,6 +101,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     deadLetters: (queue) => queues.messages(deadLetterQueueFor(queue)).map(deadLetterOf),
     depth: (queue) => queues.messages(queue).length,
     publishRaw: (routingKey, content, correlationId) => queues.route(routingKey, stored(content, correlationId)),
+    boundQueues: (routingKey) => queues.boundTo(routingKey),
     unbind: (queue) => queues.unbind(queue),
     disconnect: () => consumers.disconnect(),
     reconnect: () => consumers.reconnect(),

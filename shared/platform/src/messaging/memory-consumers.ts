@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { RoutingKey } from '@restaurant/contracts/messages'
 import type { Inbound, Signals } from './delivery.js'
 import type { MemoryQueues, StoredMessage } from './memory-queues.js'
 
@@ -10,6 +11,8 @@ interface Consumer {
   /** Aborted when the channel closes; a new one replaces it on reconnect. */
   channel: AbortController
   unacked: Set<StoredMessage>
+  /** A queue of its own, declared on every connection (then `onSubscribed`) and gone with it. */
+  own?: { routingKey: RoutingKey; onSubscribed: () => void }
 }
 
 /** What the consumers of one memory bus share; changed only by the functions below. */
@@ -27,7 +30,8 @@ interface Consumers {
 /**
  * The consumers of a memory bus, each on a channel of its own with `prefetch` deliveries at most in flight.
  * A delivery is settled on the channel it came on: once that closed (disconnect, close), its unacked
- * messages are back on their queue as redeliveries and a late ack throws, as amqplib's does.
+ * messages are back on their queue as redeliveries and a late ack throws, as amqplib's does. A consumer on a
+ * queue of its own (a broadcast subscription) loses the queue, with its messages, and gets a new one on reconnect.
  */
 export function createMemoryConsumers(queues: MemoryQueues, prefetch: number) {
   const consumers: Consumers = { queues, prefetch, list: [], inFlight: new Set(), draining: new AbortController(), state: 'connected', pumping: false }
@@ -38,8 +42,15 @@ export function createMemoryConsumers(queues: MemoryQueues, prefetch: number) {
       consumers.list.push({ queue, deliver, channel: new AbortController(), unacked: new Set() })
       ready(consumers)
     },
+    addOwn(routingKey: RoutingKey, deliver: Deliver, onSubscribed: () => void): void {
+      const consumer: Consumer = { queue: '', deliver, channel: new AbortController(), unacked: new Set(), own: { routingKey, onSubscribed } }
+      consumers.list.push(consumer)
+      if (consumers.state === 'connected') declareOwn(consumers, consumer)
+    },
     async cancel(): Promise<void> {
       consumers.draining.abort(new Error('the consumer is draining'))
+      // As RabbitMQ deletes an auto-delete queue once its consumer is cancelled.
+      for (const { own, queue } of consumers.list) if (own) consumers.queues.remove(queue)
       await Promise.allSettled([...consumers.inFlight])
     },
     disconnect: () => disconnect(consumers),
@@ -108,14 +119,25 @@ function disconnect(consumers: Consumers): void {
 function reconnect(consumers: Consumers): void {
   if (consumers.state !== 'disconnected') return
   consumers.state = 'connected'
-  for (const consumer of consumers.list) consumer.channel = new AbortController()
+  for (const consumer of consumers.list) {
+    consumer.channel = new AbortController()
+    if (!consumers.draining.signal.aborted) declareOwn(consumers, consumer)
+  }
+  ready(consumers)
+}
+
+function declareOwn(consumers: Consumers, consumer: Consumer): void {
+  if (!consumer.own) return
+  consumer.queue = consumers.queues.declareOwn(consumer.own.routingKey)
+  consumer.own.onSubscribed()
   ready(consumers)
 }
 
 function closeChannels({ list, queues }: Consumers): void {
   for (const consumer of list) {
     consumer.channel.abort(new Error('the channel closed'))
-    for (const message of consumer.unacked) queues.giveBack(consumer.queue, message)
+    if (consumer.own) queues.remove(consumer.queue)
+    else for (const message of consumer.unacked) queues.giveBack(consumer.queue, message)
     consumer.unacked.clear()
   }
 }

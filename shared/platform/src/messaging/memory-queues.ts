@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts/messages'
 import { UnroutableMessageError } from '../runtime/errors.js'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
@@ -18,6 +19,7 @@ export interface StoredMessage {
 export interface MemoryQueues {
   /** Onto every queue bound to the routing key; refused with UnroutableMessageError when there is none. */
   route(routingKey: RoutingKey, message: StoredMessage): void
+  boundTo(routingKey: RoutingKey): string[]
   /** Onto one queue by name, as the default exchange does; a delay queue sends it back to its work queue when it expires. */
   send(queue: string, message: StoredMessage): void
   take(queue: string): StoredMessage | undefined
@@ -25,6 +27,10 @@ export interface MemoryQueues {
   giveBack(queue: string, message: StoredMessage): void
   deadLetter(queue: string, message: StoredMessage, reason: NonNullable<StoredMessage['deathReason']>): void
   unbind(queue: string): void
+  /** A queue named as the broker names one, bound to `routingKey`, for one consumer of its own. */
+  declareOwn(routingKey: RoutingKey): string
+  /** The queue is gone, with its messages and its binding. */
+  remove(queue: string): void
   messages(queue: string): readonly StoredMessage[]
   /** Messages waiting in a delay queue to expire. */
   delayed(): number
@@ -52,10 +58,11 @@ export function createMemoryQueues(topology: Topology, policy: QueuePolicy, time
   const queues = declare(topology, policy, timeScale, ready)
   return {
     route(routingKey, message) {
-      const bound = [...queues.bindings].filter(([, key]) => key === routingKey).map(([queue]) => queue)
+      const bound = boundTo(queues, routingKey)
       if (bound.length === 0) throw new UnroutableMessageError(routingKey)
       for (const queue of bound) send(queues, queue, { ...message })
     },
+    boundTo: (routingKey) => boundTo(queues, routingKey),
     send: (queue, message) => send(queues, queue, message),
     take: (queue) => queueOf(queues, queue).shift(),
     giveBack(queue, message) {
@@ -66,6 +73,16 @@ export function createMemoryQueues(topology: Topology, policy: QueuePolicy, time
     },
     deadLetter: (queue, message, reason) => deadLetter(queues, queue, message, reason),
     unbind: (queue) => void queues.bindings.delete(queue),
+    declareOwn(routingKey) {
+      const queue = `amq.gen-${randomUUID()}`
+      queues.byName.set(queue, [])
+      queues.bindings.set(queue, routingKey)
+      return queue
+    },
+    remove(queue) {
+      queues.byName.delete(queue)
+      queues.bindings.delete(queue)
+    },
     messages: (queue) => [...queueOf(queues, queue)],
     delayed: () => queues.timers.size,
     stop() {
@@ -86,6 +103,10 @@ function declare(topology: Topology, policy: QueuePolicy, timeScale: number, rea
     }
   }
   return queues
+}
+
+function boundTo(queues: Queues, routingKey: RoutingKey): string[] {
+  return [...queues.bindings].filter(([, key]) => key === routingKey).map(([queue]) => queue)
 }
 
 function queueOf(queues: Queues, name: string): StoredMessage[] {

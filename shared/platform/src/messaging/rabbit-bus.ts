@@ -6,7 +6,7 @@ import { BrokerBusyError, BrokerUnavailableError } from '../runtime/errors.js'
 import type { BusMetrics } from '../runtime/metrics.js'
 import { inSpan, SpanKind, withTraceContext } from '../runtime/tracing.js'
 import { brokerUrls } from './broker-members.js'
-import type { Bus, ConsumeOptions, MessageContext, MessageHandler } from './bus.js'
+import type { BroadcastHandler, Bus, ConsumeOptions, MessageContext, MessageHandler, SubscribeOptions } from './bus.js'
 import type { ConsumerSpec, DeliveryPolicy } from './delivery.js'
 import type { QueuePolicy } from './queue-policy.js'
 import { openConnection, type RabbitConnection } from './rabbit-connection.js'
@@ -14,7 +14,7 @@ import { createConsumers } from './rabbit-consumers.js'
 import { readQueueDepths } from './rabbit-queue-depths.js'
 import type { ConnectionOptions } from './rabbit-session.js'
 
-export type { Bus, ConsumeOptions, MessageContext, MessageHandler }
+export type { BroadcastHandler, Bus, ConsumeOptions, MessageContext, MessageHandler, SubscribeOptions }
 
 export interface BusOptions extends ConnectionOptions, DeliveryPolicy {
   prefetch: number
@@ -49,11 +49,11 @@ export function queuePolicyFrom(config: RabbitSettings): QueuePolicy & DeliveryP
 
 /**
  * The Bus on RabbitMQ: a connection that heals itself (rabbit-connection.ts), consumers subscribed again on
- * every new one (rabbit-consumers.ts), and confirmed publishes that are refused at once while disconnected,
- * blocked or too many are waiting. Deliveries from a lost connection are never acked on the new one.
+ * every new one (rabbit-consumers.ts; a broadcast subscription on a new queue of its own), and confirmed
+ * publishes that are refused at once while disconnected, blocked or too many are waiting. Deliveries from a lost connection are never acked on the new one.
  */
 export async function connectBus(options: BusOptions): Promise<Bus> {
-  const consumers = createConsumers(options)
+  const consumers = createConsumers({ ...options, exchange: options.topology.exchange })
   const connection = await openConnection(options, (session) => consumers.resubscribe(session))
   options.metrics?.watchQueues(() => readQueueDepths(connection.current(), consumers.queues(), options, options.log))
   return {
@@ -61,6 +61,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     async consume(binding, schema, handler, consumeOptions = {}) {
       const spec: ConsumerSpec<Static<typeof schema>> = { queue: binding.queue, check: Compile(schema), handler, ...consumeOptions }
       await consumers.add(connection.current(), spec)
+    },
+    async subscribe(routingKey, schema, handler, { onSubscribed } = {}) {
+      await consumers.broadcast(connection.current(), { routingKey, check: Compile(schema), handler, onSubscribed })
     },
     assertConnected() {
       const { closed, blocked } = connection.current()

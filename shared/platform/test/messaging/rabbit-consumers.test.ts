@@ -16,7 +16,7 @@ import { url } from './rabbit-harness.js'
 const policy = { deliveryLimit: 5, retryDelaysMs: [50], setAsideMs: 100, maxHoldMs: 5_000 }
 const log = pino({ level: 'silent' })
 
-/** A topology of its own with a way to open sessions on it, feed its queue and count it; all closed at teardown. */
+/** A topology of its own with a way to open sessions on it, consume, feed its queue and count it; all closed at teardown. */
 async function setup(t: Test) {
   const topology = topologyFor(`test-${randomUUID()}`)
   const { queue } = topology.queues.kitchenOrders
@@ -39,7 +39,8 @@ async function setup(t: Test) {
     await channel.waitForConfirms()
   }
   const depth = async () => (await channel.checkQueue(queue)).messageCount
-  return { queue, open, send, depth, channel }
+  const consumersWith = (prefetch: number) => createConsumers({ ...policy, log, prefetch, exchange: topology.exchange })
+  return { queue, open, send, depth, channel, consumersWith }
 }
 
 /** A consumer whose handler records each greeting and context, and waits for the gate before it resolves. */
@@ -59,8 +60,8 @@ function held() {
 
 /** Consumers of the given prefetch whose handler holds the one message sent, until the test lets it go. */
 async function holdingOne(t: Test, prefetch: number, greeting: string) {
-  const { queue, open, send, depth } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch })
+  const { queue, open, send, depth, consumersWith } = await setup(t)
+  const consumers = consumersWith(prefetch)
   const handler = held()
   await consumers.add(await open(), handler.spec(queue))
   await send(greeting)
@@ -69,8 +70,8 @@ async function holdingOne(t: Test, prefetch: number, greeting: string) {
 }
 
 t.test('a consumer holds no more deliveries in flight than its prefetch, and acks each once its handler resolved', async (t) => {
-  const { queue, open, send, depth } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch: 2 })
+  const { queue, open, send, depth, consumersWith } = await setup(t)
+  const consumers = consumersWith(2)
   const handler = held()
   await consumers.add(await open(), handler.spec(queue))
   t.same(consumers.queues(), [queue])
@@ -102,8 +103,8 @@ t.test('cancelling stops new deliveries, aborts the signals of those in flight, 
 })
 
 t.test('a new session subscribes every consumer again, and none once draining', async (t) => {
-  const { queue, open, send, depth } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch: 5 })
+  const { queue, open, send, depth, consumersWith } = await setup(t)
+  const consumers = consumersWith(5)
   const handler = held()
   handler.open()
   const first = await open()
@@ -121,8 +122,8 @@ t.test('a new session subscribes every consumer again, and none once draining', 
 })
 
 t.test('a consumer whose queue is deleted takes its session down, to recover as a whole', async (t) => {
-  const { queue, open, channel } = await setup(t)
-  const consumers = createConsumers({ ...policy, log, prefetch: 5 })
+  const { queue, open, channel, consumersWith } = await setup(t)
+  const consumers = consumersWith(5)
   const session = await open()
   await consumers.add(session, held().spec(queue))
   await channel.deleteQueue(queue)
