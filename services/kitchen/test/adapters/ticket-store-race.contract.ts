@@ -1,10 +1,7 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import type { Readable, Writable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 import { buildOrder } from '@restaurant/contracts/testing'
 import type { TicketStore } from '../../src/use-cases/ticket-store.js'
+import { startRacer } from './racer-process.js'
 import type { StoreSpec } from './store-spec.js'
 
 const ROUNDS = 50
@@ -25,7 +22,7 @@ export function raceContract(t: Test, makeSharedStore: (t: Test) => Promise<{ st
     const { store, spec } = await makeSharedStore(t)
     const orders = Array.from({ length: ROUNDS }, () => buildOrder())
     for (const order of orders) await store.insertIfAbsent({ order })
-    const racers = RACERS.map((name) => startRacer(t, spec, name, orders.map((order) => order.id)))
+    const racers = RACERS.map((name) => startRacer(t, 'store-racer.ts', [JSON.stringify(spec), name, JSON.stringify(orders.map((order) => order.id))]))
     await Promise.all(racers.map((racer) => racer.next()))
 
     const rounds: RoundResult[][] = []
@@ -47,23 +44,4 @@ export function raceContract(t: Test, makeSharedStore: (t: Test) => Promise<{ st
     t.strictSame(claims.map((list) => list.map((claim) => claim.holder)), claimersOf.map((name) => [name]), "the winner's claim is stored")
     t.comment(`transitions won by racer-a in ${moversOf.filter((name) => name === 'racer-a').length} of ${ROUNDS} rounds`)
   })
-}
-
-type Racer = ChildProcessByStdio<Writable, Readable, null> & { next: () => Promise<string>; exited: Promise<number | null> }
-
-/** A child process running store-racer.ts through tsx; `next` reads its next line, `exited` is its exit code. */
-function startRacer(t: Test, spec: StoreSpec, name: string, orderIds: string[]): Racer {
-  const script = fileURLToPath(new URL('./store-racer.ts', import.meta.url))
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, JSON.stringify(spec), name, JSON.stringify(orderIds)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  t.teardown(() => void child.kill())
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const next = async () => {
-    const { value, done } = await lines.next()
-    if (done === true) throw new Error(`${name} ended early`)
-    return String(value)
-  }
-  return Object.assign(child, { next, exited })
 }

@@ -1,17 +1,23 @@
 import Database from 'better-sqlite3'
 
-/**
- * Opens (creating it if need be) the ticket database. WAL lets several kitchen processes on one machine share
- * the file: readers never wait, writers take turns, each waiting up to `BUSY_TIMEOUT_MS` for the lock.
- */
+/** Opens (creating it if need be) the ticket database. */
 export function openTicketDatabase(filename: string, nativeBinding?: string): Database.Database {
+  return openDatabase(filename, SCHEMA, nativeBinding)
+}
+
+/**
+ * Opens (creating it if need be) a kitchen database and creates its tables (`schema`). WAL lets several kitchen
+ * processes on one machine share the file: readers never wait, writers take turns, each waiting up to
+ * `BUSY_TIMEOUT_MS` for the lock.
+ */
+export function openDatabase(filename: string, schema: string, nativeBinding?: string): Database.Database {
   const db = newDatabase(filename, nativeBinding)
   try {
     db.pragma('journal_mode = WAL')
     // In WAL mode NORMAL never corrupts the file and a process crash loses nothing; a power cut may lose the
     // last commits. FULL would fsync every commit: see the README's figures.
     db.pragma('synchronous = NORMAL')
-    db.exec(SCHEMA)
+    db.exec(schema)
   } catch (error) {
     db.close()
     throw error

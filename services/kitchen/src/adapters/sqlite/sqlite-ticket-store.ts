@@ -1,9 +1,9 @@
-import { constants, accessSync, statSync, type Stats } from 'node:fs'
+import { constants, accessSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import createError from '@fastify/error'
-import Database from 'better-sqlite3'
 import { importNedbTickets } from './nedb-import.js'
+import { guardedAccess, isUnservableSqliteError, type GuardedAccess } from './sqlite-access.js'
 import { openTicketDatabase } from './sqlite-database.js'
 import { ticketStatements, type TicketStatements } from './sqlite-statements.js'
 import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
@@ -12,12 +12,8 @@ export const TicketStoreClosedError = createError('TICKET_STORE_CLOSED', 'The ti
 /** Its folder was moved, replaced or removed: writing on to the open file would write where no one will read. */
 export const TicketFileMovedError = createError('TICKET_FILE_MOVED', 'The ticket database is no longer at %s', 503)
 
-/** Result codes (primary or extended) that say the file cannot be served now, rather than that the request was wrong. */
-const UNAVAILABLE_CODES = ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY']
-
 export function isSqliteUnavailable(err: unknown): boolean {
-  if (err instanceof TicketStoreClosedError || err instanceof TicketFileMovedError) return true
-  return err instanceof Database.SqliteError && UNAVAILABLE_CODES.some((code) => err.code === code || err.code.startsWith(`${code}_`))
+  return err instanceof TicketStoreClosedError || err instanceof TicketFileMovedError || isUnservableSqliteError(err)
 }
 
 export interface SqliteTicketStoreOptions {
@@ -36,7 +32,7 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
   await mkdir(dataDir, { recursive: true })
   const filename = join(dataDir, 'tickets.sqlite')
   const db = openTicketDatabase(filename, nativeBinding)
-  const access = guardedAccess(db, filename)
+  const access = guardedAccess(db, filename, { closed: () => new TicketStoreClosedError(), moved: (name) => new TicketFileMovedError(name) })
   const sql = ticketStatements(db)
   try {
     importNedbTickets(db, dataDir, sql.insertTicket)
@@ -65,19 +61,6 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
   }
 }
 
-type GuardedAccess = ReturnType<typeof guardedAccess>
-
-/** Runs reads (and writes, each in an immediate transaction) on the open database, while the file at its path is still the one it opened. */
-function guardedAccess(db: Database.Database, filename: string) {
-  const opened = statSync(filename)
-  const serve = async <T>(read: () => T): Promise<T> => {
-    if (!db.open) throw new TicketStoreClosedError()
-    if (!sameFile(opened, filename)) throw new TicketFileMovedError(filename)
-    return read()
-  }
-  return { serve, write: <T>(change: () => T) => serve(() => db.transaction(change).immediate()) }
-}
-
 function ticketMethods(sql: TicketStatements, { serve, write }: GuardedAccess): Pick<TicketStore, 'insertIfAbsent' | 'get' | 'replaceIfStatus' | 'list'> {
   return {
     insertIfAbsent: (ticket) =>
@@ -97,14 +80,5 @@ function ticketMethods(sql: TicketStatements, { serve, write }: GuardedAccess): 
         return true
       }),
     list: (query) => serve(() => (query.limit <= 0 ? [] : sql.list(query))),
-  }
-}
-
-function sameFile(opened: Stats, filename: string): boolean {
-  try {
-    const now = statSync(filename)
-    return now.ino === opened.ino && now.dev === opened.dev
-  } catch {
-    return false
   }
 }

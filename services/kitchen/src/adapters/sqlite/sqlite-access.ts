@@ -1,0 +1,41 @@
+import { statSync, type Stats } from 'node:fs'
+import Database from 'better-sqlite3'
+
+/** Result codes (primary or extended) that say the file cannot be served now, rather than that the request was wrong. */
+const UNAVAILABLE_CODES = ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY']
+
+export function isUnservableSqliteError(err: unknown): boolean {
+  return err instanceof Database.SqliteError && UNAVAILABLE_CODES.some((code) => err.code === code || err.code.startsWith(`${code}_`))
+}
+
+/** What a store fails with once closed, and once the file at its path is no longer the one it opened. */
+export interface AccessErrors {
+  closed: () => Error
+  moved: (filename: string) => Error
+}
+
+export type GuardedAccess = ReturnType<typeof guardedAccess>
+
+/**
+ * Runs reads (and writes, each in an immediate transaction) on the open database, while the file at its path is
+ * still the one it opened: if its folder was moved, replaced or removed, writing on to the open file would write
+ * where no one will read.
+ */
+export function guardedAccess(db: Database.Database, filename: string, errors: AccessErrors) {
+  const opened = statSync(filename)
+  const serve = async <T>(read: () => T): Promise<T> => {
+    if (!db.open) throw errors.closed()
+    if (!sameFile(opened, filename)) throw errors.moved(filename)
+    return read()
+  }
+  return { serve, write: <T>(change: () => T) => serve(() => db.transaction(change).immediate()) }
+}
+
+function sameFile(opened: Stats, filename: string): boolean {
+  try {
+    const now = statSync(filename)
+    return now.ino === opened.ino && now.dev === opened.dev
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import createError from '@fastify/error'
+import type { MenuStore } from '../../use-cases/menu-store.js'
+import { guardedAccess, isUnservableSqliteError } from './sqlite-access.js'
+import { openDatabase } from './sqlite-database.js'
+import { MENU_SCHEMA, menuStatements } from './sqlite-menu-statements.js'
+
+export const MenuStoreClosedError = createError('MENU_STORE_CLOSED', 'The menu store is closed', 503)
+export const MenuFileMovedError = createError('MENU_FILE_MOVED', 'The menu database is no longer at %s', 503)
+
+export function isSqliteMenuUnavailable(err: unknown): boolean {
+  return err instanceof MenuStoreClosedError || err instanceof MenuFileMovedError || isUnservableSqliteError(err)
+}
+
+export interface SqliteMenuStoreOptions {
+  dataDir: string
+}
+
+/**
+ * The embedded menu store: its own SQLite database, `menu.sqlite` in `dataDir` beside the tickets', shared by
+ * the kitchen processes of one machine (WAL). Every write is one `BEGIN IMMEDIATE` transaction that checks the
+ * stored version, inserts the version row and updates the current one: of concurrent writers of a version, in
+ * this process or another, exactly one wins.
+ */
+export async function createSqliteMenuStore({ dataDir }: SqliteMenuStoreOptions): Promise<MenuStore> {
+  await mkdir(dataDir, { recursive: true })
+  const filename = join(dataDir, 'menu.sqlite')
+  const db = openDatabase(filename, MENU_SCHEMA)
+  const { serve, write } = guardedAccess(db, filename, { closed: () => new MenuStoreClosedError(), moved: (name) => new MenuFileMovedError(name) })
+  const sql = menuStatements(db)
+  return {
+    items: () => serve(() => sql.items()),
+    seedIfEmpty: (items) =>
+      write(() => {
+        if (!sql.isEmpty()) return false
+        for (const item of items) sql.store(item)
+        return true
+      }),
+    write: (item) => write(() => sql.storedVersion(item.id) === item.version - 1 && sql.store(item)),
+    history: (id) => serve(() => sql.history(id)),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}
