@@ -1,0 +1,37 @@
+import { MongoClient } from 'mongodb'
+import t from 'tap'
+import { buildMenuItem } from '@restaurant/contracts/testing'
+import { menuCollectionsOf } from '../../../src/adapters/mongo/mongo-menu-store.js'
+import { versionId, type MenuVersionDocument } from '../../../src/adapters/mongo/mongo-menu-versions.js'
+import { menuStoreContract } from '../menu-store.contract.js'
+import { makeReopenableMenuStore } from './mongo-menu-test-store.js'
+import { dbName } from './mongo-test-store.js'
+
+const url = process.env.MONGO_URL
+
+t.test('MongoDB menu store', { skip: url ? false : 'MONGO_URL is not set: no MongoDB server on this machine' }, (t) => {
+  if (!url) return t.end()
+  menuStoreContract(t, {
+    makeStore: async (t) => (await makeReopenableMenuStore(t, url)).store,
+    makeReopenableStore: (t) => makeReopenableMenuStore(t, url),
+  })
+
+  t.test('a writer that died between winning a version and making it current does not wedge the item', async (t) => {
+    const { store, collectionPrefix } = await makeReopenableMenuStore(t, url)
+    const first = buildMenuItem({ id: 'wedged' })
+    await store.write(first)
+    const died = { ...first, priceCents: 1500, version: 2, changedBy: 'died' }
+    // What the dead writer left: its version won, the current state not yet written.
+    const client = new MongoClient(url)
+    t.teardown(() => client.close())
+    await client.db(dbName).collection<MenuVersionDocument>(menuCollectionsOf(collectionPrefix).versions).insertOne({ _id: versionId(died), item: died, position: 0 })
+    t.strictSame(await store.items(), [first], 'the current state is a version behind')
+
+    t.equal(await store.write({ ...died, changedBy: 'next' }), false, 'the next writer of that version loses it')
+    t.strictSame(await store.items(), [died], 'and has made the won version current')
+    const third = { ...died, version: 3, changedBy: 'after' }
+    t.equal(await store.write(third), true, 'so the item can be changed again')
+    t.strictSame(await store.history('wedged'), [first, died, third])
+  })
+  t.end()
+})
