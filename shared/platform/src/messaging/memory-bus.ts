@@ -48,6 +48,8 @@ export interface MemoryBus extends Bus {
   depth(queue: string): number
   /** Puts bytes on the bound queues as they are, unchecked (to feed a malformed message). */
   publishRaw(routingKey: RoutingKey, content: Buffer, correlationId?: string): void
+  /** Whether the broker holds the queue: an instance's own goes when it disconnects, cancels or closes. */
+  hasQueue(queue: string): boolean
   /** The queues bound to `routingKey`: a work queue, and the queues of the broadcast subscriptions. */
   boundQueues(routingKey: RoutingKey): string[]
   /** Removes a queue's binding, so that its routing key reaches no queue. */
@@ -101,6 +103,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
     deadLetters: (queue) => queues.messages(deadLetterQueueFor(queue)).map(deadLetterOf),
     depth: (queue) => queues.messages(queue).length,
     publishRaw: (routingKey, content, correlationId) => queues.route(routingKey, stored(content, correlationId)),
+    hasQueue: (queue) => queues.has(queue),
     boundQueues: (routingKey) => queues.boundTo(routingKey),
     unbind: (queue) => queues.unbind(queue),
     disconnect: () => consumers.disconnect(),

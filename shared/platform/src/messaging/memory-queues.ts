@@ -20,6 +20,7 @@ export interface MemoryQueues {
   /** Onto every queue bound to the routing key; refused with UnroutableMessageError when there is none. */
   route(routingKey: RoutingKey, message: StoredMessage): void
   boundTo(routingKey: RoutingKey): string[]
+  has(queue: string): boolean
   /** Onto one queue by name, as the default exchange does; a delay queue sends it back to its work queue when it expires. */
   send(queue: string, message: StoredMessage): void
   take(queue: string): StoredMessage | undefined
@@ -63,6 +64,7 @@ export function createMemoryQueues(topology: Topology, policy: QueuePolicy, time
       for (const queue of bound) send(queues, queue, { ...message })
     },
     boundTo: (routingKey) => boundTo(queues, routingKey),
+    has: (queue) => queues.byName.has(queue),
     send: (queue, message) => send(queues, queue, message),
     take: (queue) => queueOf(queues, queue).shift(),
     giveBack(queue, message) {

@@ -55,10 +55,21 @@ export interface BusHarness {
   /** Takes the dead letters of a work queue, oldest first. */
   takeDeadLetters(queue: string): Promise<DeadLetterSeen[]>
   unbind(binding: QueueBinding): Promise<void>
+  /**
+   * A bus for another instance, on the broker of the last one connected: a connection of its own on RabbitMQ;
+   * in memory, where a bus is its own broker, that bus again.
+   */
+  connectPeer(): Promise<Bus>
+  /** The queues bound to the routing key, as the broker lists them. */
+  queuesBoundTo(routingKey: RoutingKey): Promise<string[]>
+  /** Whether the broker still holds the queue, whichever connection owns it. */
+  queueExists(queue: string): Promise<boolean>
   /** The connection of `bus` is lost; it recovers by itself. */
   loseConnection(bus: Bus): Promise<void>
   /** How many log lines had this message. */
   logged(msg: string): number
+  /** The log lines that had this message, with their fields. */
+  logLines(msg: string): LogLine[]
   /** How many times a bus lost its connection. */
   losses(): number
 }
@@ -108,8 +119,9 @@ export function keptLogs() {
   return {
     destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
     logged: (msg: string) => lines.filter((line) => line.msg === msg).length,
+    logLines: (msg: string) => lines.filter((line) => line.msg === msg),
     lines,
   }
 }
 
-type LogLine = { msg: string; level: number } & Record<string, unknown>
+export type LogLine = { msg: string; level: number } & Record<string, unknown>

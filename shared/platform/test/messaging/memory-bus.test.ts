@@ -4,6 +4,7 @@ import t, { type Test } from 'tap'
 import { routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../../src/messaging/memory-bus.js'
 import { gate, Greeting, keptLogs, outcome, type BusHarness } from './bus-harness.js'
+import { broadcastContract } from './broadcast.contract.js'
 import { busContract } from './bus.contract.js'
 import { deliveryContract } from './delivery.contract.js'
 import { waitingContract } from './waiting.contract.js'
@@ -11,7 +12,7 @@ import { waitingContract } from './waiting.contract.js'
 /** The contract suites' view of the memory bus: the queues are those of the last bus connected. */
 async function memoryHarness(t: Test): Promise<BusHarness> {
   const topology = topologyFor(`memory-${randomUUID()}`)
-  const { destination, logged } = keptLogs()
+  const { destination, logged, logLines } = keptLogs()
   const log = pino({ level: 'warn' }, destination)
   const buses: MemoryBus[] = []
   let losses = 0
@@ -29,6 +30,9 @@ async function memoryHarness(t: Test): Promise<BusHarness> {
     depthAfterClose: async (queue) => current().depth(queue),
     takeDeadLetters: async (queue) => current().deadLetters(queue),
     unbind: async ({ queue }) => current().unbind(queue),
+    connectPeer: async () => current(),
+    queuesBoundTo: async (routingKey) => current().boundQueues(routingKey),
+    queueExists: async (queue) => current().hasQueue(queue),
     async loseConnection(bus) {
       const lost = buses.find((candidate) => candidate === bus)
       losses += 1
@@ -36,11 +40,13 @@ async function memoryHarness(t: Test): Promise<BusHarness> {
       setImmediate(() => lost?.reconnect())
     },
     logged,
+    logLines,
     losses: () => losses,
   }
 }
 
 busContract(memoryHarness)
+broadcastContract(memoryHarness)
 deliveryContract(memoryHarness)
 waitingContract(memoryHarness)
 

@@ -1,9 +1,12 @@
 import t from 'tap'
+import { routingKeys } from '@restaurant/contracts/messages'
+import { broadcastContract } from './broadcast.contract.js'
 import { busContract } from './bus.contract.js'
 import { gate, Greeting, until, type Delivery } from './bus-harness.js'
-import { rabbitHarness, setup } from './rabbit-harness.js'
+import { queueProperties, queuesBoundTo, rabbitHarness, setup } from './rabbit-harness.js'
 
 busContract(rabbitHarness)
+broadcastContract(rabbitHarness)
 
 t.test('a message is acked only after its handler resolves: the queue holds it as unacked until then', async (t) => {
   const { topology, connect, channel, depth, losses } = await setup(t)
@@ -34,4 +37,13 @@ t.test('a message is acked only after its handler resolves: the queue holds it a
   t.equal(received[1]?.context.resumes, true)
   t.equal(received[1]?.context.correlationId, 'corr-2')
   t.equal(losses(), 0, 'the connection was never lost')
+})
+
+t.test("an instance's queue for a broadcast is classic, exclusive, auto-delete and transient", async (t) => {
+  const { topology, connect } = await setup(t)
+  const { bus } = await connect()
+  await bus.subscribe(routingKeys.menuChanged, Greeting, async () => undefined)
+  const [queue = 'none'] = await queuesBoundTo(topology.exchange, routingKeys.menuChanged)
+  t.match(queue, /^amq\.gen-/, 'named by the broker')
+  t.same(await queueProperties(queue), { type: 'classic', exclusive: 'true', auto_delete: 'true', durable: 'false' })
 })

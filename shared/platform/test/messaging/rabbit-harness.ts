@@ -50,13 +50,27 @@ export async function forceClose(name: string): Promise<string> {
   return pid
 }
 
+/** How the broker holds a queue: its type and whether it is exclusive, auto-delete and durable. */
+export async function queueProperties(queue: string): Promise<Record<string, string>> {
+  const columns = ['name', 'type', 'exclusive', 'auto_delete', 'durable']
+  const rows = (await rabbitmqctl('list_queues', ...columns)).split('\n').map((line) => line.split('\t'))
+  const row = rows.find(([name]) => name === queue) ?? []
+  return Object.fromEntries(columns.slice(1).map((column, i) => [column, row[i + 1] ?? '']))
+}
+
+/** The queues bound to `routingKey` on `exchange`, as the broker lists its bindings. */
+export async function queuesBoundTo(exchange: string, routingKey: string): Promise<string[]> {
+  const rows = (await rabbitmqctl('list_bindings', 'source_name', 'destination_name', 'routing_key')).split('\n').map((line) => line.split('\t'))
+  return rows.filter(([source, , key]) => source === exchange && key === routingKey).map(([, destination]) => destination ?? '')
+}
+
 /**
  * A namespace of its own, buses on it whose log lines are kept, and a raw amqplib channel to look at and
  * feed the queues. The teardown closes the buses, then deletes the namespace's queues and exchanges.
  */
 export async function setup(t: Test) {
   const topology = topologyFor(`test-${randomUUID()}`)
-  const { destination, logged } = keptLogs()
+  const { destination, logged, logLines } = keptLogs()
   const log = pino({ level: 'warn' }, destination)
   const buses: Bus[] = []
   const retryDelays = new Set<number>()
@@ -114,20 +128,37 @@ export async function setup(t: Test) {
   }
   /** How many times a bus lost its connection (each loss is logged once, as an error). */
   const losses = () => logged('lost the connection to RabbitMQ; reconnecting')
-  return { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, logged, losses }
+  // A passive check of a queue closes its channel when it fails, so each gets a channel of its own. Another
+  // connection's exclusive queue is there but locked (405); a missing one is not found (404).
+  const queueExists = async (queue: string) => {
+    const checking = await admin.createChannel()
+    checking.on('error', () => undefined)
+    try {
+      await checking.checkQueue(queue)
+      await checking.close()
+      return true
+    } catch (err) {
+      return (err as { code?: number }).code !== 404
+    }
+  }
+  return { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, queueExists, logged, logLines, losses }
 }
 
 /** The contract suites' view of a real broker: a namespace of its own, torn down with the test. */
 export async function rabbitHarness(t: Test): Promise<BusHarness> {
-  const { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, logged, losses } = await setup(t)
+  const { topology, connect, channel, depth, depthAfterClose, publishRaw, getAll, queueExists, logged, logLines, losses } = await setup(t)
   const names = new Map<Bus, string>()
+  const connectNamed = async (settings?: Partial<BusOptions>) => {
+    const { bus, connectionName } = await connect(settings)
+    names.set(bus, connectionName)
+    return bus
+  }
   return {
     topology,
-    async connect(settings) {
-      const { bus, connectionName } = await connect(settings)
-      names.set(bus, connectionName)
-      return bus
-    },
+    connect: connectNamed,
+    connectPeer: () => connectNamed(),
+    queuesBoundTo: (routingKey) => queuesBoundTo(topology.exchange, routingKey),
+    queueExists,
     publishRaw,
     depth,
     depthAfterClose,
@@ -135,6 +166,7 @@ export async function rabbitHarness(t: Test): Promise<BusHarness> {
     unbind: (binding) => channel.unbindQueue(binding.queue, topology.exchange, binding.routingKey).then(() => undefined),
     loseConnection: (bus) => forceClose(names.get(bus) ?? '').then(() => undefined),
     logged,
+    logLines,
     losses,
   }
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { deadLetterQueueFor } from '@restaurant/contracts/messages'
+import { deadLetterQueueFor, routingKeys } from '@restaurant/contracts/messages'
 import { createBusMetrics, createMetricsRegistry } from '../../src/runtime/metrics.js'
 import { DependencyUnavailableError } from '../../src/runtime/errors.js'
 import { retryQueueFor, setAsideQueueFor } from '../../src/messaging/queue-policy.js'
@@ -20,7 +20,7 @@ async function samples(registry: ReturnType<typeof createMetricsRegistry>, name:
   )
 }
 
-t.test('the bus counts deliveries by outcome and reads the depths of its queues, retry tiers, set-aside queues and dead letters', async (t) => {
+t.test('the bus counts deliveries by outcome and reads the depths of its work queues, retry tiers, set-aside queues and dead letters, not of its own queues', async (t) => {
   const { topology, connect, depth, publishRaw } = await setup(t)
   const { waiterStatus } = topology.queues
   const registry = createMetricsRegistry('test')
@@ -30,6 +30,8 @@ t.test('the bus counts deliveries by outcome and reads the depths of its queues,
     if (message.greeting === 'fails') throw new Error('fails')
     if (message.greeting === 'waits') throw new DependencyUnavailableError('Redis')
   })
+  // A broadcast subscription's queue is the instance's own: no work waits in it, and its name changes on every connection.
+  await bus.subscribe(routingKeys.menuChanged, Greeting, async () => undefined)
 
   await bus.publish(waiterStatus.routingKey, { greeting: 'fine' }, 'corr-1')
   await bus.publish(waiterStatus.routingKey, { greeting: 'fails' }, 'corr-2')
