@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import { buildMenuItem } from '@restaurant/contracts/testing'
 import type { MenuStore } from '../../src/use-cases/menu-store.js'
-import { startRacer } from './racer-process.js'
+import { raceRounds, startRacer } from './racer-process.js'
 import type { MenuStoreSpec } from './store-spec.js'
 
 const ROUNDS = 50
@@ -23,15 +23,8 @@ export function menuRaceContract(t: Test, makeSharedStore: (t: Test) => Promise<
     const item = buildMenuItem({ id: 'raced' })
     await store.write(item)
     const racers = RACERS.map((name) => startRacer(t, 'menu-store-racer.ts', [JSON.stringify(spec), name, item.id]))
-    await Promise.all(racers.map((racer) => racer.next()))
-
-    const rounds: RoundResult[][] = []
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const racer of racers) racer.stdin.write(`go ${round}\n`)
-      rounds.push(await Promise.all(racers.map(async (racer) => JSON.parse(await racer.next()) as RoundResult)))
-    }
-    for (const racer of racers) racer.stdin.end()
-    t.strictSame(await Promise.all(racers.map((racer) => racer.exited)), racers.map(() => 0), 'both racers closed the store and exited')
+    const { results: rounds, exitCodes } = await raceRounds<RoundResult>(racers, ROUNDS)
+    t.strictSame(exitCodes, racers.map(() => 0), 'both racers closed the store and exited')
 
     t.strictSame(rounds.map((results) => results.filter((result) => result.won).length), rounds.map(() => 1), 'one writer won per round')
     const winners = rounds.map((results) => RACERS[results.findIndex((result) => result.won)])

@@ -42,12 +42,6 @@ export function menuStoreContract(t: Test, subject: MenuStoreUnderTest): void {
     t.equal(await again.seedIfEmpty(seed), false, 'and it is not seeded over')
   })
 
-  t.test('a closed store serves nothing', async (t) => {
-    const store = await makeStore(t)
-    await store.close()
-    await t.rejects(store.items())
-  })
-
   menuRaceContract(t, subject.makeReopenableStore)
 }
 

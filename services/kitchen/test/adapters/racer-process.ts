@@ -20,3 +20,18 @@ export function startRacer(t: Test, script: string, args: string[]): Racer {
   }
   return Object.assign(child, { next, exited })
 }
+
+/**
+ * Runs `rounds` rounds once every racer says it is ready: each round every racer is told `go {round}` at once and
+ * answers a line of JSON. Then their stdin ends; `exitCodes` are theirs once they have closed the store and exited.
+ */
+export async function raceRounds<R>(racers: readonly Racer[], rounds: number): Promise<{ results: R[][]; exitCodes: (number | null)[] }> {
+  await Promise.all(racers.map((racer) => racer.next()))
+  const results: R[][] = []
+  for (let round = 0; round < rounds; round++) {
+    for (const racer of racers) racer.stdin.write(`go ${round}\n`)
+    results.push(await Promise.all(racers.map(async (racer) => JSON.parse(await racer.next()) as R)))
+  }
+  for (const racer of racers) racer.stdin.end()
+  return { results, exitCodes: await Promise.all(racers.map((racer) => racer.exited)) }
+}

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import { buildOrder } from '@restaurant/contracts/testing'
 import type { TicketStore } from '../../src/use-cases/ticket-store.js'
-import { startRacer } from './racer-process.js'
+import { raceRounds, startRacer } from './racer-process.js'
 import type { StoreSpec } from './store-spec.js'
 
 const ROUNDS = 50
@@ -23,15 +23,8 @@ export function raceContract(t: Test, makeSharedStore: (t: Test) => Promise<{ st
     const orders = Array.from({ length: ROUNDS }, () => buildOrder())
     for (const order of orders) await store.insertIfAbsent({ order })
     const racers = RACERS.map((name) => startRacer(t, 'store-racer.ts', [JSON.stringify(spec), name, JSON.stringify(orders.map((order) => order.id))]))
-    await Promise.all(racers.map((racer) => racer.next()))
-
-    const rounds: RoundResult[][] = []
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const racer of racers) racer.stdin.write(`go ${round}\n`)
-      rounds.push(await Promise.all(racers.map(async (racer) => JSON.parse(await racer.next()) as RoundResult)))
-    }
-    for (const racer of racers) racer.stdin.end()
-    t.strictSame(await Promise.all(racers.map((racer) => racer.exited)), racers.map(() => 0), 'both racers closed the store and exited')
+    const { results: rounds, exitCodes } = await raceRounds<RoundResult>(racers, ROUNDS)
+    t.strictSame(exitCodes, racers.map(() => 0), 'both racers closed the store and exited')
 
     const winners = (won: (result: RoundResult) => boolean) => rounds.map((results) => results.filter(won).length)
     t.strictSame(winners((result) => result.moved), orders.map(() => 1), 'one transition won per round')
