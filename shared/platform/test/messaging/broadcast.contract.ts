@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { routingKeys } from '@restaurant/contracts/messages'
 import type { Bus } from '../../src/messaging/bus.js'
-import { Greeting, outcome, until, within, type HarnessFor } from './bus-harness.js'
+import { Greeting, isConnected, outcome, until, within, type HarnessFor } from './bus-harness.js'
 
 const { menuChanged } = routingKeys
 
@@ -16,15 +16,6 @@ async function subscriber(bus: Bus, fails: (greeting: string) => boolean = () =>
   }
   await bus.subscribe(menuChanged, Greeting, handler, { onSubscribed: () => void (subscribed += 1) })
   return { received, greetings: () => received.map(({ greeting }) => greeting), subscribed: () => subscribed }
-}
-
-function connected(bus: Bus): boolean {
-  try {
-    bus.assertConnected()
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** Broadcasts (Bus.subscribe), as every Bus keeps them; run against RabbitMQ and the memory bus. */
@@ -77,7 +68,7 @@ export function broadcastContract(harnessFor: HarnessFor): void {
 
     await loseConnection(bus)
     await until('the subscriber to be told again', () => instance.subscribed() === 2, 10_000)
-    await until('the bus to be connected again', () => connected(bus), 10_000)
+    await until('the bus to be connected again', () => isConnected(bus), 10_000)
     const after = await queuesBoundTo(menuChanged)
     t.equal(await within(5_000, 'the confirm', outcome(bus.publish(menuChanged, { greeting: 'after' }, 'corr-after'))), 'confirmed')
     await until('the broadcast after recovery', () => instance.received.length === 2)

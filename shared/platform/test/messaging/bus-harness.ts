@@ -98,6 +98,15 @@ export async function until(what: string, condition: () => boolean | Promise<boo
   }
 }
 
+export function isConnected(bus: Bus): boolean {
+  try {
+    bus.assertConnected()
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A promise the test settles by hand, to hold a handler mid-flight. */
 export function gate() {
   let open = () => {}

@@ -7,17 +7,8 @@ import { topologyFor } from '@restaurant/contracts/messages'
 import { openConnection } from '../../src/messaging/rabbit-connection.js'
 import { deleteTopology } from '../../src/messaging/rabbit-topology.js'
 import type { Bus } from '../../src/messaging/bus.js'
-import { Greeting, outcome, until, within } from './bus-harness.js'
+import { Greeting, isConnected, outcome, until, within } from './bus-harness.js'
 import { connectionPids, forceClose, setup, url } from './rabbit-harness.js'
-
-function isConnected(bus: Bus): boolean {
-  try {
-    bus.assertConnected()
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Records every change of the bus's connection, polled about every millisecond, and runs `onDown` the first time it drops. */
 function watchConnection(bus: Bus, onDown: () => void) {
