@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { MenuItem, NewMenuItem } from '@restaurant/contracts/menu'
 import type { Order } from '@restaurant/contracts/orders'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { admin, badTokens, bearer, customer, staff } from '../support/credentials.js'
@@ -13,26 +14,59 @@ const credentials = ['none', 'garbage', 'expired', 'wrong audience', 'alg none',
 type Credential = (typeof credentials)[number]
 const refused = { none: 401, garbage: 401, expired: 401, 'wrong audience': 401, 'alg none': 401, 'wrong secret': 401, 'revoked key': 401 }
 
+/** A dish of the matrix's own, so that each allowed edit starts from a version the test knows. */
+const dish = (id: string): NewMenuItem => ({
+  id,
+  name: 'Matrix dish',
+  description: 'Added by the authorization matrix',
+  category: 'Mains',
+  priceCents: 900,
+  prepSeconds: 60,
+  station: 'grill',
+  available: true,
+  optionGroups: [{ id: 'size', name: 'Size', minChoices: 0, maxChoices: 1, options: [{ id: 'large', name: 'Large', priceDeltaCents: 200, prepSecondsDelta: 0 }] }],
+})
+
+/** The ids the matrix works on, and the version (`ETag`) of each dish the allowed edits are made from. */
+interface MatrixIds {
+  order: string
+  key: string
+  changed: { id: string; etag: string }
+  retired: { id: string; etag: string }
+}
+
+interface MatrixRoute {
+  method: string
+  url: string
+  ifMatch?: string
+  body?: object
+  expect: Record<Credential, Expected>
+}
+
 /** Who may do what, route by route: the expected answer for each credential. */
-function matrix(ids: { order: string; key: string }) {
+function matrix(ids: MatrixIds): MatrixRoute[] {
   const customerRow = (own: Expected, others: Expected) => ({ customer: own, 'other customer': others, 'customer key': others })
+  const adminsOnly = (succeeds: number) => ({ ...refused, ...customerRow(403, 403), staff: 403, admin: succeeds })
   return [
     { method: 'GET', url: '/api/menu', expect: { ...refused, none: 200, ...customerRow(200, 200), staff: 200, admin: 200 } },
-    { method: 'PATCH', url: '/api/menu/fries', body: { available: true }, expect: { ...refused, ...customerRow(403, 403), staff: 200, admin: 403 } },
+    { method: 'PATCH', url: '/api/menu/fries', body: { available: true }, expect: { ...refused, ...customerRow(403, 403), staff: 200, admin: 200 } },
+    { method: 'POST', url: '/api/menu/items', body: dish('matrix-added'), expect: adminsOnly(201) },
+    { method: 'PATCH', url: `/api/menu/items/${ids.changed.id}`, ifMatch: ids.changed.etag, body: { priceCents: 950 }, expect: adminsOnly(200) },
+    { method: 'POST', url: `/api/menu/items/${ids.retired.id}/retire`, ifMatch: ids.retired.etag, expect: adminsOnly(200) },
+    { method: 'GET', url: '/api/menu/items/fries/history', expect: adminsOnly(200) },
     { method: 'POST', url: '/api/orders', body: { items: [{ menuItemId: 'fries', quantity: 1 }] }, expect: { ...refused, ...customerRow(202, 202), staff: 403, admin: 403 } },
     { method: 'GET', url: '/api/orders', expect: { ...refused, ...customerRow(200, 200), staff: 200, admin: 403 } },
     { method: 'GET', url: `/api/orders/${ids.order}`, expect: { ...refused, ...customerRow(200, 404), staff: 200, admin: 403 } },
     { method: 'POST', url: `/api/orders/${ids.order}/cancel`, expect: { ...refused, ...customerRow(allowed, 404), staff: allowed, admin: 403 } },
-    { method: 'POST', url: '/api/keys', body: { name: 'till', roles: ['customer'] }, expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 201 } },
-    { method: 'GET', url: '/api/keys', expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200 } },
-    { method: 'DELETE', url: `/api/keys/${ids.key}`, expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200 } },
-  ] as const satisfies readonly { method: string; url: string; body?: object; expect: Record<Credential, Expected> }[]
+    { method: 'POST', url: '/api/keys', body: { name: 'till', roles: ['customer'] }, expect: adminsOnly(201) },
+    { method: 'GET', url: '/api/keys', expect: adminsOnly(200) },
+    { method: 'DELETE', url: `/api/keys/${ids.key}`, expect: adminsOnly(200) },
+  ]
 }
 
-t.test('the authorization matrix: every route × every kind of credential gets the expected answer', async (t) => {
-  const system = await startInProcessSystem(t)
-  const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
-  const apiKeys = createApiKeys(system.redis)
+/** The headers of every kind of credential, with API keys made for the run: a revoked one, a live one, one to revoke. */
+async function credentialHeaders(redis: Parameters<typeof createApiKeys>[0]) {
+  const apiKeys = createApiKeys(redis)
   const revoked = await apiKeys.create({ name: 'old till', roles: ['customer'] })
   await apiKeys.revoke(revoked.apiKey.id)
   const live = await apiKeys.create({ name: 'till', roles: ['customer'] })
@@ -51,15 +85,23 @@ t.test('the authorization matrix: every route × every kind of credential gets t
     staff: bearer(staff),
     admin: bearer(admin),
   }
-  const send = (method: string, url: string, credential: Credential, body?: object) =>
-    gateway.inject({ method: method as 'GET', url, headers: headersOf[credential], ...(body ? { payload: body } : {}) })
-  const placed = await send('POST', '/api/orders', 'customer', { items: [{ menuItemId: 'lemonade', quantity: 1 }] })
-  const order = placed.json<Order>().id
+  return { headersOf, disposableKey: disposable.apiKey.id }
+}
+
+t.test('the authorization matrix: every route × every kind of credential gets the expected answer', async (t) => {
+  const system = await startInProcessSystem(t)
+  const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
+  const { headersOf, disposableKey } = await credentialHeaders(system.redis)
+  const send = (method: string, url: string, credential: Credential, { body, ifMatch }: { body?: object; ifMatch?: string } = {}) =>
+    gateway.inject({ method: method as 'GET', url, headers: { ...headersOf[credential], ...(ifMatch ? { 'if-match': ifMatch } : {}) }, ...(body ? { payload: body } : {}) })
+  const placed = await send('POST', '/api/orders', 'customer', { body: { items: [{ menuItemId: 'lemonade', quantity: 1 }] } })
+  const added = async (id: string) => ({ id, etag: String((await send('POST', '/api/menu/items', 'admin', { body: dish(id) })).headers.etag) })
+  const routes = matrix({ order: placed.json<Order>().id, key: disposableKey, changed: await added('matrix-changed'), retired: await added('matrix-retired') })
 
   const mismatches: string[] = []
-  for (const route of matrix({ order, key: disposable.apiKey.id })) {
+  for (const route of routes) {
     for (const credential of credentials) {
-      const response = await send(route.method, route.url, credential, 'body' in route ? route.body : undefined)
+      const response = await send(route.method, route.url, credential, route)
       const expected = route.expect[credential]
       const ok = expected === allowed ? [200, 202, 409].includes(response.statusCode) : response.statusCode === expected
       if (!ok) mismatches.push(`${route.method} ${route.url} as ${credential}: ${response.statusCode}, expected ${expected}`)
@@ -71,7 +113,7 @@ t.test('the authorization matrix: every route × every kind of credential gets t
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 })
   const streams = [
     { url: '/api/orders/events', expect: { ...refused, ...customerStreams(403, 403), staff: 200, admin: 403 } },
-    { url: `/api/orders/${order}/events`, expect: { ...refused, ...customerStreams(200, 404), staff: 200, admin: 403 } },
+    { url: `/api/orders/${placed.json<Order>().id}/events`, expect: { ...refused, ...customerStreams(200, 404), staff: 200, admin: 403 } },
   ]
   for (const route of streams) {
     for (const credential of credentials) {
@@ -81,7 +123,12 @@ t.test('the authorization matrix: every route × every kind of credential gets t
       if (response.status !== route.expect[credential]) mismatches.push(`GET ${route.url} as ${credential}: ${response.status}, expected ${route.expect[credential]}`)
     }
   }
-  t.same(mismatches, [], `${credentials.length} credentials × 11 routes`)
+  t.same(mismatches, [], `${credentials.length} credentials × ${routes.length + streams.length} routes`)
+  // Each refused edit left no trace: the admin's is the only change after the first version.
+  for (const id of ['matrix-changed', 'matrix-retired']) {
+    const { states } = (await send('GET', `/api/menu/items/${id}/history`, 'admin')).json<{ states: MenuItem[] }>()
+    t.same(states.map(({ version, changedBy }) => [version, changedBy]), [[1, admin.subject], [2, admin.subject]], id)
+  }
 })
 
 function customerStreams(own: number, others: number) {
