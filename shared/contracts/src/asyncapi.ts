@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox'
 import {
   CancelOrderMessage,
   deadLetterQueueFor,
+  MenuChangedMessage,
   OrderPlacedMessage,
   OrderStatusChangedMessage,
   routingKeys,
@@ -47,6 +48,14 @@ const flows: Record<RoutingKey, Flow> = {
     title: 'Order status changed',
     summary: "The kitchen's record of the order after a transition (event-carried state).",
     payload: OrderStatusChangedMessage,
+    sender: 'kitchen',
+    receiver: 'waiter',
+  },
+  [routingKeys.menuChanged]: {
+    id: 'menuChanged',
+    title: 'Menu changed',
+    summary: 'The kitchen, which owns the menu, stored a new state of an item; every copy of the menu follows it.',
+    payload: MenuChangedMessage,
     sender: 'kitchen',
     receiver: 'waiter',
   },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { MenuItemChangesSchema, MenuItemSchema, NewMenuItemSchema } from './menu.js'
 import { ListOrdersQuery, Order } from './orders.js'
 
 /** The kitchen's internal read API, which the waiter falls back to when its view lacks an order. */
@@ -6,6 +7,10 @@ export const kitchenPaths = {
   ticketRoute: '/internal/orders/:id',
   ticket: (orderId: string) => `/internal/orders/${encodeURIComponent(orderId)}`,
   tickets: '/internal/orders',
+  menu: '/internal/menu',
+  menuItems: '/internal/menu/items',
+  menuItemRoute: '/internal/menu/items/:id',
+  menuItem: (id: string) => `/internal/menu/items/${encodeURIComponent(id)}`,
 }
 
 const Timestamp = Type.String({ format: 'date-time' })
@@ -68,3 +73,20 @@ export const StaffOrder = Type.Object({
   cookingAttempts: Type.Optional(KitchenRecord.properties.cookingAttempts),
 })
 export type StaffOrder = Static<typeof StaffOrder>
+
+/**
+ * The kitchen's internal menu API, which the waiter calls for the front of house: `by` names who asked (their
+ * credential's subject); `madeFrom` is the version an edit was made from (the public API's `If-Match`).
+ */
+const By = Type.String({ minLength: 1, maxLength: 200 })
+const MadeFrom = Type.Integer({ minimum: 1 })
+export const KitchenMenuAdd = Type.Object({ by: By, item: NewMenuItemSchema }, { additionalProperties: false })
+export type KitchenMenuAdd = Static<typeof KitchenMenuAdd>
+export const KitchenMenuEdit = Type.Union([
+  Type.Object({ by: By, madeFrom: MadeFrom, change: MenuItemChangesSchema }, { additionalProperties: false }),
+  Type.Object({ by: By, madeFrom: MadeFrom, retire: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ by: By, available: Type.Boolean() }, { additionalProperties: false }),
+])
+export type KitchenMenuEdit = Static<typeof KitchenMenuEdit>
+export const MenuItemHistory = Type.Object({ states: Type.Array(MenuItemSchema, { description: "The item's states, oldest first" }) })
+export type MenuItemHistory = Static<typeof MenuItemHistory>

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { MenuItemSchema } from './menu.js'
 import { Order } from './orders.js'
 
 /**
@@ -10,6 +11,7 @@ export const routingKeys = {
   orderPlaced: 'order.placed',
   cancelOrder: 'order.cancel',
   orderStatusChanged: 'order.status-changed',
+  menuChanged: 'menu.changed',
 } as const
 export type RoutingKey = (typeof routingKeys)[keyof typeof routingKeys]
 
@@ -58,3 +60,13 @@ export type CancelOrderMessage = Static<typeof CancelOrderMessage>
 /** order.status-changed: the kitchen's record after a transition (event-carried state). */
 export const OrderStatusChangedMessage = Type.Object({ order: Order })
 export type OrderStatusChangedMessage = Static<typeof OrderStatusChangedMessage>
+
+/**
+ * menu.changed: the kitchen, which owns the menu, stored a new state of an item. Every instance that keeps a copy
+ * of the menu receives it on a queue of its own; `version` is the menu's version once this change is in it.
+ */
+export const MenuChangedMessage = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  item: MenuItemSchema,
+})
+export type MenuChangedMessage = Static<typeof MenuChangedMessage>

@@ -7,6 +7,7 @@ import { StationSchema } from './menu.js'
 export const MAX_LINES = 50
 export const MAX_QUANTITY = 20
 export const MAX_NOTES_LENGTH = 200
+export const MAX_OPTIONS = 10
 export const DEFAULT_PAGE_SIZE = 20
 
 export const OrderId = Type.String({ format: 'uuid', description: 'Unguessable order id' })
@@ -17,10 +18,17 @@ export const OrderItemInput = Type.Object(
   {
     menuItemId: Type.String({ minLength: 1, maxLength: 64 }),
     quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
+    options: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: MAX_OPTIONS,
+        description: "Ids of the options chosen from the item's option groups, each at most once (`GET /api/menu`)",
+      }),
+    ),
     notes: Type.Optional(Type.String({ maxLength: MAX_NOTES_LENGTH })),
   },
   { additionalProperties: false },
 )
+export type OrderItemInput = Static<typeof OrderItemInput>
 
 export const PlaceOrderBody = Type.Object(
   {
@@ -32,14 +40,27 @@ export const PlaceOrderBody = Type.Object(
 )
 export type PlaceOrderBody = Static<typeof PlaceOrderBody>
 
-// Bounded as on intake: a message claiming a thousand-fold line is malformed, not work for the kitchen.
+export const ChosenOption = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  group: Type.String({ description: "The option group's name" }),
+  priceDeltaCents: Type.Integer({ minimum: 0 }),
+})
+export type ChosenOption = Static<typeof ChosenOption>
+
+// Bounded as on intake: a message claiming a thousand-fold line is malformed, not work for the kitchen. A line is a
+// snapshot of the menu as it was when the order was placed: a later change to the dish never reprices or recooks it.
 export const OrderLine = Type.Object({
   menuItemId: Type.String(),
   name: Type.String(),
   station: StationSchema,
   quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
-  unitPriceCents: Type.Integer(),
+  options: Type.Optional(Type.Array(ChosenOption, { maxItems: MAX_OPTIONS })),
+  unitPriceCents: Type.Integer({ description: "The dish's price with its options'" }),
   lineTotalCents: Type.Integer(),
+  prepSeconds: Type.Optional(
+    Type.Number({ minimum: 0, description: "One unit's preparation time with its options'; absent on orders placed before options were" }),
+  ),
   notes: Type.Optional(Type.String()),
 })
 export type OrderLine = Static<typeof OrderLine>
@@ -68,6 +89,7 @@ export const Order = Type.Object({
   placedAt: Timestamp,
   lines: Type.Array(OrderLine, { minItems: 1, maxItems: MAX_LINES }),
   totalCents: Type.Integer(),
+  menuVersion: Type.Optional(Type.Integer({ minimum: 0, description: "The menu's version its lines were priced from" })),
   table: Type.Optional(Type.String()),
   customer: Type.Optional(Type.String()),
   owner: Type.Optional(Type.String({ description: 'The credential that placed it (JWT `sub`, or `key:{id}`)' })),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { MenuItemSchema } from './menu.js'
 
 /** RFC 9457 problem details: every error response of every service has this shape. */
 export const Problem = Type.Object({
@@ -10,6 +11,7 @@ export const Problem = Type.Object({
   instance: Type.Optional(Type.String()),
   invalidParams: Type.Optional(Type.Array(Type.Object({ in: Type.String(), name: Type.String(), reason: Type.String() }))),
   currentStatus: Type.Optional(Type.String()),
+  current: Type.Optional({ ...MenuItemSchema, description: 'On a stale edit (412): the item as it stands now' }),
 })
 export type Problem = Static<typeof Problem>
 export type InvalidParam = NonNullable<Problem['invalidParams']>[number]

@@ -9,7 +9,11 @@ export const ANYONE = 'anyone'
  */
 export const publicRoutes = [
   { method: 'GET', path: '/api/menu', roles: ANYONE },
-  { method: 'PATCH', path: '/api/menu/:id', roles: ['staff'] },
+  { method: 'PATCH', path: '/api/menu/:id', roles: ['staff', 'admin'] },
+  { method: 'POST', path: '/api/menu/items', roles: ['admin'] },
+  { method: 'PATCH', path: '/api/menu/items/:id', roles: ['admin'] },
+  { method: 'POST', path: '/api/menu/items/:id/retire', roles: ['admin'] },
+  { method: 'GET', path: '/api/menu/items/:id/history', roles: ['admin'] },
   { method: 'POST', path: '/api/orders', roles: ['customer'] },
   { method: 'GET', path: '/api/orders', roles: ['customer', 'staff'] },
   // Before `/api/orders/:id`, which its path would match too.

@@ -1,10 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
+import type { MenuItem } from '@restaurant/contracts/menu'
 import { buildProblem, PROBLEM_CONTENT_TYPE, type InvalidParam } from '@restaurant/contracts/problem'
 
 /** Extra members an error may carry into its problem body. */
 export interface ProblemExtras {
   invalidParams?: InvalidParam[]
   currentStatus?: string
+  /** The item as it stands, on a stale edit. */
+  current?: MenuItem
   retryAfterSeconds?: number
 }
 
@@ -51,6 +54,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       instance: request.url,
       ...(invalidParams ? { invalidParams } : {}),
       ...(error.currentStatus ? { currentStatus: error.currentStatus } : {}),
+      ...(error.current ? { current: error.current } : {}),
     })
     return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body)
   })

@@ -63,7 +63,13 @@ export const redisConfig = {
 }
 
 /** What a service behind the gateway reads besides its own settings: the broker, Redis and the identity it checks. */
-export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...identityConfig }
+/** The services that keep a copy of the menu (menu/menu-copy.ts). */
+export const menuCopyConfig = {
+  // Changes reach every copy at once over the broker; this reload bounds how stale a change lost on the way leaves one.
+  MENU_RELOAD_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+}
+
+export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...identityConfig, ...menuCopyConfig }
 
 export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>
 export type RedisSettings = Static<ReturnType<typeof Type.Object<typeof redisConfig>>>
