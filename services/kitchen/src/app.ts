@@ -3,12 +3,17 @@ import { buildHttpServer } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { measureRoutes } from '@restaurant/platform/runtime/metrics'
 import type { Registry } from 'prom-client'
+import { registerMenuRoutes } from './http/menu-routes.js'
 import { registerTicketRoutes } from './http/ticket-routes.js'
+import type { EditMenu } from './use-cases/edit-menu.js'
+import type { MenuStore } from './use-cases/menu-store.js'
 import type { TicketStore } from './use-cases/ticket-store.js'
 
 export interface KitchenAppDeps {
   log: Logger
   store: TicketStore
+  /** The menu the kitchen owns, and its edits. */
+  menu: { store: Pick<MenuStore, 'items' | 'history'>; edits: EditMenu }
   /** Event-loop delay beyond which requests are shed with 503. */
   maxEventLoopDelayMs: number
   /** Checks the identity the waiter signs on every internal call. */
@@ -17,11 +22,12 @@ export interface KitchenAppDeps {
   metrics: Registry
 }
 
-/** The kitchen's small HTTP side: the internal read API over its tickets. */
-export async function buildKitchenApp({ log, store, maxEventLoopDelayMs, identitySecret, metrics }: KitchenAppDeps) {
+/** The kitchen's small HTTP side: the internal API over its tickets and the menu it owns. */
+export async function buildKitchenApp({ log, store, menu, maxEventLoopDelayMs, identitySecret, metrics }: KitchenAppDeps) {
   const app = await buildHttpServer(log, { maxEventLoopDelayMs })
   await measureRoutes(app, metrics)
   requireIdentity(app, identitySecret, ['/internal/'])
   registerTicketRoutes(app, store)
+  registerMenuRoutes(app, menu.store, menu.edits)
   return app
 }

@@ -30,14 +30,21 @@ export interface Booking {
   units: readonly CookingUnit[]
 }
 
+/** What the order's lines say to cook, as ordered: a dish changed on the menu since is cooked as it was. */
 export function unitsOf(order: Order, menu: readonly MenuItem[], speedFactor: number): CookingUnit[] {
   const units = order.lines.flatMap((line) => {
-    const item = menu.find((candidate) => candidate.id === line.menuItemId)
-    if (!item) throw new Error(`menu item ${line.menuItemId} is not on the menu`)
-    const unit = { menuItemId: item.id, station: item.station, prepMs: Math.round(item.prepSeconds * 1000 * speedFactor) }
+    const prepSeconds = line.prepSeconds ?? prepSecondsOnMenu(menu, line.menuItemId)
+    const unit = { menuItemId: line.menuItemId, station: line.station, prepMs: Math.round(prepSeconds * 1000 * speedFactor) }
     return Array.from({ length: line.quantity }, () => unit)
   })
   return units.map((unit, index) => ({ unit: index, ...unit }))
+}
+
+// For orders placed before lines carried their preparation time.
+function prepSecondsOnMenu(menu: readonly MenuItem[], menuItemId: string): number {
+  const item = menu.find((candidate) => candidate.id === menuItemId)
+  if (!item) throw new Error(`menu item ${menuItemId} is not on the menu`)
+  return item.prepSeconds
 }
 
 interface Gap {

@@ -3,21 +3,19 @@ import fc from 'fast-check'
 import t from 'tap'
 import type { MenuItem } from '@restaurant/contracts/menu'
 import type { Order, OrderLine } from '@restaurant/contracts/orders'
+import { buildMenuItem } from '@restaurant/contracts/testing'
 import { finishedAt, planBookings, resultOf, startsAt, unitsOf } from '../../src/domain/cooking.js'
 import { booking, capacity, committedAt, starts, unit } from '../support/schedule-builders.js'
 
 const menu: MenuItem[] = [
-  { id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
-  { id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry', available: true },
+  buildMenuItem({ id: 'burger', prepSeconds: 8, station: 'grill' }),
+  buildMenuItem({ id: 'fries', prepSeconds: 4, station: 'fry' }),
 ]
-const line = (menuItemId: string, quantity: number): OrderLine => ({
-  menuItemId,
-  name: menuItemId,
-  station: 'grill',
-  quantity,
-  unitPriceCents: 1,
-  lineTotalCents: quantity,
-})
+// A line as placed: what to cook, and how long a unit takes, are kept in it.
+const line = (menuItemId: string, quantity: number): OrderLine => {
+  const { station, prepSeconds } = menu.find((item) => item.id === menuItemId) ?? buildMenuItem({ id: menuItemId })
+  return { menuItemId, name: menuItemId, station, quantity, unitPriceCents: 1, lineTotalCents: quantity, prepSeconds }
+}
 const order = (lines: Order['lines']) => ({ lines }) as Order
 t.test('every unit of every line is cooked, at the menu time scaled by the speed factor', async (t) => {
   const units = unitsOf(order([line('burger', 2), line('fries', 1)]), menu, 0.5)
@@ -26,6 +24,16 @@ t.test('every unit of every line is cooked, at the menu time scaled by the speed
     { unit: 1, menuItemId: 'burger', station: 'grill', prepMs: 4000 },
     { unit: 2, menuItemId: 'fries', station: 'fry', prepMs: 2000 },
   ])
+})
+
+t.test('a line is cooked as it was ordered, whatever the menu says now; a line that kept no time takes the menu time', async (t) => {
+  const ordered = { ...line('burger', 1), station: 'fry' as const, prepSeconds: 3 }
+  const { prepSeconds: _, ...placedBeforeOptions } = line('fries', 1)
+  t.same(unitsOf(order([ordered, placedBeforeOptions]), menu, 1), [
+    { unit: 0, menuItemId: 'burger', station: 'fry', prepMs: 3000 },
+    { unit: 1, menuItemId: 'fries', station: 'fry', prepMs: 4000 },
+  ])
+  t.same(unitsOf(order([line('retired-dish', 1)]), [], 1), [{ unit: 0, menuItemId: 'retired-dish', station: 'grill', prepMs: 5000 }], 'a dish gone from the menu is cooked still')
 })
 
 t.test('speed factor 0 cooks instantly, even on a busy station', async (t) => {
@@ -83,8 +91,9 @@ t.test('the result gives each item the times the witness recorded, and the total
   t.throws(() => resultOf(units, new Map([cooked(0, 'burger', 0, 8000)])), /unit 1 was not finished/)
 })
 
-t.test('an item that left the menu cannot be cooked', async (t) => {
-  t.throws(() => unitsOf(order([line('pizza', 1)]), menu, 1), /not on the menu/)
+t.test('a line that kept no time, of a dish gone from the menu, cannot be cooked', async (t) => {
+  const { prepSeconds: _, ...placedBeforeOptions } = line('pizza', 1)
+  t.throws(() => unitsOf(order([placedBeforeOptions]), menu, 1), /not on the menu/)
 })
 
 const busyStations = ['grill', 'fry', 'salad'] as const

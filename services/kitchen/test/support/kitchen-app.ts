@@ -1,18 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Test } from 'tap'
 import { Registry } from 'prom-client'
 import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
+import { menu as seedMenu, type MenuItem } from '@restaurant/contracts/menu'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { createSqliteMenuStore } from '../../src/adapters/sqlite/sqlite-menu-store.js'
 import { buildKitchenApp } from '../../src/app.js'
+import { createEditMenu } from '../../src/use-cases/edit-menu.js'
 import { temporaryStore } from './kitchen-harness.js'
 import { captureLogs } from './log-capture.js'
 
 const secret = 'a-secret-of-at-least-thirty-two-characters'
 export const asStaff = { [IDENTITY_HEADER]: createIdentitySigner(secret)({ subject: 'chef', roles: ['staff'] }) }
 
-/** The kitchen's HTTP app over an embedded store in a temporary folder. */
+/** An embedded menu store in a temporary folder, seeded with the seed menu. */
+export async function temporaryMenuStore(t: Test) {
+  const dir = await mkdtemp(join(tmpdir(), 'kitchen-menu-'))
+  const store = await createSqliteMenuStore({ dataDir: dir })
+  t.teardown(async () => {
+    await store.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  await store.seedIfEmpty(seedMenu)
+  return store
+}
+
+/** The kitchen's HTTP app over embedded stores in temporary folders; what it announces of the menu is kept. */
 export async function buildApp(t: Test) {
   const store = await temporaryStore(t)
-  const app = await buildKitchenApp({ log: captureLogs().log, store, maxEventLoopDelayMs: 1_000, identitySecret: secret, metrics: new Registry() })
+  const menuStore = await temporaryMenuStore(t)
+  const announced: { item: MenuItem; menuVersion: number; correlationId: string }[] = []
+  const edits = createEditMenu({ store: menuStore, announce: async (item, menuVersion, correlationId) => void announced.push({ item, menuVersion, correlationId }), now: () => new Date() })
+  const app = await buildKitchenApp({ log: captureLogs().log, store, menu: { store: menuStore, edits }, maxEventLoopDelayMs: 1_000, identitySecret: secret, metrics: new Registry() })
   t.teardown(() => app.close())
-  return { app, store }
+  return { app, store, menuStore, announced }
 }
