@@ -1,24 +1,25 @@
+import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
-import { OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
+import { MenuChangedMessage, OrderStatusChangedMessage, routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import type { DependencyCheck } from '@restaurant/platform/http/health'
 import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
-import { createMenuAvailability } from '@restaurant/platform/redis/menu-availability'
+import { keepMenuCopy, type MenuCopy } from '@restaurant/platform/menu/menu-copy'
 import { connectRedis } from '@restaurant/platform/redis/redis'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
 import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
 import { createIdempotencyReservations } from './adapters/idempotency-reservations.js'
-import { createKitchenClient } from './adapters/kitchen-client.js'
+import { createKitchenClient, type KitchenClient } from './adapters/kitchen-client.js'
 import { createOrderEventHub } from './adapters/order-event-hub.js'
 import { createOrderViews } from './adapters/order-views.js'
 import { buildWaiterApp } from './app.js'
 import type { WaiterConfig } from './config.js'
-import type { Publish } from './use-cases/ports.js'
+import type { MenuOwner, Publish } from './use-cases/ports.js'
 import { createWaiter } from './use-cases/waiter.js'
 
 // The waiter reads the kitchen's records on behalf of its callers, whom it has already authorized.
@@ -34,7 +35,10 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const metrics = createMetricsRegistry('waiter')
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
-  const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish })
+  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
+  const kitchen = createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) })
+  const menu = await followMenu(config, kitchen, bus, log)
+  const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish, kitchen, menu })
   const hub = createOrderEventHub({ reader, redis }, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const app = await buildWaiterApp({
@@ -49,32 +53,48 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   })
 
   async function close(): Promise<void> {
+    menu.close()
     await app.close()
     await bus.cancelConsumers()
     await bus.close()
     await hub.close()
     redis.disconnect()
   }
-  return { app, redis, metrics, readiness: readinessChecks(bus, redis), close }
+  return { app, redis, metrics, readiness: readinessChecks(bus, redis, menu), close }
 }
 
-/** What `/ready` checks. Without Redis the waiter still takes and shows orders (degraded), so only the broker decides. */
-function readinessChecks(bus: Pick<Bus, 'assertConnected'>, redis: Pick<Redis, 'ping'>): Record<string, DependencyCheck> {
+/**
+ * What `/ready` checks. Without Redis the waiter still takes and shows orders (degraded); without its copy of the
+ * menu (until the kitchen first answers) it can price nothing.
+ */
+function readinessChecks(bus: Pick<Bus, 'assertConnected'>, redis: Pick<Redis, 'ping'>, menu: Pick<MenuCopy, 'current'>): Record<string, DependencyCheck> {
   return {
     rabbitmq: { check: async () => bus.assertConnected() },
     redis: { check: () => redis.ping(), optional: true },
+    menu: { check: async () => void menu.current() },
   }
 }
 
-/** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus. */
-function wireWaiter(config: WaiterConfig, { redis, log, metrics, publish }: { redis: Redis; log: Logger; metrics: Registry; publish: Publish }) {
-  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
+/** This waiter's copy of the menu, which the kitchen owns: loaded from its API, then kept up by its announcements. */
+function followMenu(config: WaiterConfig, kitchen: MenuOwner, bus: Pick<Bus, 'subscribe'>, log: Logger): Promise<MenuCopy> {
+  return keepMenuCopy({
+    load: async () => (await kitchen.menu(`menu-copy-${randomUUID()}`)).items,
+    follow: (onChange, onSubscribed) => bus.subscribe(routingKeys.menuChanged, MenuChangedMessage, ({ item }) => onChange(item), { onSubscribed }),
+    reloadEveryMs: config.MENU_RELOAD_MS,
+    log,
+  })
+}
+
+/** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus, the menu's copy. */
+function wireWaiter(config: WaiterConfig, deps: { redis: Redis; log: Logger; metrics: Registry; publish: Publish; kitchen: KitchenClient; menu: MenuCopy }) {
+  const { redis, metrics } = deps
   return createWaiter({
     views: withSpans('order-views', createOrderViews(redis, { viewTtlSeconds: config.VIEW_TTL_SECONDS })),
     reservations: withSpans('idempotency-reservations', createIdempotencyReservations(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS })),
-    kitchen: createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) }),
-    publish,
-    menu: createMenuAvailability(redis, log),
+    kitchen: deps.kitchen,
+    menuOwner: deps.kitchen,
+    publish: deps.publish,
+    menu: deps.menu,
     now: () => new Date(),
     moved: createOrderMetrics(metrics, 'waiter'),
     orderIdSecret: config.ORDER_ID_SECRET,

@@ -1,7 +1,8 @@
 import createError from '@fastify/error'
-import { findMenuItem, whyUnorderable, type MenuItem } from '@restaurant/contracts/menu'
-import type { Order, OrderLine, PlaceOrderBody } from '@restaurant/contracts/orders'
+import { findMenuItem, whyUnorderable, type Menu, type MenuItem } from '@restaurant/contracts/menu'
+import type { Order, OrderItemInput, OrderLine, PlaceOrderBody } from '@restaurant/contracts/orders'
 import type { InvalidParam } from '@restaurant/contracts/problem'
+import { chooseOptions, type Choice } from './menu-options.js'
 
 /**
  * Order intake rules: what may be ordered, what it costs, and what a placed order looks like. A broken
@@ -14,10 +15,14 @@ export const OrderTooLargeError = createError('ORDER_TOO_LARGE', 'An order has a
 export interface PricedOrder {
   lines: OrderLine[]
   totalCents: number
+  menuVersion: number
 }
 
-/** Prices every line from the menu; refuses unknown or sold-out items, naming each offending field. */
-export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): PricedOrder {
+/**
+ * Prices every line from the menu, its options included; refuses unknown or sold-out items and options that break
+ * their groups' rules, naming each offending field. Each line keeps what the kitchen needs to cook it.
+ */
+export function priceOrder(body: PlaceOrderBody, { version, items: menu }: Menu): PricedOrder {
   const invalidParams: InvalidParam[] = []
   const lines = body.items.map((input, index): OrderLine | undefined => {
     const item = findMenuItem(menu, input.menuItemId)
@@ -26,13 +31,28 @@ export function priceOrder(body: PlaceOrderBody, menu: readonly MenuItem[]): Pri
       invalidParams.push({ in: 'body', name: `/items/${index}/menuItemId`, reason: `${input.menuItemId} is ${why}` })
       return undefined
     }
-    const line = { menuItemId: item.id, name: item.name, station: item.station, quantity: input.quantity }
-    const priced = { ...line, unitPriceCents: item.priceCents, lineTotalCents: item.priceCents * input.quantity }
-    return input.notes === undefined ? priced : { ...priced, notes: input.notes }
+    const choice = chooseOptions(item, input.options ?? [], `/items/${index}/options`)
+    invalidParams.push(...choice.problems)
+    return choice.problems.length > 0 ? undefined : lineOf(item, input, choice)
   })
   if (invalidParams.length > 0) throw Object.assign(new UnorderableItemsError(), { invalidParams })
   const priced = lines.filter((line): line is OrderLine => line !== undefined)
-  return { lines: priced, totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0) }
+  return { lines: priced, totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0), menuVersion: version }
+}
+
+function lineOf(item: MenuItem, input: OrderItemInput, choice: Choice): OrderLine {
+  const unitPriceCents = item.priceCents + choice.priceDeltaCents
+  return {
+    menuItemId: item.id,
+    name: item.name,
+    station: item.station,
+    quantity: input.quantity,
+    ...(choice.options.length > 0 ? { options: choice.options } : {}),
+    unitPriceCents,
+    lineTotalCents: unitPriceCents * input.quantity,
+    prepSeconds: item.prepSeconds + choice.prepSecondsDelta,
+    ...(input.notes === undefined ? {} : { notes: input.notes }),
+  }
 }
 
 /** Refuses an order of more than `maxUnits` units in all: one order must not hold a station for long. */

@@ -5,7 +5,7 @@ import type { Order, PlaceOrderBody } from '@restaurant/contracts/orders'
 import { decide, fingerprintOf, type Evidence } from '../domain/idempotency.js'
 import { newOrderId, orderIdFor } from '../domain/order-ids.js'
 import { checkOrderSize, newOrder, priceOrder } from '../domain/order-intake.js'
-import type { Clock, KitchenRecords, Menu, OrderMoved, OrderViews, Publish, RequestContext, Reservations } from './ports.js'
+import type { Clock, KitchenRecords, MenuCopy, OrderMoved, OrderViews, Publish, RequestContext, Reservations } from './ports.js'
 import { withoutFailing } from './without-failing.js'
 
 export const IdempotencyKeyReusedError = createError(
@@ -19,7 +19,7 @@ export interface PlaceOrderDeps {
   reservations: Pick<Reservations, 'reserve'>
   kitchen: Pick<KitchenRecords, 'getTicket'>
   publish: Publish
-  menu: Pick<Menu, 'current'>
+  menu: Pick<MenuCopy, 'current'>
   now: Clock
   moved: OrderMoved
   /** Started, not awaited, when Redis has not been told how far its memory of reservations reaches. */
@@ -33,7 +33,7 @@ export interface PlaceOrderDeps {
 export function createPlaceOrder(deps: PlaceOrderDeps) {
   return async function placeOrder(body: PlaceOrderBody, idempotencyKey: string | undefined, ctx: RequestContext): Promise<Order> {
     checkOrderSize(body, deps.maxUnitsPerOrder)
-    const priced = priceOrder(body, await deps.menu.current())
+    const priced = priceOrder(body, deps.menu.current())
     const fingerprint = fingerprintOf(body)
     const { subject } = ctx.identity
     const id = idempotencyKey ? orderIdFor(deps.orderIdSecret, subject, idempotencyKey) : newOrderId()

@@ -1,6 +1,6 @@
 import type { Identity } from '@restaurant/contracts/identity'
-import type { KitchenListQuery, TicketView } from '@restaurant/contracts/kitchen-api'
-import type { MenuItem } from '@restaurant/contracts/menu'
+import type { KitchenListQuery, KitchenMenuAdd, KitchenMenuEdit, TicketView } from '@restaurant/contracts/kitchen-api'
+import type { Menu, MenuItem } from '@restaurant/contracts/menu'
 import type { RoutingKey } from '@restaurant/contracts/messages'
 import type { Order, OrderPage } from '@restaurant/contracts/orders'
 import type { Logger } from '@restaurant/platform/runtime/logger'
@@ -54,10 +54,19 @@ export interface KitchenRecords {
 /** Resolves once the message is durably on its queue. */
 export type Publish = (routingKey: RoutingKey, message: object, correlationId: string) => Promise<void>
 
-export interface Menu {
-  current(): Promise<readonly MenuItem[]>
-  /** Throws when the change cannot be stored. */
-  setAvailable(menuItemId: string, available: boolean): Promise<void>
+/** The menu as this waiter's copy holds it (menu/menu-copy.ts); throws DependencyUnavailableError until loaded. */
+export interface MenuCopy {
+  current(): Menu
+  /** Takes in an item's new state, as the owner answered an edit with it: the editor reads its own change. */
+  apply(item: MenuItem): void
+}
+
+/** The menu's owner (the kitchen), which stores every edit. Its refusals are client errors the caller is answered with. */
+export interface MenuOwner {
+  menu(requestId: string): Promise<Menu>
+  add(add: KitchenMenuAdd, requestId: string): Promise<MenuItem>
+  edit(id: string, edit: KitchenMenuEdit, requestId: string): Promise<MenuItem>
+  history(id: string, requestId: string): Promise<MenuItem[]>
 }
 
 export type Clock = () => Date

@@ -5,15 +5,16 @@ import { createGetOrder } from './get-order.js'
 import { createLearnReservationMemory } from './learn-reservation-memory.js'
 import { createListOrders } from './list-orders.js'
 import { createPlaceOrder } from './place-order.js'
-import type { Clock, KitchenRecords, Menu, OrderMoved, OrderViews, Publish, Reservations } from './ports.js'
-import { createSetMenuAvailability } from './set-menu-availability.js'
+import { createEditMenu } from './edit-menu.js'
+import type { Clock, KitchenRecords, MenuCopy, MenuOwner, OrderMoved, OrderViews, Publish, Reservations } from './ports.js'
 
 export interface WaiterDeps {
   views: OrderViews
   reservations: Reservations
   kitchen: KitchenRecords
   publish: Publish
-  menu: Menu
+  menu: MenuCopy
+  menuOwner: MenuOwner
   now: Clock
   moved: OrderMoved
   orderIdSecret: string
@@ -34,8 +35,7 @@ export function createWaiter(deps: WaiterDeps) {
     getOrder,
     cancelOrder: createCancelOrder({ getOrder, publish: deps.publish }),
     listOrders: createListOrders(deps),
-    setAvailability: createSetMenuAvailability(deps),
-    menu: () => deps.menu.current(),
+    menu: createEditMenu(deps),
     applyStatus: createApplyStatusChange(deps),
   }
 }

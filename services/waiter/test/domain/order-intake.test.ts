@@ -1,13 +1,26 @@
 import t from 'tap'
 import type { MenuItem } from '@restaurant/contracts/menu'
+import { buildMenuItem } from '@restaurant/contracts/testing'
 import type { PlaceOrderBody } from '@restaurant/contracts/orders'
 import { checkOrderSize, newOrder, priceOrder } from '../../src/domain/order-intake.js'
 
-const menu: MenuItem[] = [
-  { id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, station: 'grill', available: true },
-  { id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry', available: true },
-  { id: 'truffle', name: 'Truffle', priceCents: 1890, prepSeconds: 12, station: 'grill', available: false },
+const doneness = { id: 'doneness', name: 'Doneness', minChoices: 1, maxChoices: 1, options: [
+  { id: 'rare', name: 'Rare', priceDeltaCents: 0, prepSecondsDelta: 0 },
+  { id: 'well-done', name: 'Well done', priceDeltaCents: 0, prepSecondsDelta: 3 },
+] }
+const extras = { id: 'extras', name: 'Extras', minChoices: 0, maxChoices: 2, options: [
+  { id: 'cheese', name: 'Cheese', priceDeltaCents: 100, prepSecondsDelta: 0 },
+  { id: 'bacon', name: 'Bacon', priceDeltaCents: 150, prepSecondsDelta: 1 },
+  { id: 'egg', name: 'Egg', priceDeltaCents: 120, prepSecondsDelta: 1 },
+] }
+const items: MenuItem[] = [
+  buildMenuItem({ id: 'burger', name: 'Burger', priceCents: 1150, prepSeconds: 8, optionGroups: [extras] }),
+  buildMenuItem({ id: 'fries', name: 'Fries', priceCents: 450, prepSeconds: 4, station: 'fry' }),
+  buildMenuItem({ id: 'truffle', name: 'Truffle', priceCents: 1890, prepSeconds: 12, available: false }),
+  buildMenuItem({ id: 'steak', name: 'Steak', priceCents: 2650, prepSeconds: 12, optionGroups: [doneness, extras] }),
 ]
+
+const menu = { version: 14, items }
 
 const buildBody = (overrides: Partial<PlaceOrderBody> = {}): PlaceOrderBody => ({
   items: [{ menuItemId: 'burger', quantity: 2 }, { menuItemId: 'fries', quantity: 1, notes: 'extra salt' }],
@@ -21,6 +34,47 @@ t.test('each line is priced from the menu and the total is their sum', async (t)
     { menuItemId: 'fries', quantity: 1, unitPriceCents: 450, lineTotalCents: 450, notes: 'extra salt' },
   ])
   t.equal(totalCents, 2750)
+  t.equal(priceOrder(buildBody(), menu).menuVersion, 14, 'the menu version it was priced from')
+})
+
+t.test('chosen options are priced on top of the dish, and the line keeps them with the time one unit takes', async (t) => {
+  const { lines, totalCents } = priceOrder(buildBody({ items: [{ menuItemId: 'steak', quantity: 2, options: ['well-done', 'bacon', 'cheese'] }] }), menu)
+  t.same(lines, [{
+    menuItemId: 'steak',
+    name: 'Steak',
+    station: 'grill',
+    quantity: 2,
+    options: [
+      { id: 'well-done', name: 'Well done', group: 'Doneness', priceDeltaCents: 0 },
+      { id: 'bacon', name: 'Bacon', group: 'Extras', priceDeltaCents: 150 },
+      { id: 'cheese', name: 'Cheese', group: 'Extras', priceDeltaCents: 100 },
+    ],
+    unitPriceCents: 2900,
+    lineTotalCents: 5800,
+    prepSeconds: 16,
+  }])
+  t.equal(totalCents, 5800)
+  t.notOk('options' in (priceOrder(buildBody(), menu).lines[0] ?? {}), 'a line without options has none')
+})
+
+t.test("options that break their groups' rules are refused, each named by its field", async (t) => {
+  const body = buildBody({ items: [
+    { menuItemId: 'steak', quantity: 1, options: ['cheese'] },
+    { menuItemId: 'burger', quantity: 1, options: ['cheese', 'rare', 'cheese'] },
+    { menuItemId: 'steak', quantity: 1, options: ['rare', 'cheese', 'bacon', 'egg'] },
+    { menuItemId: 'fries', quantity: 1, options: ['cheese'] },
+  ] })
+  t.throws(() => priceOrder(body, menu), {
+    statusCode: 422,
+    code: 'UNORDERABLE_ITEMS',
+    invalidParams: [
+      { in: 'body', name: '/items/0/options', reason: 'Doneness: choose at least 1' },
+      { in: 'body', name: '/items/1/options/1', reason: 'rare is not an option of burger' },
+      { in: 'body', name: '/items/1/options/2', reason: 'cheese is chosen twice' },
+      { in: 'body', name: '/items/2/options/3', reason: 'Extras: choose at most 2' },
+      { in: 'body', name: '/items/3/options/0', reason: 'cheese is not an option of fries' },
+    ],
+  })
 })
 
 t.test('unknown and sold-out items are refused, each named by its field', async (t) => {

@@ -71,6 +71,7 @@ export async function buildTestApp(t: Test) {
     kitchen: ports.kitchen.kitchen,
     publish: bus.publish,
     menu: ports.menu.menu,
+    menuOwner: ports.menu.menuOwner,
     now: () => new Date(),
     moved: () => undefined,
     orderIdSecret: 'order-id-secret-for-tests',

@@ -14,6 +14,10 @@ import type { Waiter } from '../../src/use-cases/waiter.js'
 const publicRoutes = [
   'GET /api/menu',
   'PATCH /api/menu/{id}',
+  'POST /api/menu/items',
+  'PATCH /api/menu/items/{id}',
+  'POST /api/menu/items/{id}/retire',
+  'GET /api/menu/items/{id}/history',
   'POST /api/orders',
   'GET /api/orders',
   'GET /api/orders/{id}',
@@ -30,13 +34,15 @@ const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 const uncalled = async (): Promise<never> => {
   throw new Error('the docs tests call no route')
 }
+const uncalledNow = (): never => {
+  throw new Error('the docs tests call no route')
+}
 const waiter: Waiter = {
   placeOrder: uncalled,
   getOrder: uncalled,
   cancelOrder: uncalled,
   listOrders: uncalled,
-  setAvailability: uncalled,
-  menu: uncalled,
+  menu: { read: () => uncalledNow(), add: uncalled, change: uncalled, retire: uncalled, setAvailability: uncalled, history: uncalled },
   applyStatus: uncalled,
 }
 const apiKeys: ApiKeys = { create: uncalled, authenticate: uncalled, list: uncalled, revoke: uncalled }
@@ -91,7 +97,8 @@ t.test('every route says who may call it: anyone, or a bearer credential with th
   t.same(doc.paths['/api/menu']?.get?.security, [{}, { bearer: [] }])
   t.match(doc.paths['/api/menu']?.get?.description, /Anyone/)
   t.same(doc.paths['/api/menu/{id}']?.patch?.security, [{ bearer: [] }])
-  t.match(doc.paths['/api/menu/{id}']?.patch?.description, /Roles: staff\./)
+  t.match(doc.paths['/api/menu/{id}']?.patch?.description, /Roles: staff, admin\./)
+  t.match(doc.paths['/api/menu/items/{id}']?.patch?.description, /Roles: admin\./)
   t.match(doc.paths['/api/keys']?.post?.description, /Roles: admin\./)
   t.match(doc.paths['/api/orders']?.post?.description, /Roles: customer\./)
 })

@@ -1,14 +1,14 @@
 import type { Test } from 'tap'
 import type { Identity } from '@restaurant/contracts/identity'
 import type { TicketView } from '@restaurant/contracts/kitchen-api'
-import { menu, withAvailability } from '@restaurant/contracts/menu'
+import { findMenuItem, firstVersion, menu, menuVersionOf, type MenuItem } from '@restaurant/contracts/menu'
 import { CancelOrderMessage, OrderPlacedMessage, topologyFor } from '@restaurant/contracts/messages'
 import type { Order } from '@restaurant/contracts/orders'
 import { createMemoryBus } from '@restaurant/platform/messaging/memory-bus'
 import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import type { Memory } from '../../src/domain/idempotency.js'
-import type { KitchenRecords, Menu, OrderViews, RequestContext, Reservations } from '../../src/use-cases/ports.js'
+import type { KitchenRecords, MenuCopy, MenuOwner, OrderViews, RequestContext, Reservations } from '../../src/use-cases/ports.js'
 
 /** In-memory stand-ins for the use cases' ports, each with what a test looks at and a switch to make it fail. */
 
@@ -90,20 +90,53 @@ export const ticketOf = (order: Order, fingerprint?: string): TicketView => ({
   cookingAttempts: [],
 })
 
-/** The restaurant's menu, with items marked sold out as the test says. */
+/**
+ * The menu's owner (the kitchen) and this waiter's copy of it, sharing one list: the seed menu, with items marked
+ * sold out as the test says. The owner refuses as the kitchen does: unknown (404), stale (412), and fails while `down`.
+ */
 export function fakeMenu(availability: Record<string, boolean> = {}) {
-  const state = { availability: { ...availability }, down: false }
-  const port: Menu = {
-    async current() {
-      return withAvailability(menu, state.availability)
+  const items: MenuItem[] = menu.map((item) => ({ ...item, available: availability[item.id] ?? item.available }))
+  const state = { items, down: false, applied: [] as MenuItem[] }
+  const refusal = (statusCode: number, code: string, extras: object = {}) => Object.assign(new Error(code), { statusCode, code, ...extras })
+  const store = (item: MenuItem) => {
+    const index = items.findIndex((held) => held.id === item.id)
+    if (index < 0) items.push(item)
+    else items[index] = item
+    return item
+  }
+  const copy: MenuCopy = {
+    current: () => ({ version: menuVersionOf(items), items: [...items] }),
+    apply: (item) => void state.applied.push(item),
+  }
+  const menuOwner: MenuOwner = {
+    async menu() {
+      if (state.down) throw new DependencyUnavailableError('the kitchen')
+      return copy.current()
     },
-    async setAvailable(menuItemId, available) {
-      if (state.down) throw redisDown()
-      state.availability[menuItemId] = available
+    async add({ by, item }) {
+      if (state.down) throw new DependencyUnavailableError('the kitchen')
+      if (findMenuItem(items, item.id)) throw refusal(409, 'MENU_ITEM_EXISTS')
+      return store(firstVersion(item, by, new Date().toISOString()))
+    },
+    async edit(id, edit) {
+      if (state.down) throw new DependencyUnavailableError('the kitchen')
+      const current = findMenuItem(items, id)
+      if (!current) throw refusal(404, 'MENU_ITEM_NOT_FOUND')
+      if ('madeFrom' in edit && edit.madeFrom !== current.version) throw refusal(412, 'STALE_EDIT', { current })
+      const changes = 'change' in edit ? edit.change : 'retire' in edit ? { retired: true } : { available: edit.available }
+      return store({ ...current, ...changes, version: current.version + 1, changedBy: edit.by, changedAt: new Date().toISOString() })
+    },
+    async history(id) {
+      const current = findMenuItem(items, id)
+      if (!current) throw refusal(404, 'MENU_ITEM_NOT_FOUND')
+      return [current]
     },
   }
-  return Object.assign(state, { menu: port })
+  return Object.assign(state, { menu: copy, menuOwner })
 }
+
+/** The menu's ports as the waiter takes them. */
+export const menuPorts = ({ menu, menuOwner }: ReturnType<typeof fakeMenu>) => ({ menu, menuOwner })
 
 export interface LogLine {
   level: number
