@@ -43,3 +43,16 @@ export const money = (cents) => (cents / 100).toLocaleString(undefined, { style:
 export const statusOrder = ['placed', 'accepted', 'cooking', 'ready']
 export const rankOf = (status) => ({ placed: 0, accepted: 1, cooking: 2, ready: 3, rejected: 3, cancelled: 3, failed: 3 })[status] ?? -1
 export const isTerminal = (status) => rankOf(status) === 3
+
+/** What a failed call says went wrong: each invalid field with its reason, else the problem's title. */
+export const problemText = (err) => err.problem?.invalidParams?.map((param) => `${param.reason} (${param.name})`).join('; ') || err.message
+
+/** The roles a token claims, read (not verified: the API checks it) to tell the person what a page lets them do. */
+export function rolesOf(token) {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/')))
+    return Array.isArray(payload.roles) ? payload.roles : []
+  } catch {
+    return []
+  }
+}

@@ -1,8 +1,11 @@
 import { devSignIn, keepToken, signOut, tokenFor } from './session.js'
 
+// The development sign-in hands out no admin token: an admin pastes one.
+const devRoles = { customer: 'a guest', staff: 'staff' }
+
 /**
- * The header's sign-in: the person signed in as `role`, or a development sign-in button and a field to
- * paste a token. Calls `onToken` with the token once there is one.
+ * The header's sign-in: the person signed in as `role`, or a development sign-in button (for a guest or staff) and
+ * a field to paste a token. Calls `onToken` with the token once there is one.
  */
 export function renderSignIn(container, role, subject, onToken) {
   const token = tokenFor(role)
@@ -16,7 +19,7 @@ export function renderSignIn(container, role, subject, onToken) {
     onToken(token)
     return
   }
-  const dev = button(`Sign in as ${role === 'staff' ? 'staff' : 'a guest'} (development)`, '', async () => {
+  const dev = button(`Sign in as ${devRoles[role]} (development)`, '', async () => {
     try {
       await devSignIn(role, subject)
       renderSignIn(container, role, subject, onToken)
@@ -38,7 +41,7 @@ export function renderSignIn(container, role, subject, onToken) {
   const message = document.createElement('span')
   message.className = 'error'
   message.setAttribute('role', 'alert')
-  container.append(dev, label, use, message)
+  container.append(...(devRoles[role] ? [dev] : []), label, use, message)
 }
 
 export function button(text, className, onClick) {

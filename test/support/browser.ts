@@ -28,3 +28,11 @@ export async function signedInPage(browser: Browser, url: string, as: 'guest' | 
   await page.getByRole('button', { name: as === 'staff' ? 'Sign in as staff (development)' : 'Sign in as a guest (development)' }).click()
   return page
 }
+
+/** A page whose browser holds `token` as the page's sign-in for `role`, as a pasted token is kept (an admin has no development sign-in). */
+export async function pageWithToken(browser: Browser, url: string, role: 'admin' | 'staff' | 'customer', token: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport })
+  await page.addInitScript(`localStorage.setItem(${JSON.stringify(`restaurant.token.${role}`)}, ${JSON.stringify(token)})`)
+  await page.goto(url)
+  return page
+}

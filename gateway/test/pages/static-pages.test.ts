@@ -10,20 +10,23 @@ async function pages(t: Test) {
   return app
 }
 
-t.test('the menu page is served at / and the kitchen pass at /board, as HTML', async (t) => {
+t.test('the menu page is served at /, the kitchen pass at /board and the menu admin at /admin, as HTML', async (t) => {
   const app = await pages(t)
-  for (const url of ['/', '/board']) {
+  const bodies = new Set<string>()
+  for (const url of ['/', '/board', '/admin']) {
     const response = await app.inject({ url })
     t.equal(response.statusCode, 200, url)
     t.match(response.headers['content-type'], /^text\/html/, url)
     t.match(response.body, /<html/i, url)
+    bodies.add(response.body)
   }
-  t.not((await app.inject({ url: '/' })).body, (await app.inject({ url: '/board' })).body, 'two different pages')
+  t.equal(bodies.size, 3, 'three different pages')
+  t.match((await app.inject({ url: '/admin' })).body, /<script type="module" src="\/admin.js">/, 'the admin page runs its own script')
 })
 
 t.test('the pages’ scripts and styles are served beside them', async (t) => {
   const app = await pages(t)
-  for (const file of ['/menu.js', '/board.js', '/style.css']) t.equal((await app.inject({ url: file })).statusCode, 200, file)
+  for (const file of ['/menu.js', '/board.js', '/admin.js', '/item-editor.js', '/style.css']) t.equal((await app.inject({ url: file })).statusCode, 200, file)
 })
 
 t.test('a path that is not one of the files is a 404', async (t) => {
