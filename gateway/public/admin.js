@@ -35,14 +35,15 @@ function itemRow(item) {
   const cells = [item.name, item.category, money(item.priceCents), item.available ? 'available' : 'sold out', String(item.version), `${item.changedBy}, ${new Date(item.changedAt).toLocaleString()}`]
   row.append(...cells.map((text) => Object.assign(document.createElement('td'), { textContent: text })))
   row.children[3].className = item.available ? '' : 'sold-out'
-  const actions = document.createElement('td')
+  const actions = document.createElement('div')
   actions.className = 'actions'
   actions.append(
     button(`Edit ${item.name}`, 'secondary', () => edit(item)),
     button(item.available ? `Mark ${item.name} sold out` : `Put ${item.name} back on the menu`, 'secondary', () => write(item, availabilityChange(item))),
     button(`Retire ${item.name}`, 'secondary', () => confirm(`Retire ${item.name}? It leaves the menu for good.`) && write(item, retirement(item))),
   )
-  row.append(actions)
+  row.append(document.createElement('td'))
+  row.lastChild.append(actions)
   return row
 }
 
@@ -92,6 +93,7 @@ async function write(item, change) {
 
 function showConflict(stale, current, change) {
   closeEditor()
+  notice('')
   feed.refresh()
   const hide = () => {
     $('conflict').hidden = true

@@ -50,23 +50,10 @@ function groupFieldset(draft, index, render) {
   fieldset.className = 'group wide'
   const legendText = group.name || 'New option group'
   fieldset.append(Object.assign(document.createElement('legend'), { textContent: legendText }))
-  fieldset.append(textInput(`Name of the group ${legendText}`, group, 'name'))
+  fieldset.append(textInput(`${legendText}: name`, group, 'name'))
   fieldset.append(numberInput(`${legendText}: at least`, group.minChoices, (value) => (group.minChoices = Number(value)), '1'))
   fieldset.append(numberInput(`${legendText}: at most`, group.maxChoices, (value) => (group.maxChoices = Number(value)), '1'))
-  for (const option of group.options) {
-    const row = document.createElement('p')
-    row.className = 'row option'
-    const optionText = option.name || 'new option'
-    row.append(
-      textInput(`Name of ${optionText}`, option, 'name'),
-      numberInput(`Extra price of ${optionText} (€)`, toEuros(option.priceDeltaCents), (value) => (option.priceDeltaCents = toCents(value))),
-      button(`Remove ${optionText}`, 'secondary', () => {
-        group.options = group.options.filter((candidate) => candidate !== option)
-        render()
-      }),
-    )
-    fieldset.append(row)
-  }
+  fieldset.append(...group.options.map((option) => optionRow(group, option, render)))
   const actions = document.createElement('p')
   actions.className = 'row'
   actions.append(
@@ -81,6 +68,21 @@ function groupFieldset(draft, index, render) {
   )
   fieldset.append(actions)
   return fieldset
+}
+
+function optionRow(group, option, render) {
+  const row = document.createElement('p')
+  row.className = 'row option'
+  const optionText = option.name || 'new option'
+  row.append(
+    textInput(`Name of ${optionText}`, option, 'name'),
+    numberInput(`Extra price of ${optionText} (€)`, toEuros(option.priceDeltaCents), (value) => (option.priceDeltaCents = toCents(value))),
+    button(`Remove ${optionText}`, 'secondary', () => {
+      group.options = group.options.filter((candidate) => candidate !== option)
+      render()
+    }),
+  )
+  return row
 }
 
 function textInput(text, target, field, element = 'input') {

@@ -48,11 +48,11 @@ t.test('the guest page shows a dish added, a dish sold out and a new price throu
   await page.getByRole('button', { name: 'Add Fries' }).click()
   await page.evaluate('window.sameDocument = true')
 
-  t.equal((await call(`${api}/api/menu/items`, { method: 'POST', headers: bearer(admin), body: halloumiFries })).status, 201)
-  t.equal((await call(`${api}/api/menu/onion-rings`, { method: 'PATCH', headers: bearer(staff), body: { available: false } })).status, 200)
+  t.equal((await call(`${api}/api/menu/items`, { method: 'POST', headers: bearer(admin), body: halloumiFries })).status, 201, 'an admin adds a dish')
+  t.equal((await call(`${api}/api/menu/onion-rings`, { method: 'PATCH', headers: bearer(staff), body: { available: false } })).status, 200, 'staff mark a dish sold out')
   const fries = await menuItem(api, 'fries')
   const priced = await call<MenuItem>(`${api}/api/menu/items/fries`, { method: 'PATCH', headers: { ...bearer(admin), 'if-match': `"${fries?.version}"` }, body: { priceCents: 500 } })
-  t.equal(priced.status, 200)
+  t.equal(priced.status, 200, 'an admin changes a price')
 
   const halloumi = page.locator('[data-item="halloumi-fries"]')
   await halloumi.getByRole('button', { name: 'Add Halloumi fries' }).waitFor({ timeout: 10_000 })
@@ -76,7 +76,7 @@ t.test('a guest orders a ribeye steak with its doneness and a sauce and is charg
   const add = steak.getByRole('button', { name: 'Add Ribeye steak' })
   await add.waitFor()
   t.equal(await add.isDisabled(), true, 'the doneness is required before adding')
-  t.match(await steak.textContent(), /Choose doneness to add it/)
+  t.match(await steak.textContent(), /Choose doneness to add it/, 'and the page says so')
   await steak.getByLabel('Medium rare').check()
   await steak.getByLabel('Peppercorn').check()
   await add.click()
@@ -91,13 +91,13 @@ t.test('a guest orders a ribeye steak with its doneness and a sauce and is charg
   await screenshot(page, 'menu-steak-ordered-phone')
 
   t.same(order.lines[0]?.options?.map((option) => option.id), ['medium-rare', 'peppercorn'], 'the order carries the options chosen')
-  t.equal(order.lines[0]?.unitPriceCents, 2850)
-  t.equal(order.totalCents, 2850)
+  t.equal(order.lines[0]?.unitPriceCents, 2850, 'the dish with its sauce')
+  t.equal(order.totalCents, 2850, 'the total the API priced')
   const token = await page.evaluate<string | null>("localStorage.getItem('restaurant.token.customer')")
   const stored = await call<Order>(`${stack.gateway.url}/api/orders/${order.id}`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(stored.body.totalCents, order.totalCents, 'the kitchen keeps the total it was priced at')
   t.equal(await page.locator('#orders > li .order-total').first().textContent(), basketTotal, 'the page shows the total charged')
-  t.match(await page.locator('#orders > li').first().textContent(), /1× Ribeye steak \(Medium rare, Peppercorn\)/)
+  t.match(await page.locator('#orders > li').first().textContent(), /1× Ribeye steak \(Medium rare, Peppercorn\)/, 'the order shows its options')
 })
 
 t.test('an admin edits a price on the admin page, then meets an edit made behind its back and re-applies theirs', async (t) => {
@@ -116,7 +116,7 @@ t.test('an admin edits a price on the admin page, then meets an edit made behind
 
   await page.getByRole('button', { name: 'Edit Fries' }).click()
   const behindItsBack = { ...bearer({ subject: 'other-admin', roles: ['admin'] }), 'if-match': '"2"' }
-  t.equal((await call(`${api}/api/menu/items/fries`, { method: 'PATCH', headers: behindItsBack, body: { description: 'Changed elsewhere.' } })).status, 200)
+  t.equal((await call(`${api}/api/menu/items/fries`, { method: 'PATCH', headers: behindItsBack, body: { description: 'Changed elsewhere.' } })).status, 200, 'another admin edits the item')
   await editor.getByLabel('Price (€)').fill('5.20')
   await editor.getByRole('button', { name: 'Save Fries' }).click()
   const conflict = page.locator('#conflict')
@@ -155,6 +155,31 @@ t.test("an admin changes an option's price, adds an option and removes one on th
       { id: 'smoked-salmon', name: 'Smoked salmon', priceDeltaCents: 420 },
     ],
   )
+})
+
+t.test('an admin adds an item with the form and retires another on the admin page', async (t) => {
+  const stack = await stackFor(t)
+  const api = stack.gateway.url
+  const page = await pageWithToken(await launchBrowser(t), `${api}/admin`, 'admin', tokenFor(admin))
+  page.on('dialog', (dialog) => void dialog.accept())
+  const form = page.locator('#new-item')
+  await form.getByLabel('Name').fill(halloumiFries.name)
+  await form.getByLabel('Category').fill(halloumiFries.category)
+  await form.getByLabel('Price (€)').fill('6.90')
+  await form.getByLabel('Station').selectOption(halloumiFries.station)
+  await form.getByLabel('Description').fill(halloumiFries.description)
+  await form.getByRole('button', { name: 'Add the item' }).click()
+  await page.locator('[data-item="halloumi-fries"]').waitFor()
+  const { id, name, description, category, priceCents, station, available } = halloumiFries
+  t.match(await menuItem(api, 'halloumi-fries'), { id, name, description, category, priceCents, station, available, version: 1, changedBy: admin.subject })
+
+  await page.getByRole('button', { name: 'Retire Iced tea' }).click()
+  await page.getByText('Saved: Iced tea is now at version 2, retired.').waitFor()
+  t.equal(await menuItem(api, 'iced-tea'), undefined, 'a retired item leaves the menu')
+  const history = await call<{ states: MenuItem[] }>(`${api}/api/menu/items/iced-tea/history`, { headers: bearer(admin) })
+  t.match(history.body.states.at(-1), { retired: true, version: 2, changedBy: admin.subject }, 'and is kept, retired')
+  await page.locator('[data-item="iced-tea"]').waitFor({ state: 'detached' })
+  await screenshot(page, 'admin-item-added-another-retired')
 })
 
 t.test('the admin page tells someone who is not an admin that it is for admins only', async (t) => {
