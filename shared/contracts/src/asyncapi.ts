@@ -11,7 +11,7 @@ import {
   type Topology,
 } from './messages.js'
 
-export const MESSAGES_VERSION = '1.0.0'
+export const MESSAGES_VERSION = '1.1.0'
 const AMQP_BINDING_VERSION = '0.3.0'
 
 type Service = 'waiter' | 'kitchen'
@@ -23,7 +23,8 @@ interface Flow {
   summary: string
   payload: TSchema
   sender: Service
-  receiver: Service
+  /** One for a work queue; for a broadcast, every service whose instances each receive every message. */
+  receivers: readonly Service[]
 }
 
 const flows: Record<RoutingKey, Flow> = {
@@ -33,7 +34,7 @@ const flows: Record<RoutingKey, Flow> = {
     summary: 'The waiter took an order; the kitchen must cook it exactly once.',
     payload: OrderPlacedMessage,
     sender: 'waiter',
-    receiver: 'kitchen',
+    receivers: ['kitchen'],
   },
   [routingKeys.cancelOrder]: {
     id: 'cancelOrder',
@@ -41,7 +42,7 @@ const flows: Record<RoutingKey, Flow> = {
     summary: 'A customer asked to cancel; carries the order as the waiter knows it.',
     payload: CancelOrderMessage,
     sender: 'waiter',
-    receiver: 'kitchen',
+    receivers: ['kitchen'],
   },
   [routingKeys.orderStatusChanged]: {
     id: 'orderStatusChanged',
@@ -49,7 +50,7 @@ const flows: Record<RoutingKey, Flow> = {
     summary: "The kitchen's record of the order after a transition (event-carried state).",
     payload: OrderStatusChangedMessage,
     sender: 'kitchen',
-    receiver: 'waiter',
+    receivers: ['waiter'],
   },
   [routingKeys.menuChanged]: {
     id: 'menuChanged',
@@ -57,25 +58,64 @@ const flows: Record<RoutingKey, Flow> = {
     summary: 'The kitchen, which owns the menu, stored a new state of an item; every copy of the menu follows it.',
     payload: MenuChangedMessage,
     sender: 'kitchen',
-    receiver: 'waiter',
+    // The kitchen keeps a copy too: every instance of it follows the changes the others made.
+    receivers: ['waiter', 'kitchen'],
   },
 }
 
-const capitalised = (id: string) => id.charAt(0).toUpperCase() + id.slice(1)
+/**
+ * Routing keys every instance of each receiver gets (`Bus.subscribe`): on a queue of its own, which the broker names
+ * and deletes with the instance's connection, so the topology, which holds the named queues, has none for them.
+ */
+export const broadcastKeys: readonly RoutingKey[] = [routingKeys.menuChanged]
 
-function channelFor(topology: Topology, { queue, routingKey }: QueueBinding) {
-  const { id, title, summary, payload, sender, receiver } = flows[routingKey]
-  const description = `Sent by the ${sender} to the \`${topology.exchange}\` exchange; the ${receiver} consumes it from \`${queue}\`.`
+/** What the AMQP binding says of an instance's own queue: no name (the broker gives one), nothing kept, no dead letters. */
+const ownQueue = {
+  perInstance: true,
+  serverNamed: true,
+  type: 'classic',
+  exclusive: true,
+  autoDelete: true,
+  durable: false,
+  deadLettered: false,
+}
+
+const capitalised = (id: string) => id.charAt(0).toUpperCase() + id.slice(1)
+const joined = (services: readonly Service[]) => services.map((service) => `the ${service}`).join(' and ')
+
+interface NamedQueue {
+  name: string
+  type: 'quorum'
+  durable: true
+  deadLetterQueue: string
+}
+
+function channel(topology: Topology, routingKey: RoutingKey, description: string, queue: NamedQueue | typeof ownQueue) {
+  const { id, title, summary, payload } = flows[routingKey]
   const message = { name: id, title, summary, contentType: 'application/json', payload }
   const exchange = { name: topology.exchange, type: 'topic', durable: true, autoDelete: false }
   // The AMQP binding has no field for the queue bound to a routing key (nor its type): an extension carries it.
-  const boundQueue = { name: queue, type: 'quorum', durable: true, deadLetterQueue: deadLetterQueueFor(queue) }
-  const amqp = { is: 'routingKey', exchange, 'x-queue': boundQueue, bindingVersion: AMQP_BINDING_VERSION }
+  const amqp = { is: 'routingKey', exchange, 'x-queue': queue, bindingVersion: AMQP_BINDING_VERSION }
   return [id, { address: routingKey, title, description, messages: { [id]: message }, bindings: { amqp } }] as const
 }
 
-function operationsFor({ routingKey }: QueueBinding) {
-  const { id, summary, sender, receiver } = flows[routingKey]
+function channelFor(topology: Topology, { queue, routingKey }: QueueBinding) {
+  const { sender, receivers } = flows[routingKey]
+  const description = `Sent by the ${sender} to the \`${topology.exchange}\` exchange; ${joined(receivers)} consumes it from \`${queue}\`.`
+  return channel(topology, routingKey, description, { name: queue, type: 'quorum', durable: true, deadLetterQueue: deadLetterQueueFor(queue) })
+}
+
+function broadcastChannelFor(topology: Topology, routingKey: RoutingKey) {
+  const { sender, receivers } = flows[routingKey]
+  const description =
+    `Sent by the ${sender} to the \`${topology.exchange}\` exchange; every instance of ${joined(receivers)} receives it on a ` +
+    'queue of its own, named by the broker and deleted with its connection. An instance gets no message published while it ' +
+    'is not subscribed (it reloads instead), and one it cannot handle is dropped, not dead-lettered.'
+  return channel(topology, routingKey, description, ownQueue)
+}
+
+function operationsFor(routingKey: RoutingKey) {
+  const { id, summary, sender, receivers } = flows[routingKey]
   const operation = (action: 'send' | 'receive', service: Service, amqp: Record<string, number | boolean>) => {
     const name = `${service}${action === 'send' ? 'Sends' : 'Receives'}${capitalised(id)}`
     const target = { channel: { $ref: `#/channels/${id}` }, messages: [{ $ref: `#/channels/${id}/messages/${id}` }] }
@@ -83,16 +123,18 @@ function operationsFor({ routingKey }: QueueBinding) {
     return [name, { action, ...target, summary, tags: [{ name: service }], bindings }] as const
   }
   // Publishes are persistent and mandatory (an unroutable message is an error); consumers ack after the work.
-  return [operation('send', sender, { deliveryMode: 2, mandatory: true }), operation('receive', receiver, { ack: true })]
+  return [operation('send', sender, { deliveryMode: 2, mandatory: true }), ...receivers.map((receiver) => operation('receive', receiver, { ack: true }))]
 }
 
 /**
  * The message contract as AsyncAPI 3.0. It describes the whole system rather than one application: each
- * routing key on the topic exchange is a channel, and each service's side of it an operation tagged with
- * the service.
+ * routing key on the topic exchange is a channel (a named queue's, or a broadcast's), and each service's side of it
+ * an operation tagged with the service.
  */
 export function buildAsyncApiDocument(topology: Topology) {
   const bindings = Object.values(topology.queues)
+  const routingKeysOf = [...bindings.map(({ routingKey }) => routingKey), ...broadcastKeys]
+  const channels = [...bindings.map((binding) => channelFor(topology, binding)), ...broadcastKeys.map((routingKey) => broadcastChannelFor(topology, routingKey))]
   return {
     asyncapi: '3.0.0',
     info: {
@@ -100,12 +142,12 @@ export function buildAsyncApiDocument(topology: Topology) {
       version: MESSAGES_VERSION,
       description:
         'Messages between the waiter and the kitchen over RabbitMQ. Every message is JSON, persistent, and carries ' +
-        'the originating request id as `correlationId`. A message that keeps failing is dead-lettered through ' +
-        `\`${topology.deadLetterExchange}\` to its queue's \`.dead\` queue.`,
+        'the originating request id as `correlationId`. A message on a named queue that keeps failing is dead-lettered ' +
+        `through \`${topology.deadLetterExchange}\` to its queue's \`.dead\` queue; a broadcast that fails is dropped.`,
     },
     defaultContentType: 'application/json',
-    channels: Object.fromEntries(bindings.map((binding) => channelFor(topology, binding))),
-    operations: Object.fromEntries(bindings.flatMap(operationsFor)),
+    channels: Object.fromEntries(channels),
+    operations: Object.fromEntries(routingKeysOf.flatMap(operationsFor)),
   }
 }
 

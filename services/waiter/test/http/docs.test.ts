@@ -1,13 +1,13 @@
 import t, { type Test } from 'tap'
-import type { AsyncApiDocument } from '@restaurant/contracts/asyncapi'
-import { CancelOrderMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
+import { buildAsyncApiDocument, type AsyncApiDocument } from '@restaurant/contracts/asyncapi'
+import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
 import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { buildWaiterApp } from '../../src/app.js'
-import { operations, structuralProblems, type OpenApiDocument } from './openapi-checks.js'
+import { headerParameters, operations, responseHeaders, structuralProblems, type OpenApiDocument } from './openapi-checks.js'
 import type { OrderEventHub } from '../../src/adapters/order-event-hub.js'
 import type { Waiter } from '../../src/use-cases/waiter.js'
 
@@ -113,6 +113,44 @@ t.test('placing an order documents the Idempotency-Key header and a 202 with its
   t.match(doc.paths['/api/orders/{id}/cancel']?.post?.responses['202'], { headers: { Location: Object } })
 })
 
+/**
+ * The menu's routes: the version headers each takes, the statuses it must document, and the headers of its success.
+ * 412 and 428 belong to the edits that take If-Match, and to no other route.
+ */
+const menuContracts = [
+  { route: 'GET /api/menu', takes: ['if-none-match'], statuses: [200, 304], success: 200, sends: ['etag'] },
+  { route: 'POST /api/menu/items', takes: [], statuses: [201, 400, 409, 422], success: 201, sends: ['etag', 'location'] },
+  { route: 'PATCH /api/menu/items/{id}', takes: ['if-match'], statuses: [200, 400, 404, 409, 412, 422, 428], success: 200, sends: ['etag'] },
+  { route: 'POST /api/menu/items/{id}/retire', takes: ['if-match'], statuses: [200, 400, 404, 409, 412, 428], success: 200, sends: ['etag'] },
+  { route: 'GET /api/menu/items/{id}/history', takes: [], statuses: [200, 404], success: 200, sends: [] },
+  { route: 'PATCH /api/menu/{id}', takes: [], statuses: [200, 400, 404, 409], success: 200, sends: ['etag'] },
+]
+
+t.test('the menu routes document their version headers, their preconditions (412, 428) and every status they answer', async (t) => {
+  const documented = new Map(operations(await openApi(t)))
+  for (const { route, takes, statuses, success, sends } of menuContracts) {
+    const operation = documented.get(route)
+    if (!operation) {
+      t.fail(`${route} is documented`)
+      continue
+    }
+    t.same(headerParameters(operation), takes, `${route} takes ${takes.join(', ') || 'no version header'}`)
+    const answers = Object.keys(operation.responses).map(Number)
+    t.same(statuses.filter((status) => !answers.includes(status)), [], `${route} documents ${statuses.join(', ')}`)
+    const preconditioned = takes.includes('if-match')
+    t.same([412, 428].filter((status) => answers.includes(status)), preconditioned ? [412, 428] : [], `${route}: 412 and 428 only with If-Match`)
+    t.same(responseHeaders(operation, success), sends, `${route} ${success} sends ${sends.join(', ') || 'no header'}`)
+  }
+})
+
+t.test('If-Match is described as required, and a stale edit as answered with the current item', async (t) => {
+  const change = (await openApi(t)).paths['/api/menu/items/{id}']?.patch
+  t.match(change?.parameters?.find((p) => p.name.toLowerCase() === 'if-match'), { schema: { type: 'string' }, description: /Required.*version/ })
+  t.match(change?.responses['412']?.description, /`current`/)
+  t.match(change?.responses['428']?.description, /If-Match/)
+  t.match(change?.requestBody?.content['application/json']?.schema, { minProperties: 1 })
+})
+
 t.test('order ids and timestamps keep their uuid and date-time formats', async (t) => {
   const doc = await openApi(t)
   const read = doc.paths['/api/orders/{id}']?.get
@@ -139,10 +177,11 @@ t.test('the AsyncAPI document has a channel per routing key, carrying the contra
     'order.placed': plain(OrderPlacedMessage),
     'order.cancel': plain(CancelOrderMessage),
     'order.status-changed': plain(OrderStatusChangedMessage),
+    'menu.changed': plain(MenuChangedMessage),
   })
 })
 
-t.test('each channel names its topic exchange and quorum queue, and who sends and who receives it', async (t) => {
+t.test("each channel names its topic exchange and its queue (a named quorum queue, or each instance's own), and who sends and who receives it", async (t) => {
   const doc = (await (await buildApp(t)).inject({ method: 'GET', url: '/docs/asyncapi.json' })).json<AsyncApiDocument>()
   t.match(doc.channels['orderPlaced']?.bindings.amqp, {
     is: 'routingKey',
@@ -150,13 +189,7 @@ t.test('each channel names its topic exchange and quorum queue, and who sends an
     'x-queue': { name: 'docs-test.kitchen.orders', type: 'quorum' },
   })
   t.match(doc.channels['orderStatusChanged']?.bindings.amqp, { 'x-queue': { name: 'docs-test.waiter.order-status' } })
-  const sides = Object.values(doc.operations).map((op) => `${op.tags[0]?.name} ${op.action} ${op.channel.$ref}`)
-  t.same(sides.sort(), [
-    'kitchen receive #/channels/cancelOrder',
-    'kitchen receive #/channels/orderPlaced',
-    'kitchen send #/channels/orderStatusChanged',
-    'waiter receive #/channels/orderStatusChanged',
-    'waiter send #/channels/cancelOrder',
-    'waiter send #/channels/orderPlaced',
-  ])
+  t.match(doc.channels['menuChanged']?.bindings.amqp, { exchange: { name: 'docs-test.orders' }, 'x-queue': { perInstance: true, exclusive: true } })
+  // Who sends and who receives each channel is the contracts' own (tested there), for the waiter's topology.
+  t.same(doc.operations, plain(buildAsyncApiDocument(topologyFor('docs-test')).operations))
 })

@@ -67,3 +67,13 @@ function checkOperation(check: Check, at: string, method: string, path: string, 
     check(parts.every((part) => typeof part.schema === 'object'), `${at} ${status}: content and headers need a schema`)
   }
 }
+
+/** The names of the request headers an operation documents, lower-cased as HTTP compares them. */
+export function headerParameters(operation: Operation): string[] {
+  return (operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase()).sort()
+}
+
+/** The names of the headers a response documents, lower-cased. */
+export function responseHeaders(operation: Operation, status: number): string[] {
+  return Object.keys(operation.responses[String(status)]?.headers ?? {}).map((name) => name.toLowerCase()).sort()
+}
