@@ -53,12 +53,14 @@ t.test('the guest page shows a dish added, a dish sold out and a new price throu
   const fries = await menuItem(api, 'fries')
   const priced = await call<MenuItem>(`${api}/api/menu/items/fries`, { method: 'PATCH', headers: { ...bearer(admin), 'if-match': `"${fries?.version}"` }, body: { priceCents: 500 } })
   t.equal(priced.status, 200, 'an admin changes a price')
+  const changedAt = Date.now()
 
   const halloumi = page.locator('[data-item="halloumi-fries"]')
   await halloumi.getByRole('button', { name: 'Add Halloumi fries' }).waitFor({ timeout: 10_000 })
   await page.locator('[data-item="onion-rings"]').getByText('Sold out').waitFor({ timeout: 10_000 })
   const newPrice = await moneyIn(page, 500)
   await page.locator('[data-item="fries"]').getByText(newPrice).waitFor({ timeout: 10_000 })
+  t.comment(`the menu's changes → shown on the guest page (polling every 2 s): ${Date.now() - changedAt} ms`)
   await screenshot(page, 'menu-live-new-dish-sold-out-new-price')
 
   t.equal(await page.evaluate<boolean>("'sameDocument' in window"), true, 'the page was not reloaded')
