@@ -1,7 +1,4 @@
-import Fastify from 'fastify'
 import type { Test } from 'tap'
-import { kitchenPaths } from '@restaurant/contracts/kitchen-api'
-import { menu, menuVersionOf } from '@restaurant/contracts/menu'
 import type { Identity } from '@restaurant/contracts/identity'
 import type { OrderStatus } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
@@ -14,6 +11,7 @@ import { loadWaiterConfig } from '../../services/waiter/src/config.js'
 import { startWaiterService } from '../../services/waiter/src/service.js'
 import { customer, signedIdentity, staff } from './credentials.js'
 import { eventually, isolatedRun } from './isolation.js'
+import { menuOnlyKitchen } from './menu-only-kitchen.js'
 
 export interface InjectOptions {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -36,7 +34,7 @@ export async function startInProcessSystem(
   const shared = { AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir, REDIS_PREFIX: run.redisPrefix, ...settings }
   const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log) : undefined
   // Without a kitchen, the waiter's calls to it fail as they would against a kitchen that is down, but for the menu.
-  const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : await menuOnly(t)
+  const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : await menuOnlyKitchen(t)
   const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log)
   await waiter.app.ready()
   t.teardown(async () => {
@@ -61,11 +59,3 @@ export async function startInProcessSystem(
   return { app: waiter.app, inject, redis: waiter.redis, kitchen, run, readOrder, waitForStatus }
 }
 
-/** A stand-in kitchen that serves the seed menu and answers anything else 503, as a kitchen that cannot. */
-async function menuOnly(t: Test): Promise<string> {
-  const server = Fastify()
-  server.get(kitchenPaths.menu, async () => ({ version: menuVersionOf(menu), items: menu }))
-  server.setNotFoundHandler((_request, reply) => reply.code(503).send())
-  t.teardown(() => server.close())
-  return server.listen({ host: '127.0.0.1', port: 0 })
-}
