@@ -1,8 +1,12 @@
 import { Type } from 'typebox'
-import { backendConfig, loadConfig, portSetting } from '@restaurant/platform/runtime/config'
+import { commonConfig, identityConfig, loadConfig, menuCopyConfig, portSetting, rabbitConfig } from '@restaurant/platform/runtime/config'
 
+// No Redis: the kitchen keeps its tickets and the menu (sold-out marks included) in its own store.
 export const kitchenConfigSchema = {
-  ...backendConfig,
+  ...commonConfig,
+  ...rabbitConfig,
+  ...identityConfig,
+  ...menuCopyConfig,
   PORT: portSetting(3002),
   INTERNAL_PORT: portSetting(9102),
   MONGO_URL: Type.Optional(Type.String({ minLength: 1 })),

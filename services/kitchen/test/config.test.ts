@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadKitchenConfig } from '../src/config.js'
+import { kitchenConfigSchema, loadKitchenConfig } from '../src/config.js'
 
 t.test('without settings the kitchen listens on 3002 with the embedded store in ./data, at menu speed, on a 10 s lease', async (t) => {
   const config = loadKitchenConfig({})
@@ -10,4 +10,8 @@ t.test('without settings the kitchen listens on 3002 with the embedded store in 
 t.test('a lease too short to renew in time is refused', async (t) => {
   t.throws(() => loadKitchenConfig({ KITCHEN_LEASE_MS: '100' }))
   t.equal(loadKitchenConfig({ KITCHEN_LEASE_MS: '300', MONGO_URL: 'mongodb://db' }).MONGO_URL, 'mongodb://db')
+})
+
+t.test('the kitchen reads no Redis setting: its menu and sold-out marks are in its own store', async (t) => {
+  t.same(Object.keys(kitchenConfigSchema).filter((name) => name.startsWith('REDIS_')), [])
 })

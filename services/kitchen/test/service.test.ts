@@ -8,11 +8,11 @@ import { loadKitchenConfig } from '../src/config.js'
 import { startKitchenService } from '../src/service.js'
 import { captureLogs } from './support/log-capture.js'
 
-// The machine's RabbitMQ and Redis, under names unique to this run, removed after it.
+// The machine's RabbitMQ, under names unique to this run, removed after it.
 t.test('the service starts on the embedded store, is ready once its broker and store answer, and logs its incarnation', async (t) => {
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   const { log, logs } = captureLogs()
-  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir }), log)
+  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir }), log)
   t.teardown(async () => {
     await service.close()
     await run.cleanUp()
