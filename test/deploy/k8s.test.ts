@@ -2,6 +2,9 @@ import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { topologyFor } from '@restaurant/contracts/messages'
+import { gatewayConfigSchema } from '../../gateway/src/config.js'
+import { kitchenConfigSchema } from '../../services/kitchen/src/config.js'
+import { waiterConfigSchema } from '../../services/waiter/src/config.js'
 import { checkManifests } from './check-manifests.js'
 import { renderKustomization, type Manifest } from './manifests.js'
 
@@ -35,9 +38,32 @@ const rendered = {
 }
 const find = (manifests: Manifest[], kind: string, name?: string) =>
   manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name))
-const containerEnv = (deployment: Manifest | undefined, name: string): string | undefined => {
+const envOf = (deployment: Manifest | undefined): { name: string; value?: string }[] => {
   const spec = deployment?.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } | undefined
-  return spec?.template.spec.containers[0]?.env?.find((variable) => variable.name === name)?.value
+  return spec?.template.spec.containers[0]?.env ?? []
+}
+const containerEnv = (deployment: Manifest | undefined, name: string): string | undefined =>
+  envOf(deployment).find((variable) => variable.name === name)?.value
+
+/** The settings each service reads; the kitchen reads no Redis ones. */
+const serviceSchemas: Record<string, object> = { gateway: gatewayConfigSchema, waiter: waiterConfigSchema, kitchen: kitchenConfigSchema }
+const servicesOnRedis = Object.keys(serviceSchemas).filter((name) => 'REDIS_URL' in (serviceSchemas[name] ?? {}))
+
+interface PodSelector {
+  matchLabels?: Record<string, string>
+  matchExpressions?: { key: string; operator: string; values?: string[] }[]
+}
+/** The `app.kubernetes.io/name`s a pod selector picks. */
+const namesSelected = ({ matchLabels = {}, matchExpressions = [] }: PodSelector = {}) => [
+  ...Object.entries(matchLabels).filter(([key]) => key === 'app.kubernetes.io/name').map(([, value]) => value),
+  ...matchExpressions.filter(({ key, operator }) => key === 'app.kubernetes.io/name' && operator === 'In').flatMap(({ values = [] }) => values),
+]
+
+/** The pods (by `app.kubernetes.io/name`) the NetworkPolicies let into the pods named `target`. */
+function allowedInto(manifests: Manifest[], target: string): string[] {
+  const specs = find(manifests, 'NetworkPolicy').map((policy) => policy.spec as { podSelector: PodSelector; ingress?: { from?: { podSelector?: PodSelector }[] }[] })
+  const rules = specs.filter((spec) => namesSelected(spec.podSelector).includes(target)).flatMap((spec) => spec.ingress ?? [])
+  return [...new Set(rules.flatMap(({ from = [] }) => from.flatMap(({ podSelector }) => namesSelected(podSelector))))].sort()
 }
 
 for (const [overlay, manifests] of Object.entries(rendered)) {
@@ -77,12 +103,30 @@ t.test('prod runs on three RabbitMQ members, a 3-member replica set and Redis wi
   const mongoHosts = /@([^/]+)\//.exec(containerEnv(kitchen, 'MONGO_URL') ?? '')?.[1]?.split(',')
   t.equal(mongoHosts?.length, 3, 'MONGO_URL names every member')
   t.equal(containerEnv(kitchen, 'AMQP_URL')?.split(',').length, 3, 'AMQP_URL names every member')
-  for (const name of ['gateway', 'waiter', 'kitchen']) {
+  t.same(servicesOnRedis, ['gateway', 'waiter'], 'the services that use Redis')
+  for (const name of servicesOnRedis) {
     const [deployment] = find(prod, 'Deployment', name)
     t.equal(containerEnv(deployment, 'REDIS_SENTINELS')?.split(',').length, 3, `${name} knows the three Sentinels`)
     t.equal(containerEnv(deployment, 'REDIS_URL'), undefined, `${name} has no plain Redis URL`)
   }
 })
+
+for (const [overlay, manifests] of Object.entries(rendered)) {
+  t.test(`the ${overlay} overlay gives each service only variables it reads, or that a later one uses as $(VAR)`, async (t) => {
+    for (const [name, schema] of Object.entries(serviceSchemas)) {
+      const env = envOf(find(manifests, 'Deployment', name)[0])
+      t.ok(env.length > 0, `${name} is given its settings`)
+      env.forEach(({ name: variable }, index) => {
+        const usedLater = env.slice(index + 1).some(({ value = '' }) => value.includes(`$(${variable})`))
+        t.ok(variable in schema || usedLater, `${name} reads ${variable}`)
+      })
+    }
+  })
+
+  t.test(`in the ${overlay} overlay Redis takes connections only from the services that read it and from its own members`, async (t) => {
+    t.same(allowedInto(manifests, 'redis').filter((name) => name !== 'redis'), servicesOnRedis)
+  })
+}
 
 t.test('of the services only the gateway takes connections from anywhere, and only on its public port', async (t) => {
   const policies = find(rendered.prod, 'NetworkPolicy')
