@@ -51,7 +51,7 @@ export const NewMenuItemSchema = Type.Object({ id: Id, ...MenuItemFields }, { ad
 export type NewMenuItem = Static<typeof NewMenuItemSchema>
 
 /** A change to an item: the fields to set, at least one. */
-export const MenuItemChangesSchema = Type.Partial(Type.Object(MenuItemFields, { additionalProperties: false, minProperties: 1 }))
+export const MenuItemChangesSchema = Type.Partial(Type.Object(MenuItemFields), { additionalProperties: false, minProperties: 1 })
 export type MenuItemChanges = Static<typeof MenuItemChangesSchema>
 
 export const MenuItemSchema = Type.Object({

@@ -9,6 +9,7 @@ import type { Waiter } from '../use-cases/waiter.js'
 
 const MenuItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' }) })
 const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false })
+const IfNoneMatch = Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: "The menu's `ETag` last read: answered 304 while the menu is unchanged" })) })
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ description: "Required: the item's `version` the edit was made from, as its `ETag` gave it" })) })
 
 export const PreconditionRequiredError = createError('PRECONDITION_REQUIRED', 'An edit of a menu item needs If-Match: the version it was made from', 428)
@@ -56,7 +57,10 @@ export function registerMenuRoutes(app: HttpServer, waiter: Waiter, contextOf: R
     return reply.header('etag', etag(item.version)).send(item)
   })
   app.get('/api/menu/items/:id/history', { schema: readHistory }, async (request) => ({ states: await menu.history(request.params.id, contextOf(request)) }))
-  app.patch('/api/menu/:id', { schema: setAvailability }, async (request) => menu.setAvailability(request.params.id, request.body.available, contextOf(request)))
+  app.patch('/api/menu/:id', { schema: setAvailability }, async (request, reply) => {
+    const item = await menu.setAvailability(request.params.id, request.body.available, contextOf(request))
+    return reply.header('etag', etag(item.version)).send(item)
+  })
 }
 
 const readMenu = {
@@ -65,6 +69,7 @@ const readMenu = {
   description:
     'Every item that can be ordered or is sold out for now, with its options, price, preparation time and station, and ' +
     "the menu's `version`, also its `ETag`: send it as `If-None-Match` to be answered 304 while the menu is unchanged.",
+  headers: IfNoneMatch,
   response: { 200: json('The menu', MenuSchema, menuTag), 304: { description: 'The menu is unchanged', type: 'null' }, ...anyRequestErrors },
 }
 
@@ -73,7 +78,7 @@ const addItem = {
   summary: 'Add a menu item',
   description: 'Admins only. The item can be ordered at once; every instance serves it within about a second.',
   body: NewMenuItemSchema,
-  response: { 201: json('The item as stored', MenuItemSchema, itemTag), ...editErrors },
+  response: { 201: json('The item as stored', MenuItemSchema, { ...itemTag, Location: { type: 'string', description: 'The item: `/api/menu/items/{id}`' } }), ...editErrors },
 }
 
 const changeItem = {
@@ -103,7 +108,7 @@ const readHistory = {
   summary: "Read a menu item's history",
   description: 'Admins only. Every state the item has had, oldest first, each with who made it and when.',
   params: MenuItemParams,
-  response: { 200: json("The item's states", MenuItemHistory), 404: problem('No such menu item'), ...anyRequestErrors },
+  response: { 200: json("The item's states", MenuItemHistory), 400: invalid, 404: problem('No such menu item'), ...anyRequestErrors },
 }
 
 const setAvailability = {
