@@ -80,7 +80,7 @@ t.test('a waiter killed is restarted with a line saying so, and orders go to the
   if (!victim) throw new Error('no waiter-1 pid')
   process.kill(victim.pid, 'SIGKILL')
   const taken = await placeOrder(() => gateways[0] ?? '', `launcher-${run.namespace}-after-kill`, Date.now() + 15_000)
-  t.equal(taken.attempts, 1, 'taken at the first attempt')
+  t.equal(taken.attempts, 1, `taken at the first attempt (${taken.lastProblem})`)
   await eventually(async () => /^waiter-1\s+\| exited unexpectedly \(signal SIGKILL\): restarting in 1 s$/m.test(output) || undefined, 10_000, 'the restart line')
   const restarted = await eventually(async () => pidsIn(output).filter(({ name }) => name === 'waiter-1')[1], 10_000, 'waiter-1 started again')
   t.not(restarted.pid, victim.pid)

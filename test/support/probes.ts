@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
 import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 import { isolatedRun } from './isolation.js'
+import { menuOnlyKitchen } from './menu-only-kitchen.js'
 import { startService, type ServiceProcess } from './processes.js'
 
 const probes = ['/health', '/ready', '/metrics']
@@ -22,10 +23,14 @@ export async function assertProbesOnInternalPortOnly(t: Test, service: ServicePr
   t.match(listening[1], `${service.internalUrl}"`)
 }
 
-/** The same of the waiter or the kitchen as its built entry runs it, on the machine's RabbitMQ and Redis under names of its own. */
+/**
+ * The same of the waiter or the kitchen as its built entry runs it, on the machine's RabbitMQ and Redis under names of
+ * its own; the waiter, which is ready once it holds the menu, gets it from a stand-in kitchen.
+ */
 export async function assertBackendProbesOnInternalPortOnly(t: Test, name: 'waiter' | 'kitchen'): Promise<void> {
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
-  const service = await startService(name, { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir }).catch(async (err: unknown) => {
+  const menu: Record<string, string> = name === 'waiter' ? { KITCHEN_URL: await menuOnlyKitchen(t) } : {}
+  const service = await startService(name, { AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, ...menu }).catch(async (err: unknown) => {
     await run.cleanUp()
     throw err
   })

@@ -33,11 +33,15 @@ export async function keepMenuCopy({ load, follow, reloadEveryMs, log }: MenuCop
   let items: readonly MenuItem[] | undefined
   let reloading: Promise<void> | undefined
   let closed = false
+  const failing = onceUntilFixed(log)
   const reload = (): Promise<void> =>
     (reloading ??= load()
-      .then((loaded) => void (items = newerOfEach(items ?? [], loaded)))
+      .then((loaded) => {
+        items = newerOfEach(items ?? [], loaded)
+        failing.fixed(items.length)
+      })
       .catch((err: unknown) => {
-        log.warn({ err }, 'could not load the menu; keeping the copy held')
+        failing.failed(err, items === undefined)
         // Until a first load, nothing can be priced: try again soon rather than at the next reload.
         if (!items && !closed) setTimeout(() => void reload(), FIRST_LOAD_RETRY_MS).unref()
       })
@@ -61,6 +65,28 @@ export async function keepMenuCopy({ load, follow, reloadEveryMs, log }: MenuCop
     close() {
       closed = true
       clearInterval(timer)
+    },
+  }
+}
+
+/**
+ * Logs the first failure of a run of failed loads, and the load that ends it: a kitchen that is not up yet when the
+ * waiter starts is a wait (one line, no stack), not an error per retry.
+ */
+function onceUntilFixed(log: Logger) {
+  let failing = false
+  return {
+    failed(err: unknown, neverLoaded: boolean) {
+      if (failing) return
+      failing = true
+      const reason = err instanceof Error ? err.message : String(err)
+      // The message every start-up wait logs (wait-for.ts), so that the launcher shows it once.
+      if (neverLoaded) log.warn({ dependency: 'the menu from the kitchen', hint: 'orders are refused (503) until it comes', err: reason }, 'waiting for a dependency to start')
+      else log.warn({ err: reason }, 'could not reload the menu; keeping the copy held')
+    },
+    fixed(items: number) {
+      if (failing) log.info({ items }, 'menu loaded')
+      failing = false
     },
   }
 }
