@@ -37,11 +37,7 @@ export async function startInProcessSystem(
   const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : await menuOnlyKitchen(t)
   const waiter = await startWaiterService(loadWaiterConfig({ ...shared, KITCHEN_URL: kitchenUrl }), log)
   await waiter.app.ready()
-  t.teardown(async () => {
-    await waiter.close()
-    await kitchen?.close()
-    await run.cleanUp()
-  })
+  t.teardown(() => inTurn([() => waiter.close(), async () => kitchen?.close(), () => run.cleanUp()]))
 
   /** A request to the waiter as if through the gateway, from `identity` (by default the customer alice). */
   function inject(options: InjectOptions, identity: Identity = customer()) {
@@ -59,3 +55,15 @@ export async function startInProcessSystem(
   return { app: waiter.app, inject, redis: waiter.redis, kitchen, run, readOrder, waitForStatus }
 }
 
+
+/**
+ * Runs every step in turn, the later ones even when an earlier one failed, so that nothing a failed close left
+ * open keeps the test's process alive; then fails naming every step that did.
+ */
+async function inTurn(steps: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const failures: string[] = []
+  for (const [index, step] of steps.entries()) {
+    await step().catch((err: unknown) => failures.push(`step ${index + 1}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`))
+  }
+  if (failures.length > 0) throw new Error(`teardown failed: ${failures.join('; ')}`)
+}
