@@ -116,15 +116,20 @@ async function viewsHealed(url: string, ids: readonly string[], stack: Stack, ma
   }
 }
 
-/** What the new master holds of the run: whose record of reservations' memory, and whether limits count there. */
+/**
+ * What the new master holds of the run: whose record of reservations' memory, once the orders that find it not
+ * learnt for this master (one a second, with keys of their own) have had a waiter learn it, and whether limits count there.
+ */
 async function newMasterState(t: Test, masterUrl: string, prefix: string, gatewayUrl: string) {
   const master = new Redis(masterUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
   t.teardown(() => master.disconnect())
-  return {
-    replicationId: /^master_replid:(\w+)/m.exec(await master.info('replication'))?.[1],
-    memoryLearntOn: await master.hget(`${prefix}idempotency:memory`, 'master'),
-    limitsCounted: await limitsCountOn(master, prefix, gatewayUrl),
+  const replicationId = /^master_replid:(\w+)/m.exec(await master.info('replication'))?.[1]
+  const learntOn = () => master.hget(`${prefix}idempotency:memory`, 'master')
+  for (let n = 0; (await learntOn()) !== replicationId && n < 10; n++) {
+    await placeOrders(() => gatewayUrl, 1, { concurrency: 1, keyPrefix: `after-failover-${n}`, deadlineMs: Date.now() + 5_000 })
+    await sleep(1_000)
   }
+  return { replicationId, memoryLearntOn: await learntOn(), limitsCounted: await limitsCountOn(master, prefix, gatewayUrl) }
 }
 
 t.test('the Redis master killed under load: Sentinel promotes the replica; intake, reads, limits and streams carry on without a restart, and what the failover lost is re-derived', async (t) => {
