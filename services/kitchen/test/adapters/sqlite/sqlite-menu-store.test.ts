@@ -4,25 +4,16 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildMenuItem } from '@restaurant/contracts/testing'
 import { createSqliteMenuStore, isSqliteMenuUnavailable } from '../../../src/adapters/sqlite/sqlite-menu-store.js'
-import type { MenuStore } from '../../../src/use-cases/menu-store.js'
 import { menuStoreContract } from '../menu-store.contract.js'
+import { reopenableStore } from '../reopenable-store.js'
 import type { MenuStoreSpec } from '../store-spec.js'
 
-/** A store in a fresh temporary directory; every store opened over it is closed before the directory goes. */
+/** A store in a fresh temporary directory, removed once every store opened over it is closed. */
 async function makeReopenableStore(t: Test) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kitchen-menu-'))
-  const opened: MenuStore[] = []
-  t.teardown(async () => {
-    for (const store of opened) await store.close()
-    await rm(dataDir, { recursive: true, force: true })
-  })
-  const open = async () => {
-    const store = await createSqliteMenuStore({ dataDir })
-    opened.push(store)
-    return store
-  }
+  const opened = await reopenableStore(t, () => createSqliteMenuStore({ dataDir }), () => rm(dataDir, { recursive: true, force: true }))
   const spec: MenuStoreSpec = { kind: 'sqlite', dataDir }
-  return { store: await open(), reopen: open, spec, dataDir }
+  return { ...opened, spec, dataDir }
 }
 
 menuStoreContract(t, { makeStore: async (t) => (await makeReopenableStore(t)).store, makeReopenableStore })

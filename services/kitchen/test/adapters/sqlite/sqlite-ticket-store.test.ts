@@ -4,25 +4,16 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { createSqliteTicketStore, isSqliteUnavailable } from '../../../src/adapters/sqlite/sqlite-ticket-store.js'
-import type { TicketStore } from '../../../src/use-cases/ticket-store.js'
+import { reopenableStore } from '../reopenable-store.js'
 import type { StoreSpec } from '../store-spec.js'
 import { ticketStoreContract } from '../ticket-store.contract.js'
 
-/** A store in a fresh temporary directory; every store opened over it is closed before the directory goes. */
+/** A store in a fresh temporary directory, removed once every store opened over it is closed. */
 async function makeReopenableStore(t: Test) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kitchen-tickets-'))
-  const opened: TicketStore[] = []
-  t.teardown(async () => {
-    for (const store of opened) await store.close()
-    await rm(dataDir, { recursive: true, force: true })
-  })
-  const open = async () => {
-    const store = await createSqliteTicketStore({ dataDir })
-    opened.push(store)
-    return store
-  }
+  const opened = await reopenableStore(t, () => createSqliteTicketStore({ dataDir }), () => rm(dataDir, { recursive: true, force: true }))
   const spec: StoreSpec = { kind: 'sqlite', dataDir }
-  return { store: await open(), reopen: open, spec, dataDir }
+  return { ...opened, spec, dataDir }
 }
 
 ticketStoreContract(t, {

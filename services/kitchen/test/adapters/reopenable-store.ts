@@ -1,0 +1,19 @@
+import type { Test } from 'tap'
+
+/**
+ * A store opened by `open`, which a test may open again over the same data: every store opened is closed when the
+ * test ends, and only then does `remove` take away what they stored (a folder, collections).
+ */
+export async function reopenableStore<S extends { close(): Promise<void> }>(t: Test, open: () => Promise<S>, remove: () => Promise<unknown>) {
+  const opened: S[] = []
+  t.teardown(async () => {
+    for (const store of opened) await store.close()
+    await remove()
+  })
+  const reopen = async () => {
+    const store = await open()
+    opened.push(store)
+    return store
+  }
+  return { store: await reopen(), reopen }
+}
