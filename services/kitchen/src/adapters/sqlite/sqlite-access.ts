@@ -1,4 +1,5 @@
 import { statSync, type Stats } from 'node:fs'
+import createError from '@fastify/error'
 import Database from 'better-sqlite3'
 
 /** Result codes (primary or extended) that say the file cannot be served now, rather than that the request was wrong. */
@@ -12,6 +13,18 @@ export function isUnservableSqliteError(err: unknown): boolean {
 export interface AccessErrors {
   closed: () => Error
   moved: (filename: string) => Error
+}
+
+/**
+ * The errors of one embedded store (`TICKET_STORE_CLOSED`, `TICKET_FILE_MOVED`, …), both 503, and the test of whether
+ * a failure means the store cannot serve now. Moved: its folder was moved, replaced or removed.
+ */
+export function storeFileErrors(code: 'TICKET' | 'MENU', what: string) {
+  const StoreClosedError = createError(`${code}_STORE_CLOSED`, `The ${what} store is closed`, 503)
+  const FileMovedError = createError(`${code}_FILE_MOVED`, `The ${what} database is no longer at %s`, 503)
+  const access: AccessErrors = { closed: () => new StoreClosedError(), moved: (filename) => new FileMovedError(filename) }
+  const isUnavailable = (err: unknown) => err instanceof StoreClosedError || err instanceof FileMovedError || isUnservableSqliteError(err)
+  return { StoreClosedError, FileMovedError, access, isUnavailable }
 }
 
 export type GuardedAccess = ReturnType<typeof guardedAccess>

@@ -1,17 +1,12 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import createError from '@fastify/error'
 import type { MenuStore } from '../../use-cases/menu-store.js'
-import { guardedAccess, isUnservableSqliteError } from './sqlite-access.js'
+import { guardedAccess, storeFileErrors } from './sqlite-access.js'
 import { openDatabase } from './sqlite-database.js'
 import { MENU_SCHEMA, menuStatements } from './sqlite-menu-statements.js'
 
-export const MenuStoreClosedError = createError('MENU_STORE_CLOSED', 'The menu store is closed', 503)
-export const MenuFileMovedError = createError('MENU_FILE_MOVED', 'The menu database is no longer at %s', 503)
-
-export function isSqliteMenuUnavailable(err: unknown): boolean {
-  return err instanceof MenuStoreClosedError || err instanceof MenuFileMovedError || isUnservableSqliteError(err)
-}
+const menuFileErrors = storeFileErrors('MENU', 'menu')
+export const isSqliteMenuUnavailable = menuFileErrors.isUnavailable
 
 export interface SqliteMenuStoreOptions {
   dataDir: string
@@ -27,7 +22,7 @@ export async function createSqliteMenuStore({ dataDir }: SqliteMenuStoreOptions)
   await mkdir(dataDir, { recursive: true })
   const filename = join(dataDir, 'menu.sqlite')
   const db = openDatabase(filename, MENU_SCHEMA)
-  const { serve, write } = guardedAccess(db, filename, { closed: () => new MenuStoreClosedError(), moved: (name) => new MenuFileMovedError(name) })
+  const { serve, write } = guardedAccess(db, filename, menuFileErrors.access)
   const sql = menuStatements(db)
   return {
     items: () => serve(() => sql.items()),

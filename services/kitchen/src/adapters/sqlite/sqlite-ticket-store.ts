@@ -1,20 +1,14 @@
 import { constants, accessSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import createError from '@fastify/error'
 import { importNedbTickets } from './nedb-import.js'
-import { guardedAccess, isUnservableSqliteError, type GuardedAccess } from './sqlite-access.js'
+import { guardedAccess, storeFileErrors, type GuardedAccess } from './sqlite-access.js'
 import { openTicketDatabase } from './sqlite-database.js'
 import { ticketStatements, type TicketStatements } from './sqlite-statements.js'
 import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
 
-export const TicketStoreClosedError = createError('TICKET_STORE_CLOSED', 'The ticket store is closed', 503)
-/** Its folder was moved, replaced or removed: writing on to the open file would write where no one will read. */
-export const TicketFileMovedError = createError('TICKET_FILE_MOVED', 'The ticket database is no longer at %s', 503)
-
-export function isSqliteUnavailable(err: unknown): boolean {
-  return err instanceof TicketStoreClosedError || err instanceof TicketFileMovedError || isUnservableSqliteError(err)
-}
+const ticketFileErrors = storeFileErrors('TICKET', 'ticket')
+export const isSqliteUnavailable = ticketFileErrors.isUnavailable
 
 export interface SqliteTicketStoreOptions {
   dataDir: string
@@ -32,7 +26,7 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
   await mkdir(dataDir, { recursive: true })
   const filename = join(dataDir, 'tickets.sqlite')
   const db = openTicketDatabase(filename, nativeBinding)
-  const access = guardedAccess(db, filename, { closed: () => new TicketStoreClosedError(), moved: (name) => new TicketFileMovedError(name) })
+  const access = guardedAccess(db, filename, ticketFileErrors.access)
   const sql = ticketStatements(db)
   try {
     importNedbTickets(db, dataDir, sql.insertTicket)
