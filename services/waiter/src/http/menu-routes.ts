@@ -18,6 +18,8 @@ const BadPreconditionError = createError('INVALID_IF_MATCH', 'If-Match must be o
 const etag = (version: number) => `"${version}"`
 const itemTag = { ETag: { type: 'string', description: "The item's version, for `If-Match`" } }
 const menuTag = { ETag: { type: 'string', description: "The menu's version, for `If-None-Match`" } }
+const itemAsItStands = json('The item as it now stands', MenuItemSchema, itemTag)
+const onItem = { tags: ['menu'], params: MenuItemParams }
 const editErrors = {
   400: invalid,
   404: problem('No such menu item'),
@@ -82,42 +84,38 @@ const addItem = {
 }
 
 const changeItem = {
-  tags: ['menu'],
+  ...onItem,
   summary: 'Change a menu item',
   description:
     'Admins only. Sets the fields sent. `If-Match` names the version the edit was made from: an edit made from an older ' +
     'one is refused with 412 and the item as it stands, never applied over a change it did not see. Orders placed ' +
     'before keep the price and options they were placed with.',
-  params: MenuItemParams,
   headers: IfMatch,
   body: MenuItemChangesSchema,
-  response: { 200: json('The item as it now stands', MenuItemSchema, itemTag), ...staleEdit, ...editErrors },
+  response: { 200: itemAsItStands, ...staleEdit, ...editErrors },
 }
 
 const retireItem = {
-  tags: ['menu'],
+  ...onItem,
   summary: 'Retire a menu item',
   description: 'Admins only. It can no longer be ordered or changed; orders that have it keep it, and the kitchen cooks them.',
-  params: MenuItemParams,
   headers: IfMatch,
-  response: { 200: json('The item as it now stands', MenuItemSchema, itemTag), ...staleEdit, ...editErrors },
+  response: { 200: itemAsItStands, ...staleEdit, ...editErrors },
 }
 
 const readHistory = {
-  tags: ['menu'],
+  ...onItem,
   summary: "Read a menu item's history",
   description: 'Admins only. Every state the item has had, oldest first, each with who made it and when.',
-  params: MenuItemParams,
   response: { 200: json("The item's states", MenuItemHistory), 400: invalid, 404: problem('No such menu item'), ...anyRequestErrors },
 }
 
 const setAvailability = {
-  tags: ['menu'],
+  ...onItem,
   summary: 'Mark an item sold out or back',
   description:
     'Staff and admins. New orders for a sold-out item are refused with 422, and orders already queued for it are ' +
     '`rejected` by the kitchen with the reason.',
-  params: MenuItemParams,
   body: AvailabilityBody,
-  response: { 200: json('The item as it now stands', MenuItemSchema, itemTag), 400: invalid, 404: problem('No such menu item'), 409: problem('The item is retired'), ...anyRequestErrors },
+  response: { 200: itemAsItStands, 400: invalid, 404: problem('No such menu item'), 409: problem('The item is retired'), ...anyRequestErrors },
 }
