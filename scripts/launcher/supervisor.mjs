@@ -37,7 +37,7 @@ export function createSupervisor(plan, { env, output, shutdownTimeoutMs, onReady
 
   async function watchReadiness(member, child) {
     while (member.child === child && !stopping) {
-      if (await isUp(member.spec.internalPort)) return becameReady(member)
+      if (await isReady(member.spec.internalPort)) return becameReady(member)
       await sleep(READINESS_POLL_MS)
     }
   }
@@ -89,8 +89,9 @@ export function createSupervisor(plan, { env, output, shutdownTimeoutMs, onReady
   }
 }
 
-async function isUp(internalPort) {
-  const response = await fetch(`http://127.0.0.1:${internalPort}/health`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined)
+// Ready, not merely alive: a waiter listens before its copy of the menu has come, and until then refuses orders.
+async function isReady(internalPort) {
+  const response = await fetch(`http://127.0.0.1:${internalPort}/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined)
   await response?.body?.cancel()
   return response?.ok === true
 }

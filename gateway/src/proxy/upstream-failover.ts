@@ -4,7 +4,8 @@ type RetryDelay = NonNullable<NonNullable<FastifyHttpProxyOptions['replyOptions'
 type RetryDetails = Parameters<RetryDelay>[0]
 
 // A refused connection carried no byte of the request: any method may go to another replica. A connection cut
-// once the request was on its way may have reached a replica, so only what is safe to repeat is sent again.
+// once the request was on its way may have reached a replica, so only what is safe to repeat is sent again: a safe
+// method, or a request with an Idempotency-Key, which the waiter answers once however often it comes.
 const REFUSED = new Set(['ECONNREFUSED'])
 const CUT_OFF = new Set(['ECONNRESET', 'UND_ERR_SOCKET'])
 const SAFE_TO_REPEAT = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -16,13 +17,17 @@ const SAFE_TO_REPEAT = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export function failoverAcross(replicas: number): RetryDelay {
   return ({ err, req, res, attempt, getDefaultDelay }: RetryDetails) => {
-    if (attempt < replicas && mayGoElsewhere(err, req.method)) return 1
+    if (attempt < replicas && mayGoElsewhere(err, req)) return 1
     return getDefaultDelay(req, res, err, attempt)
   }
 }
 
-function mayGoElsewhere(err: Error | undefined, method: string): boolean {
+function mayGoElsewhere(err: Error | undefined, req: RetryDetails['req']): boolean {
   // reply-from also asks after an answer, with no error: its types say otherwise.
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ''
-  return REFUSED.has(code) || (CUT_OFF.has(code) && SAFE_TO_REPEAT.has(method))
+  return REFUSED.has(code) || (CUT_OFF.has(code) && isSafeToRepeat(req))
+}
+
+function isSafeToRepeat({ method, headers }: RetryDetails['req']): boolean {
+  return SAFE_TO_REPEAT.has(method) || headers['idempotency-key'] !== undefined
 }

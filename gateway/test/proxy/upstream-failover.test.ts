@@ -26,6 +26,14 @@ async function waiterReplica(t: Test, replica: string) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, kill }
 }
 
+/** A waiter stand-in that reads each request, then cuts its connection without answering: a replica killed mid-request. */
+async function cuttingReplica(t: Test) {
+  const server = createServer((request) => request.resume().on('end', () => request.socket.destroy()))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
 async function gatewayBefore(t: Test, replicas: Array<{ url: string }>) {
   return (await startGateway(t, replicas.map(({ url }) => url).join(','))).gateway
 }
@@ -47,6 +55,16 @@ t.test('with one waiter killed, every request goes to the other, an order with i
   t.same(answers.map((answer) => answer.json<Answer>()), orders.map((body) => ({ replica: 'a', body })))
 })
 
+t.test('a connection cut mid-request sends an order with an Idempotency-Key to another waiter, and one without it back as 502', async (t) => {
+  const gateway = await gatewayBefore(t, [await cuttingReplica(t), await waiterReplica(t, 'a')])
+  const post = (headers: Record<string, string>) =>
+    gateway.inject({ method: 'POST', url: '/api/orders', headers: { ...asCustomer(), 'content-type': 'application/json', ...headers }, payload: '{}' })
+  const keyed = await Promise.all(Array.from({ length: 10 }, (_, n) => post({ 'idempotency-key': `k-${n}` })))
+  t.same(keyed.map((answer) => [answer.statusCode, answer.json<Answer>().replica]), keyed.map(() => [200, 'a']))
+  const unkeyed = await Promise.all(Array.from({ length: 10 }, () => post({})))
+  t.ok(unkeyed.some((answer) => answer.statusCode === 502), `some went to the cutting replica: ${unkeyed.map((answer) => answer.statusCode)}`)
+})
+
 t.test('with every waiter gone, the caller is told the service is unavailable', async (t) => {
   const replicas = [await waiterReplica(t, 'a'), await waiterReplica(t, 'b')]
   const gateway = await gatewayBefore(t, replicas)
@@ -59,11 +77,12 @@ t.test('with every waiter gone, the caller is told the service is unavailable', 
 t.test('a refused connection goes elsewhere for any method, a cut one only for what is safe to repeat, once per replica', async (t) => {
   const failover = failoverAcross(2)
   const keepDefault = () => null
-  const attemptAfter = (code: string, method: string, attempt = 0) =>
-    failover({ err: Object.assign(new Error(code), { code }), req: { method }, res: undefined, attempt, retriesCount: 0, getDefaultDelay: keepDefault } as never)
+  const attemptAfter = (code: string, method: string, attempt = 0, headers = {}) =>
+    failover({ err: Object.assign(new Error(code), { code }), req: { method, headers }, res: undefined, attempt, retriesCount: 0, getDefaultDelay: keepDefault } as never)
   t.ok(attemptAfter('ECONNREFUSED', 'POST'))
   t.ok(attemptAfter('UND_ERR_SOCKET', 'GET'))
   t.equal(attemptAfter('UND_ERR_SOCKET', 'POST'), null)
+  t.ok(attemptAfter('UND_ERR_SOCKET', 'POST', 0, { 'idempotency-key': 'k-1' }), 'a POST with an Idempotency-Key is safe to repeat')
   t.equal(attemptAfter('UND_ERR_HEADERS_TIMEOUT', 'GET'), null)
   t.equal(attemptAfter('ECONNREFUSED', 'GET', 2), null)
 })
