@@ -27,6 +27,12 @@ export function addressProblem(address: string): string | undefined {
   return range === undefined ? undefined : `${address} is not a public address (${range})`
 }
 
+/** Why a name that resolves to `addresses` may not be dialled (the first address that is not public), or undefined. */
+export function resolvedAddressesProblem(hostname: string, addresses: readonly string[]): string | undefined {
+  const forbidden = addresses.find(isForbiddenAddress)
+  return forbidden === undefined ? undefined : `${hostname} resolves to ${forbidden}, which is not public (${forbiddenRange(forbidden)})`
+}
+
 /**
  * Why `url` may not be a webhook's destination, as far as can be told without DNS, or undefined when it may.
  * `allowPrivate` (development and tests) also allows plain `http` and non-public addresses, for local receivers.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { destinationProblem, forbiddenRange, isForbiddenAddress, literalAddress } from '../../src/domain/webhook-destinations.js'
+import { destinationProblem, forbiddenRange, isForbiddenAddress, literalAddress, resolvedAddressesProblem } from '../../src/domain/webhook-destinations.js'
 
 const nonPublic: Record<string, string> = {
   '127.0.0.1': 'loopback',
@@ -99,4 +99,9 @@ t.test("a URL's host is a literal address only when it spells one out", async (t
   t.equal(literalAddress('[::1]'), '::1')
   t.equal(literalAddress('10.0.0.1'), '10.0.0.1')
   t.equal(literalAddress('hooks.example.com'), undefined)
+})
+
+t.test('a name is refused when any address it resolves to is not public, naming that address', async (t) => {
+  t.equal(resolvedAddressesProblem('hooks.example.com', ['8.8.8.8', '2606:4700:4700::1111']), undefined)
+  t.equal(resolvedAddressesProblem('internal.example', ['8.8.8.8', '10.1.2.3']), 'internal.example resolves to 10.1.2.3, which is not public (private)')
 })
