@@ -1,7 +1,7 @@
 import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
+import { isMongoUnavailable } from '@restaurant/platform/stores/mongo-errors'
 import type { MenuStore } from '../use-cases/menu-store.js'
 import type { TicketStoreConfig } from './create-ticket-store.js'
-import { isMongoUnavailable } from './mongo/mongo-errors.js'
 import { createMongoMenuStore } from './mongo/mongo-menu-store.js'
 import { createSqliteMenuStore, isSqliteMenuUnavailable } from './sqlite/sqlite-menu-store.js'
 

@@ -1,6 +1,6 @@
 import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
+import { isMongoUnavailable } from '@restaurant/platform/stores/mongo-errors'
 import type { TicketStore } from '../use-cases/ticket-store.js'
-import { isMongoUnavailable } from './mongo/mongo-errors.js'
 import { createMongoTicketStore } from './mongo/mongo-ticket-store.js'
 import { createSqliteTicketStore, isSqliteUnavailable } from './sqlite/sqlite-ticket-store.js'
 

@@ -1,9 +1,9 @@
 import type { Collection } from 'mongodb'
 import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { Order } from '@restaurant/contracts/orders'
+import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 import type { Claim, ClaimChange, KitchenLease } from '../../domain/claims.js'
 import type { TicketStore } from '../../use-cases/ticket-store.js'
-import { isDuplicate } from './mongo-errors.js'
 
 /** A claim under `_id` `{orderId}#{number}`, unique: of two takers of one number, the insert of exactly one succeeds. */
 export type ClaimDocument = Claim & { _id: string }

@@ -1,7 +1,7 @@
 import { MongoClient, type Collection } from 'mongodb'
 import type { MenuItem } from '@restaurant/contracts/menu'
+import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 import type { MenuStore } from '../../use-cases/menu-store.js'
-import { isDuplicate } from './mongo-errors.js'
 import { mongoMenuVersions, versionId, type MenuItemDocument, type MenuVersionDocument } from './mongo-menu-versions.js'
 
 export interface MongoMenuStoreOptions {

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb'
 import type { MenuItem } from '@restaurant/contracts/menu'
-import { isDuplicate } from './mongo-errors.js'
+import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 
 /** A state of an item and where the item sits in the menu (`position`: items are listed by it). */
 export interface MenuItemState {

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb'
 import type { Order } from '@restaurant/contracts/orders'
-import { isDuplicate } from './mongo-errors.js'
+import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 import { committer, type TicketDocument } from './mongo-ticket-documents.js'
 
 /** A state of an order and the claim whose holder wrote it (none when no holder did). */

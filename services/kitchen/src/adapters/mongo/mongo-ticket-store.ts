@@ -1,7 +1,7 @@
 import { MongoClient, type Collection, type Db, type Filter } from 'mongodb'
+import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 import { storedOrder, type Ticket } from '../../domain/ticket.js'
 import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
-import { isDuplicate } from './mongo-errors.js'
 import { mongoClaims, mongoLeases, mongoWitness, type ClaimDocument, type LeaseDocument, type WitnessDocument } from './mongo-kitchen-record.js'
 import { mongoSteps, type StepDocument } from './mongo-steps.js'
 import {

@@ -1,40 +1,9 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
 
 /** Opens (creating it if need be) the ticket database. */
 export function openTicketDatabase(filename: string, nativeBinding?: string): Database.Database {
   return openDatabase(filename, SCHEMA, nativeBinding)
-}
-
-/**
- * Opens (creating it if need be) a kitchen database and creates its tables (`schema`). WAL lets several kitchen
- * processes on one machine share the file: readers never wait, writers take turns, each waiting up to
- * `BUSY_TIMEOUT_MS` for the lock.
- */
-export function openDatabase(filename: string, schema: string, nativeBinding?: string): Database.Database {
-  const db = newDatabase(filename, nativeBinding)
-  try {
-    db.pragma('journal_mode = WAL')
-    // In WAL mode NORMAL never corrupts the file and a process crash loses nothing; a power cut may lose the
-    // last commits. FULL would fsync every commit: see the README's figures.
-    db.pragma('synchronous = NORMAL')
-    db.exec(schema)
-  } catch (error) {
-    db.close()
-    throw error
-  }
-  return db
-}
-
-const BUSY_TIMEOUT_MS = 5000
-
-/** The native part of better-sqlite3 loads on the first open: a missing build fails here, and says what to do. */
-function newDatabase(filename: string, nativeBinding: string | undefined): Database.Database {
-  try {
-    return new Database(filename, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding === undefined ? {} : { nativeBinding }) })
-  } catch (error) {
-    if (error instanceof Database.SqliteError) throw error
-    throw new Error('better-sqlite3 has no native build for this Node.js: run `pnpm rebuild better-sqlite3` (it needs python3, make and g++)', { cause: error })
-  }
 }
 
 // `placed_at`, `status` and `owner` copy fields of the order for the list's indexes; `order_json` is the order.

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { guardedAccess, storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
+import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
 import type { MenuStore } from '../../use-cases/menu-store.js'
-import { guardedAccess, storeFileErrors } from './sqlite-access.js'
-import { openDatabase } from './sqlite-database.js'
 import { MENU_SCHEMA, menuStatements } from './sqlite-menu-statements.js'
 
 const menuFileErrors = storeFileErrors('MENU', 'menu')

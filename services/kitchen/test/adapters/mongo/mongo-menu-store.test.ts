@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
 import { buildMenuItem } from '@restaurant/contracts/testing'
-import { isMongoUnavailable } from '../../../src/adapters/mongo/mongo-errors.js'
+import { isMongoUnavailable } from '@restaurant/platform/stores/mongo-errors'
 import { menuCollectionsOf } from '../../../src/adapters/mongo/mongo-menu-store.js'
 import { versionId, type MenuItemDocument, type MenuVersionDocument } from '../../../src/adapters/mongo/mongo-menu-versions.js'
 import { menuStoreContract } from '../menu-store.contract.js'

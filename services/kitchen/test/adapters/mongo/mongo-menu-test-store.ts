@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Test } from 'tap'
 import { createMongoMenuStore, menuCollectionsOf } from '../../../src/adapters/mongo/mongo-menu-store.js'
-import { reopenableStore } from '../reopenable-store.js'
+import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import type { MenuStoreSpec } from '../store-spec.js'
 import { dbName, dropCollections } from './mongo-test-store.js'
 

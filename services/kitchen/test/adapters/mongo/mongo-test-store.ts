@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb'
 import type { Test } from 'tap'
 import { createMongoTicketStore } from '../../../src/adapters/mongo/mongo-ticket-store.js'
 import { claimsCollectionOf, leasesCollectionOf, stepsCollectionOf, witnessCollectionOf } from '../../../src/adapters/mongo/mongo-ticket-documents.js'
-import { reopenableStore } from '../reopenable-store.js'
+import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import type { StoreSpec } from '../store-spec.js'
 
 export const dbName = 'kitchen-contract-tests'

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap'
 import { buildMenuItem } from '@restaurant/contracts/testing'
 import { createSqliteMenuStore, isSqliteMenuUnavailable } from '../../../src/adapters/sqlite/sqlite-menu-store.js'
 import { menuStoreContract } from '../menu-store.contract.js'
-import { reopenableStore } from '../reopenable-store.js'
+import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import type { MenuStoreSpec } from '../store-spec.js'
 
 /** A store in a fresh temporary directory, removed once every store opened over it is closed. */

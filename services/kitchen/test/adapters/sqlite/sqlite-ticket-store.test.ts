@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildOrder } from '@restaurant/contracts/testing'
 import { createSqliteTicketStore, isSqliteUnavailable } from '../../../src/adapters/sqlite/sqlite-ticket-store.js'
-import { reopenableStore } from '../reopenable-store.js'
+import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import type { StoreSpec } from '../store-spec.js'
 import { ticketStoreContract } from '../ticket-store.contract.js'
 

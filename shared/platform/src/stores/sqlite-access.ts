@@ -16,10 +16,10 @@ export interface AccessErrors {
 }
 
 /**
- * The errors of one embedded store (`TICKET_STORE_CLOSED`, `TICKET_FILE_MOVED`, …), both 503, and the test of whether
- * a failure means the store cannot serve now. Moved: its folder was moved, replaced or removed.
+ * The errors of one embedded store (`code` 'TICKET' gives `TICKET_STORE_CLOSED`, `TICKET_FILE_MOVED`), both 503, and
+ * the test of whether a failure means the store cannot serve now. Moved: its folder was moved, replaced or removed.
  */
-export function storeFileErrors(code: 'TICKET' | 'MENU', what: string) {
+export function storeFileErrors(code: string, what: string) {
   const StoreClosedError = createError(`${code}_STORE_CLOSED`, `The ${what} store is closed`, 503)
   const FileMovedError = createError(`${code}_FILE_MOVED`, `The ${what} database is no longer at %s`, 503)
   const access: AccessErrors = { closed: () => new StoreClosedError(), moved: (filename) => new FileMovedError(filename) }

@@ -1,6 +1,6 @@
 import { MongoNetworkError, MongoServerError } from 'mongodb'
 import t from 'tap'
-import { isDuplicate, isMongoUnavailable } from '../../../src/adapters/mongo/mongo-errors.js'
+import { isDuplicate, isMongoUnavailable } from '../../src/stores/mongo-errors.js'
 
 t.test('a server that cannot serve now is unavailable; a request the server refuses is not', async (t) => {
   const busy = new MongoServerError({ errmsg: '[collection.go:177 sqlite.(*collection).UpdateAll.func1] database is locked (5) (SQLITE_BUSY)', code: 1 })
