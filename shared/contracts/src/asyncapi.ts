@@ -3,15 +3,17 @@ import {
   CancelOrderMessage,
   deadLetterQueueFor,
   MenuChangedMessage,
+  routingKeysOf,
   OrderPlacedMessage,
   OrderStatusChangedMessage,
   routingKeys,
+  WebhookDeliveryMessage,
   type QueueBinding,
   type RoutingKey,
   type Topology,
 } from './messages.js'
 
-export const MESSAGES_VERSION = '1.1.0'
+export const MESSAGES_VERSION = '1.2.0'
 const AMQP_BINDING_VERSION = '0.3.0'
 
 type Service = 'waiter' | 'kitchen'
@@ -60,6 +62,14 @@ const flows: Record<RoutingKey, Flow> = {
     sender: 'kitchen',
     // The kitchen keeps a copy too: every instance of it follows the changes the others made.
     receivers: ['waiter', 'kitchen'],
+  },
+  [routingKeys.webhookDelivery]: {
+    id: 'webhookDelivery',
+    title: 'Webhook delivery',
+    summary: "One partner event to deliver to one webhook subscription, with its attempt; a failed attempt is followed by the next.",
+    payload: WebhookDeliveryMessage,
+    sender: 'waiter',
+    receivers: ['waiter'],
   },
 }
 
@@ -132,8 +142,10 @@ function operationsFor(routingKey: RoutingKey) {
  * an operation tagged with the service.
  */
 export function buildAsyncApiDocument(topology: Topology) {
-  const bindings = Object.values(topology.queues)
-  const routingKeysOf = [...bindings.map(({ routingKey }) => routingKey), ...broadcastKeys]
+  // A queue that also takes other keys' messages (the partner events) reads channels described by their own queue.
+  const bindings = Object.values(topology.queues).filter(({ alsoBoundTo }) => !alsoBoundTo)
+  const partnerEvents = topology.queues.waiterPartnerEvents
+  const keys = [...bindings.map(({ routingKey }) => routingKey), ...broadcastKeys]
   const channels = [...bindings.map((binding) => channelFor(topology, binding)), ...broadcastKeys.map((routingKey) => broadcastChannelFor(topology, routingKey))]
   return {
     asyncapi: '3.0.0',
@@ -143,11 +155,13 @@ export function buildAsyncApiDocument(topology: Topology) {
       description:
         'Messages between the waiter and the kitchen over RabbitMQ. Every message is JSON, persistent, and carries ' +
         'the originating request id as `correlationId`. A message on a named queue that keeps failing is dead-lettered ' +
-        `through \`${topology.deadLetterExchange}\` to its queue's \`.dead\` queue; a broadcast that fails is dropped.`,
+        `through \`${topology.deadLetterExchange}\` to its queue's \`.dead\` queue; a broadcast that fails is dropped. ` +
+        `The waiter also reads ${routingKeysOf(partnerEvents).map((key) => `\`${key}\``).join(', ')} on \`${partnerEvents.queue}\`, ` +
+        'a quorum queue of its own, to tell partners (webhooks and the event feed).',
     },
     defaultContentType: 'application/json',
     channels: Object.fromEntries(channels),
-    operations: Object.fromEntries(routingKeysOf.flatMap(operationsFor)),
+    operations: Object.fromEntries(keys.flatMap(operationsFor)),
   }
 }
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 
 /** Who may do what: every credential carries one or more roles. */
-export const roles = ['customer', 'staff', 'admin'] as const
+export const roles = ['customer', 'staff', 'admin', 'partner'] as const
 export const RoleSchema = Type.Enum(roles)
 export type Role = Static<typeof RoleSchema>
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { MenuItemSchema } from './menu.js'
-import { Order } from './orders.js'
+import { Order, Timestamp } from './orders.js'
+import { PartnerEventSchema } from './partners.js'
 
 /**
  * Message contracts between the services: routing keys, queue names and payload schemas.
@@ -12,12 +13,20 @@ export const routingKeys = {
   cancelOrder: 'order.cancel',
   orderStatusChanged: 'order.status-changed',
   menuChanged: 'menu.changed',
+  webhookDelivery: 'webhook.delivery',
 } as const
 export type RoutingKey = (typeof routingKeys)[keyof typeof routingKeys]
 
 export interface QueueBinding {
   queue: string
   routingKey: RoutingKey
+  /** Further routing keys whose messages the queue gets too. */
+  alsoBoundTo?: readonly RoutingKey[]
+}
+
+/** Every routing key whose messages reach the binding's queue. */
+export function routingKeysOf({ routingKey, alsoBoundTo = [] }: QueueBinding): RoutingKey[] {
+  return [routingKey, ...alsoBoundTo]
 }
 
 export interface Topology {
@@ -27,6 +36,10 @@ export interface Topology {
     kitchenOrders: QueueBinding
     kitchenCancellations: QueueBinding
     waiterStatus: QueueBinding
+    /** What partners are told of: every order placed, every status change, every menu change. */
+    waiterPartnerEvents: QueueBinding
+    /** One message per webhook to deliver, with its attempt. */
+    waiterWebhooks: QueueBinding
   }
 }
 
@@ -38,6 +51,12 @@ export function topologyFor(namespace: string): Topology {
       kitchenOrders: { queue: `${namespace}.kitchen.orders`, routingKey: routingKeys.orderPlaced },
       kitchenCancellations: { queue: `${namespace}.kitchen.cancellations`, routingKey: routingKeys.cancelOrder },
       waiterStatus: { queue: `${namespace}.waiter.order-status`, routingKey: routingKeys.orderStatusChanged },
+      waiterPartnerEvents: {
+        queue: `${namespace}.waiter.partner-events`,
+        routingKey: routingKeys.orderPlaced,
+        alsoBoundTo: [routingKeys.orderStatusChanged, routingKeys.menuChanged],
+      },
+      waiterWebhooks: { queue: `${namespace}.waiter.webhooks`, routingKey: routingKeys.webhookDelivery },
     },
   }
 }
@@ -70,3 +89,19 @@ export const MenuChangedMessage = Type.Object({
   item: MenuItemSchema,
 })
 export type MenuChangedMessage = Static<typeof MenuChangedMessage>
+
+/**
+ * webhook.delivery: one event to deliver to one webhook subscription. A failed attempt is followed by a copy with the
+ * next `attempt`, not to be made before `notBefore`.
+ */
+export const WebhookDeliveryMessage = Type.Object({
+  subscriptionId: Type.String(),
+  event: PartnerEventSchema,
+  attempt: Type.Integer({ minimum: 1 }),
+  notBefore: Type.Optional(Timestamp),
+})
+export type WebhookDeliveryMessage = Static<typeof WebhookDeliveryMessage>
+
+/** What the waiter's partner-events queue receives: an order's state (placed, or a status change) or a menu change. */
+export const PartnerEventSourceMessage = Type.Union([OrderStatusChangedMessage, MenuChangedMessage])
+export type PartnerEventSourceMessage = Static<typeof PartnerEventSourceMessage>

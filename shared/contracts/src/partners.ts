@@ -39,10 +39,12 @@ export type FeedPage = Static<typeof FeedPageSchema>
 
 export const FEED_PAGE_MAX = 500
 
+const oneType = `(${partnerEventTypes.map((type) => type.replaceAll('.', '\\.')).join('|')})`
+
 export const FeedQuerySchema = Type.Object(
   {
     after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'A cursor from an earlier page; from the oldest event kept when absent' })),
-    types: Type.Optional(Type.String({ pattern: '^[a-z.-]+(,[a-z.-]+)*$', maxLength: 200, description: 'Event types, comma-separated' })),
+    types: Type.Optional(Type.String({ pattern: `^${oneType}(,${oneType})*$`, maxLength: 200, description: 'Event types, comma-separated' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FEED_PAGE_MAX, default: 100 })),
   },
   { additionalProperties: false },
@@ -76,3 +78,55 @@ export function orderEvent(order: Order, scopes: readonly PartnerScope[] = []): 
 export function menuEvent(item: MenuItem): PartnerEvent {
   return { id: menuEventId(item), type: 'menu.changed', occurredAt: item.changedAt, data: { item } }
 }
+
+// The webhook API. The store's record (use-cases/partner-store.ts) is these plus the secrets, which are shown once.
+
+export const NewWebhookSchema = Type.Object(
+  {
+    url: Type.String({ format: 'uri', maxLength: 2_000, description: 'An `https` URL that does not resolve to a loopback, private or link-local address' }),
+    types: Type.Array(PartnerEventTypeSchema, { minItems: 1, maxItems: partnerEventTypes.length, uniqueItems: true }),
+    scopes: Type.Optional(Type.Array(PartnerScopeSchema, { maxItems: partnerScopes.length, uniqueItems: true, description: '`customer-details`: the customer\'s name, table and notes are sent too' })),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type NewWebhook = Static<typeof NewWebhookSchema>
+
+export const WebhookSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  types: Type.Array(PartnerEventTypeSchema),
+  scopes: Type.Array(PartnerScopeSchema),
+  description: Type.Optional(Type.String()),
+  state: Type.Enum(['active', 'paused']),
+  pausedReason: Type.Optional(Type.String({ description: 'Why it is paused: its owner, a `410 Gone`, or failing for too long (with the last error)' })),
+  pausedAt: Type.Optional(Timestamp),
+  failingSince: Type.Optional(Type.String({ format: 'date-time', description: 'Since when every delivery has failed' })),
+  createdAt: Timestamp,
+  createdBy: Type.String(),
+})
+export type Webhook = Static<typeof WebhookSchema>
+
+export const CreatedWebhookSchema = Type.Object({
+  subscription: WebhookSchema,
+  secret: Type.String({ description: 'The signing secret (`whsec_…`), shown this once' }),
+})
+
+export const RotatedSecretSchema = Type.Object({
+  secret: Type.String({ description: 'The new signing secret, shown this once' }),
+  previousSecretsExpireAt: Type.Optional(Type.String({ format: 'date-time', description: 'Until then, the previous secret signs each delivery too' })),
+})
+
+export const DeliveryAttemptSchema = Type.Object({
+  subscriptionId: Type.String(),
+  eventId: Type.String(),
+  eventType: Type.String(),
+  attempt: Type.Integer({ minimum: 1 }),
+  at: Timestamp,
+  statusCode: Type.Optional(Type.Integer()),
+  latencyMs: Type.Number(),
+  error: Type.Optional(Type.String({ description: 'What went wrong, short: never the receiver\'s whole answer' })),
+})
+export type DeliveryAttempt = Static<typeof DeliveryAttemptSchema>
+
+export const WebhookIdParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{32}$' }) })

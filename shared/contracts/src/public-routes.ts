@@ -24,6 +24,16 @@ export const publicRoutes = [
   { method: 'POST', path: '/api/keys', roles: ['admin'] },
   { method: 'GET', path: '/api/keys', roles: ['admin'] },
   { method: 'DELETE', path: '/api/keys/:id', roles: ['admin'] },
+  { method: 'POST', path: '/api/webhooks', roles: ['admin'] },
+  { method: 'GET', path: '/api/webhooks', roles: ['admin'] },
+  { method: 'GET', path: '/api/webhooks/:id', roles: ['admin'] },
+  { method: 'DELETE', path: '/api/webhooks/:id', roles: ['admin'] },
+  { method: 'POST', path: '/api/webhooks/:id/ping', roles: ['admin'] },
+  { method: 'POST', path: '/api/webhooks/:id/rotate-secret', roles: ['admin'] },
+  { method: 'POST', path: '/api/webhooks/:id/pause', roles: ['admin'] },
+  { method: 'POST', path: '/api/webhooks/:id/resume', roles: ['admin'] },
+  { method: 'GET', path: '/api/webhooks/:id/deliveries', roles: ['admin'] },
+  { method: 'GET', path: '/api/events', roles: ['partner', 'admin'] },
 ] as const satisfies readonly { method: string; path: string; roles: typeof ANYONE | readonly Role[] }[]
 
 export type PublicRoute = (typeof publicRoutes)[number]

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { deadLetterQueueFor, type RoutingKey, type Topology } from '@restaurant/contracts/messages'
+import { deadLetterQueueFor, routingKeysOf, type RoutingKey, type Topology } from '@restaurant/contracts/messages'
 import { UnroutableMessageError } from '../runtime/errors.js'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
 
@@ -42,7 +42,7 @@ export interface MemoryQueues {
 /** The queues of one memory bus and their expiry timers; changed only by the functions below. */
 interface Queues {
   byName: Map<string, StoredMessage[]>
-  bindings: Map<string, RoutingKey>
+  bindings: Map<string, RoutingKey[]>
   /** Delay queues: where their messages go when they expire, and after how long. */
   expiries: Map<string, { target: string; delayMs: number }>
   timers: Set<NodeJS.Timeout>
@@ -78,7 +78,7 @@ export function createMemoryQueues(topology: Topology, policy: QueuePolicy, time
     declareOwn(routingKey) {
       const queue = `amq.gen-${randomUUID()}`
       queues.byName.set(queue, [])
-      queues.bindings.set(queue, routingKey)
+      queues.bindings.set(queue, [routingKey])
       return queue
     },
     remove(queue) {
@@ -96,8 +96,9 @@ export function createMemoryQueues(topology: Topology, policy: QueuePolicy, time
 
 function declare(topology: Topology, policy: QueuePolicy, timeScale: number, ready: (queue: string) => void): Queues {
   const queues: Queues = { byName: new Map(), bindings: new Map(), expiries: new Map(), timers: new Set(), timeScale, ready }
-  for (const { queue, routingKey } of Object.values(topology.queues)) {
-    queues.bindings.set(queue, routingKey)
+  for (const binding of Object.values(topology.queues)) {
+    const { queue } = binding
+    queues.bindings.set(queue, routingKeysOf(binding))
     for (const name of [queue, deadLetterQueueFor(queue)]) queues.byName.set(name, [])
     for (const { name, delayMs } of delayQueuesFor(queue, policy)) {
       queues.byName.set(name, [])
@@ -108,7 +109,7 @@ function declare(topology: Topology, policy: QueuePolicy, timeScale: number, rea
 }
 
 function boundTo(queues: Queues, routingKey: RoutingKey): string[] {
-  return [...queues.bindings].filter(([, key]) => key === routingKey).map(([queue]) => queue)
+  return [...queues.bindings].filter(([, keys]) => keys.includes(routingKey)).map(([queue]) => queue)
 }
 
 function queueOf(queues: Queues, name: string): StoredMessage[] {

@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib'
-import { deadLetterQueueFor, type Topology } from '@restaurant/contracts/messages'
+import { deadLetterQueueFor, routingKeysOf, type Topology } from '@restaurant/contracts/messages'
 import { delayQueuesFor, type QueuePolicy } from './queue-policy.js'
 
 export { delayQueuesFor, retryQueueFor, setAsideQueueFor, type QueuePolicy } from './queue-policy.js'
@@ -16,7 +16,8 @@ const safeDeadLettering = { 'x-dead-letter-strategy': 'at-least-once', 'x-overfl
 export async function assertTopology(channel: Channel, topology: Topology, policy: QueuePolicy): Promise<void> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true })
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true })
-  for (const { queue, routingKey } of Object.values(topology.queues)) {
+  for (const binding of Object.values(topology.queues)) {
+    const { queue } = binding
     const dead = deadLetterQueueFor(queue)
     await channel.assertQueue(dead, { durable: true, arguments: quorum })
     await channel.bindQueue(dead, topology.deadLetterExchange, queue)
@@ -30,7 +31,7 @@ export async function assertTopology(channel: Channel, topology: Topology, polic
         'x-delivery-limit': policy.deliveryLimit,
       },
     })
-    await channel.bindQueue(queue, topology.exchange, routingKey)
+    for (const routingKey of routingKeysOf(binding)) await channel.bindQueue(queue, topology.exchange, routingKey)
     for (const delayed of delayQueuesFor(queue, policy)) {
       await channel.assertQueue(delayed.name, {
         durable: true,

@@ -69,6 +69,13 @@ export const menuCopyConfig = {
   MENU_RELOAD_MS: Type.Integer({ minimum: 100, default: 10_000 }),
 }
 
+/** Where a service keeps what it owns: MongoDB when a URL is given, otherwise its own embedded files in DATA_DIR. */
+export const storeConfig = {
+  MONGO_URL: Type.Optional(Type.String({ minLength: 1 })),
+  MONGO_DB: Type.String({ default: 'restaurant' }),
+  DATA_DIR: Type.String({ default: './data' }),
+}
+
 export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...identityConfig, ...menuCopyConfig }
 
 export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>

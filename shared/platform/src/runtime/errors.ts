@@ -14,6 +14,8 @@ export const HandBackError = createError('HAND_BACK', 'Handed back to the queue:
 export const DependencyUnavailableError = createError('DEPENDENCY_UNAVAILABLE', '%s is out of reach; try again shortly', 503)
 /** Thrown by a handler whose message must wait longer than a delivery may be held: it comes back later. */
 export const SetAsideError = createError('SET_ASIDE', 'Set aside to come back later: %s', 503)
+/** Thrown by a handler whose message has failed for good (its own retries spent): dead-lettered now, not retried. */
+export const GiveUpError = createError('GIVE_UP', 'Given up: %s', 500)
 /**
  * Someone else holds the work the message asks for (another kitchen's live claim on the order): not a failure.
  * A consumer waits and tries again, after `retryAfterMs` when the holder's lease says when it may end.
