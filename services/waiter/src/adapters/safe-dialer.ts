@@ -41,10 +41,10 @@ function judgingLookup(lookup: ResolveAddresses, judge: boolean): LookupFunction
       (found) => {
         const problem = judge ? resolvedAddressesProblem(hostname, found.map(({ address }) => address)) : undefined
         if (problem !== undefined) return callback(new DestinationRefusedError(problem), '')
-        const usable = found.filter(({ family }) => !options.family || family === options.family)
-        const [first] = usable
-        if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no usable address`), { code: 'ENOTFOUND' }), '')
-        if (options.all) callback(null, usable)
+        const [first] = found
+        if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '')
+        // Node asks for every address when it races them (autoSelectFamily, its default), else for one.
+        if (options.all) callback(null, found)
         else callback(null, first.address, first.family)
       },
       (err: NodeJS.ErrnoException) => callback(err, ''),

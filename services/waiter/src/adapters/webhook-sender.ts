@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { Webhook } from 'standardwebhooks'
 import { request as sendRequest, type Dispatcher } from 'undici'
 import { destinationProblem } from '../domain/webhook-destinations.js'
-import { createSafeAgent, resolveAddresses, type ResolveAddresses } from './safe-dialer.js'
+import { createSafeAgent, DestinationRefusedError, resolveAddresses, type ResolveAddresses } from './safe-dialer.js'
 
 /** The largest body sent; callers cap what they build below it, so a larger one is a defect, thrown. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024
@@ -112,9 +112,10 @@ async function readExcerpt(body: Dispatcher.ResponseData['body'], limit: number)
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
+/** A short account of a failure: its message, after its code where the message does not say it (`UND_ERR_SOCKET`). */
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err)
   const code = (err as NodeJS.ErrnoException).code
   const message = err.message.slice(0, 200)
-  return code === undefined || message.includes(code) ? message : `${code}: ${message}`
+  return code === undefined || message.includes(code) || err instanceof DestinationRefusedError ? message : `${code}: ${message}`
 }

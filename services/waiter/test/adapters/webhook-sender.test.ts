@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks'
 import { Webhook } from 'standardwebhooks'
 import t, { type Test } from 'tap'
 import { generateSecret, createWebhookSender, MAX_WEBHOOK_BODY_BYTES, type WebhookRequest, type WebhookSenderOptions } from '../../src/adapters/webhook-sender.js'
+import { checkDestination } from '../../src/adapters/destination-check.js'
+import { fakeDns } from './fake-dns.js'
 import { localReceiver, type ReceivedRequest } from './local-receiver.js'
 
 const [secret, olderSecret] = [generateSecret(), generateSecret()]
@@ -34,7 +36,7 @@ t.test('every secret signs: a receiver holding either of two verifies, one holdi
   await senderFor(t).send(buildWebhook({ url: receiver.url, secrets: [secret, olderSecret] }))
   const [received] = receiver.requests
   if (!received) return t.fail('nothing was received')
-  t.equal(received.headers['webhook-signature']?.split(' ').length, 2)
+  t.match(received.headers['webhook-signature'], /^v1,\S+ v1,\S+$/)
   t.ok(verifiedWith(secret, received))
   t.ok(verifiedWith(olderSecret, received))
   t.throws(() => verifiedWith(generateSecret(), received), { name: 'WebhookVerificationError' })
@@ -102,6 +104,41 @@ t.test('a huge answer is not read whole: only its first bytes are kept', async (
   await new Promise((resolve) => setTimeout(resolve, 100))
   t.comment(`the receiver wrote ${(written / 1024 / 1024).toFixed(1)} MB of ${total / 1024 / 1024} MB before the sender hung up`)
   t.ok(written < total, 'the sender hung up before the answer ended')
+})
+
+t.test('without private destinations allowed, loopback, private, metadata and mapped addresses are refused, nothing sent', async (t) => {
+  const receiver = await localReceiver(t)
+  const lookup = fakeDns(['93.184.216.34'])
+  const sender = senderFor(t, { allowPrivate: false, lookup })
+  const refusals = {
+    [`http://127.0.0.1:${receiver.port}/`]: 'refused destination: must be https',
+    [`https://127.0.0.1:${receiver.port}/`]: 'refused destination: 127.0.0.1 is not a public address (loopback)',
+    [`https://[::1]:${receiver.port}/`]: 'refused destination: ::1 is not a public address (loopback)',
+    'https://10.0.0.1/': 'refused destination: 10.0.0.1 is not a public address (private)',
+    'https://169.254.169.254/latest/meta-data/': 'refused destination: 169.254.169.254 is not a public address (linkLocal)',
+    [`https://[::ffff:127.0.0.1]:${receiver.port}/`]: 'refused destination: ::ffff:7f00:1 is not a public address (loopback)',
+  }
+  for (const [url, error] of Object.entries(refusals)) t.matchOnly(await sender.send(buildWebhook({ url })), { latencyMs: Number, error }, url)
+  t.equal(receiver.connections(), 0)
+  t.equal(lookup.calls(), 0)
+})
+
+t.test('a name that resolves to a private address is refused when it would be dialled', async (t) => {
+  const sender = senderFor(t, { allowPrivate: false, lookup: fakeDns(['10.1.2.3']) })
+  t.matchOnly(await sender.send(buildWebhook({ url: 'https://internal.example/' })), {
+    latencyMs: Number,
+    error: 'refused to dial: internal.example resolves to 10.1.2.3, which is not public (private)',
+  })
+})
+
+t.test('a name rebound to loopback after its registration is refused at dial time, nothing sent', async (t) => {
+  const receiver = await localReceiver(t)
+  const lookup = fakeDns(['93.184.216.34'], ['127.0.0.1'])
+  const url = `https://rebound.example:${receiver.port}/hooks`
+  t.equal(await checkDestination(url, { allowPrivate: false, lookup }), undefined, 'registered while it answered a public address')
+  const result = await senderFor(t, { allowPrivate: false, lookup }).send(buildWebhook({ url }))
+  t.equal(result.error, 'refused to dial: rebound.example resolves to 127.0.0.1, which is not public (loopback)')
+  t.equal(receiver.connections(), 0)
 })
 
 t.test('a body over the cap or a webhook without a secret is a defect of the caller, thrown', async (t) => {
