@@ -17,6 +17,9 @@ export const MAX_REPLICAS = 10
  * The processes for `counts` ({ gateway, waiter, kitchen }) from `basePort` (public) and `internalBasePort`
  * (probes and metrics): every gateway is given all waiters and all kitchens, every waiter all kitchens.
  */
+// On a developer's machine webhooks may go to a receiver on it (plain http, loopback); production refuses this.
+const localReceivers = { WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true' }
+
 export function planStack(counts, { basePort, internalBasePort, host = '127.0.0.1' }) {
   const processes = Object.entries(kinds).flatMap(([kind, { dir, offset }]) =>
     Array.from({ length: counts[kind] }, (_, n) => {
@@ -26,7 +29,7 @@ export function planStack(counts, { basePort, internalBasePort, host = '127.0.0.
     }),
   )
   const urlsOf = (kind) => processes.filter((process) => process.kind === kind).map(({ url }) => url).join(',')
-  const upstreams = { gateway: { WAITER_URL: urlsOf('waiter'), KITCHEN_URL: urlsOf('kitchen') }, waiter: { KITCHEN_URL: urlsOf('kitchen') }, kitchen: {} }
+  const upstreams = { gateway: { WAITER_URL: urlsOf('waiter'), KITCHEN_URL: urlsOf('kitchen') }, waiter: { KITCHEN_URL: urlsOf('kitchen'), ...localReceivers }, kitchen: {} }
   return processes.map((process) => ({
     ...process,
     env: { PORT: String(process.port), INTERNAL_PORT: String(process.internalPort), ...upstreams[process.kind] },

@@ -42,8 +42,9 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
   const frozen = new Set<ServiceProcess>()
   const extras: ServiceProcess[] = []
   const envOf = (name: Name): Record<string, string> => {
-    if (name === 'kitchen') return mongoUrl ? { ...common, MONGO_URL: mongoUrl, MONGO_DB: run.mongoDb } : common
-    if (name === 'waiter') return { ...common, KITCHEN_URL: urlsOf(instances.kitchen) }
+    const store: Record<string, string> = mongoUrl ? { MONGO_URL: mongoUrl, MONGO_DB: run.mongoDb } : {}
+    if (name === 'kitchen') return { ...common, ...store }
+    if (name === 'waiter') return { ...common, ...store, KITCHEN_URL: urlsOf(instances.kitchen) }
     return { ...common, WAITER_URL: urlsOf(instances.waiter), KITCHEN_URL: urlsOf(instances.kitchen) }
   }
   const launch = async (name: Name, port?: number) => {

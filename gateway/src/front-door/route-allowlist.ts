@@ -8,7 +8,7 @@ const safePath = /^(\/[A-Za-z0-9._~-]+)+\/?$|^\/$/
 const hasTraversal = /(^|\/)\.\.?(\/|$)/
 
 function pattern(path: string): RegExp {
-  return new RegExp(`^${path.replace(/:[a-z]+/gi, '[A-Za-z0-9-]+')}$`)
+  return new RegExp(`^${path.replace(/:[a-z]+/gi, '[A-Za-z0-9_-]+')}$`)
 }
 
 const allowed = publicRoutes.map((route) => ({

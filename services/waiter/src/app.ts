@@ -12,6 +12,7 @@ import { registerKeyRoutes } from './http/key-routes.js'
 import { registerMenuRoutes } from './http/menu-routes.js'
 import { registerOrderEventRoutes } from './http/order-event-routes.js'
 import { registerOrderRoutes } from './http/order-routes.js'
+import { registerPartnerRoutes, type Partners } from './http/partner-routes.js'
 import { requestContexts } from './http/request-context.js'
 import type { Waiter } from './use-cases/waiter.js'
 
@@ -29,10 +30,12 @@ export interface WaiterAppDeps {
   events: { hub: OrderEventHub; heartbeatMs: number; maxUnreadBytes: number }
   /** The service's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
+  /** Webhook subscriptions and the event feed. */
+  partners: Partners
 }
 
 export async function buildWaiterApp(deps: WaiterAppDeps) {
-  const { log, waiter, apiKeys, identitySecret, maxEventLoopDelayMs, topology, events, metrics } = deps
+  const { log, waiter, apiKeys, identitySecret, maxEventLoopDelayMs, topology, events, metrics, partners } = deps
   const app = await buildHttpServer(log, { maxEventLoopDelayMs })
   await measureRoutes(app, metrics)
   await app.register(fastifySSE, { heartbeatInterval: events.heartbeatMs })
@@ -43,5 +46,6 @@ export async function buildWaiterApp(deps: WaiterAppDeps) {
   registerOrderEventRoutes(app, { waiter, hub: events.hub, contextOf, maxUnreadBytes: events.maxUnreadBytes, openStreams })
   registerOrderRoutes(app, waiter, contextOf)
   registerKeyRoutes(app, apiKeys)
+  registerPartnerRoutes(app, partners, contextOf)
   return app
 }

@@ -18,6 +18,7 @@ import { createKitchenClient, type KitchenClient } from './adapters/kitchen-clie
 import { createOrderEventHub } from './adapters/order-event-hub.js'
 import { createOrderViews } from './adapters/order-views.js'
 import { buildWaiterApp } from './app.js'
+import { startPartners } from './partner-service.js'
 import type { WaiterConfig } from './config.js'
 import type { MenuOwner, Publish } from './use-cases/ports.js'
 import { createWaiter } from './use-cases/waiter.js'
@@ -41,6 +42,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish, kitchen, menu })
   const hub = createOrderEventHub({ reader, redis }, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
+  const partners = await startPartners(config, { bus, topology, log })
   const app = await buildWaiterApp({
     log,
     waiter,
@@ -50,6 +52,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     topology,
     events: { hub, heartbeatMs: config.SSE_HEARTBEAT_MS, maxUnreadBytes: config.SSE_MAX_UNREAD_BYTES },
     metrics,
+    partners: partners.partners,
   })
 
   async function close(): Promise<void> {
@@ -57,6 +60,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     await app.close()
     await bus.cancelConsumers()
     await bus.close()
+    await partners.close()
     await hub.close()
     redis.disconnect()
   }

@@ -3,35 +3,14 @@ import { performance } from 'node:perf_hooks'
 import { Webhook } from 'standardwebhooks'
 import { request as sendRequest, type Dispatcher } from 'undici'
 import { destinationProblem } from '../domain/webhook-destinations.js'
+import type { SendResult, WebhookRequest, WebhookSender } from '../use-cases/webhook-ports.js'
 import { createSafeAgent, DestinationRefusedError, resolveAddresses, type ResolveAddresses } from './safe-dialer.js'
 
 /** The largest body sent; callers cap what they build below it, so a larger one is a defect, thrown. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024
 
-export interface WebhookRequest {
-  url: string
-  /** The event, already JSON: what is signed is exactly what is sent. */
-  body: string
-  /** The `webhook-id`: the same on every attempt to deliver one event. */
-  id: string
-  timestamp: Date
-  /** `whsec_`-prefixed base64 secrets, newest first: each signs, so a receiver holding any of them verifies. */
-  secrets: readonly string[]
-  attempt: number
-}
-
-/** What came of one attempt. It failed when `error` is set (a status code may still be there) or the status is not 2xx. */
-export interface SendResult {
-  statusCode?: number
-  latencyMs: number
-  error?: string
-  /** The start of the receiver's answer, at most `maxResponseBytes`: the rest is never read. */
-  responseExcerpt?: string
-}
-
-export interface WebhookSender {
-  /** Sends one delivery; a refused destination, a network failure or a timeout is a result, never a rejection. */
-  send(request: WebhookRequest): Promise<SendResult>
+/** The sender as the service holds it: it closes its connections when the waiter stops. */
+export interface ClosableWebhookSender extends WebhookSender {
   close(): Promise<void>
 }
 
@@ -52,7 +31,7 @@ export function generateSecret(): string {
  * Delivers webhooks in the Standard Webhooks format (https://www.standardwebhooks.com) to public destinations only
  * (see safe-dialer.ts). Redirects are not followed: a 3xx is a status like any other.
  */
-export function createWebhookSender({ allowPrivate, timeoutMs, maxResponseBytes = 1024, lookup = resolveAddresses }: WebhookSenderOptions): WebhookSender {
+export function createWebhookSender({ allowPrivate, timeoutMs, maxResponseBytes = 1024, lookup = resolveAddresses }: WebhookSenderOptions): ClosableWebhookSender {
   const agent = createSafeAgent({ allowPrivate, connectTimeoutMs: timeoutMs, lookup })
   return {
     async send(webhook) {

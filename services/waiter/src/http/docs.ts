@@ -28,6 +28,7 @@ export async function registerDocs(app: HttpServer, topology: Topology): Promise
         { name: 'menu', description: 'What can be ordered' },
         { name: 'orders', description: 'Placing, following and cancelling orders' },
         { name: 'keys', description: 'API keys for machine clients (admin)' },
+        { name: 'partners', description: 'Webhook subscriptions (admin) and the event feed (partner)' },
       ],
       components: {
         securitySchemes: {

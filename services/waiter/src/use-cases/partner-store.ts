@@ -1,43 +1,16 @@
-import type { FeedEvent, PartnerEvent, PartnerEventType, PartnerScope } from '@restaurant/contracts/partners'
+import type { DeliveryAttempt, FeedEvent, PartnerEvent, Webhook } from '@restaurant/contracts/partners'
+import type { SigningSecret } from '../domain/webhook-attempts.js'
 
-/** A signing secret, and until when it still signs once a newer one replaced it (absent: the current one). */
-export interface SigningSecret {
-  secret: string
-  expiresAt?: string
-}
+export type { SigningSecret }
 
-/** A partner's webhook: where its events go, which ones, and whether deliveries are flowing. */
-export interface WebhookSubscription {
-  id: string
-  url: string
-  types: PartnerEventType[]
-  scopes: PartnerScope[]
-  description?: string
+/** A partner's webhook as stored: what its owner sees, and the secrets that sign its deliveries. */
+export interface WebhookSubscription extends Webhook {
   /** Newest first: every one not expired signs each delivery, so a receiver may switch during the overlap. */
   secrets: SigningSecret[]
-  state: 'active' | 'paused'
-  /** Why it is paused: its owner's request, a `410 Gone`, or failing for too long (with the last error). */
-  pausedReason?: string
-  pausedAt?: string
-  /** When deliveries began to fail without one succeeding since: what pausing a failing subscription measures. */
-  failingSince?: string
-  createdAt: string
-  createdBy: string
 }
 
 /** One attempt to deliver an event to a subscription, as its delivery log shows it. */
-export interface DeliveryAttempt {
-  subscriptionId: string
-  eventId: string
-  eventType: string
-  attempt: number
-  at: string
-  /** The receiver's status code; absent when none came (a refused destination, a timeout, a connection error). */
-  statusCode?: number
-  latencyMs: number
-  /** What went wrong, short (never the receiver's whole answer). */
-  error?: string
-}
+export type { DeliveryAttempt } from '@restaurant/contracts/partners'
 
 /** A delivery kept while its subscription is paused, sent when it is resumed. */
 export interface HeldDelivery {

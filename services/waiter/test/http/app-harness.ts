@@ -6,7 +6,9 @@ import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import type { OrderEvent, OrderEventHub } from '../../src/adapters/order-event-hub.js'
 import { buildWaiterApp } from '../../src/app.js'
+import { createPartners } from '../../src/use-cases/partners.js'
 import { createWaiter } from '../../src/use-cases/waiter.js'
+import { memoryPartnerStore } from '../use-cases/memory-partner-store.js'
 import { busWithKitchen, capturedLog, fakeKitchen, fakeMenu, fakeReservations, fakeViews } from '../use-cases/fake-ports.js'
 
 /** An event hub in memory: `emit` hands an event to the live subscribers and keeps it for replays. */
@@ -88,8 +90,26 @@ export async function buildTestApp(t: Test) {
     topology,
     events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
     metrics,
+    partners: testPartners(bus.publish),
   })
   t.teardown(() => app.close())
   const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: signIdentity(identity) })
   return { app, bus, received, lines, headersOf, metrics, ...ports }
+}
+
+/** The partner use cases on an in-memory store; a URL on `refused.example` is refused, nothing is ever sent. */
+function testPartners(publish: Parameters<typeof createPartners>[0]['publish']) {
+  return createPartners({
+    store: memoryPartnerStore().store,
+    sender: { send: async () => ({ statusCode: 204, latencyMs: 1 }) },
+    checkDestination: async (url) => (url.includes('refused.example') ? 'resolves to 10.0.0.1, which is not public (private)' : undefined),
+    publish,
+    now: () => new Date(),
+    newSecret: () => `whsec_${Buffer.from('a test secret of 32 bytes, padded').toString('base64')}`,
+    policy: { retryDelaysMs: [100], pauseAfterMs: 60_000 },
+    maxInFlight: 4,
+    slowAfterMs: 1_000,
+    logKeep: 100,
+    secretOverlapMs: 60_000,
+  })
 }

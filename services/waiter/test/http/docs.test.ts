@@ -1,12 +1,13 @@
 import t, { type Test } from 'tap'
 import { buildAsyncApiDocument, type AsyncApiDocument } from '@restaurant/contracts/asyncapi'
-import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor } from '@restaurant/contracts/messages'
+import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor, WebhookDeliveryMessage } from '@restaurant/contracts/messages'
 import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { buildWaiterApp } from '../../src/app.js'
+import type { Partners } from '../../src/http/partner-routes.js'
 import { headerParameters, operations, responseHeaders, structuralProblems, type OpenApiDocument } from './openapi-checks.js'
 import type { OrderEventHub } from '../../src/adapters/order-event-hub.js'
 import type { Waiter } from '../../src/use-cases/waiter.js'
@@ -26,6 +27,16 @@ const publicRoutes = [
   'POST /api/orders/{id}/cancel',
   'POST /api/keys',
   'GET /api/keys',
+  'POST /api/webhooks',
+  'GET /api/webhooks',
+  'GET /api/webhooks/{id}',
+  'DELETE /api/webhooks/{id}',
+  'POST /api/webhooks/{id}/ping',
+  'POST /api/webhooks/{id}/rotate-secret',
+  'POST /api/webhooks/{id}/pause',
+  'POST /api/webhooks/{id}/resume',
+  'GET /api/webhooks/{id}/deliveries',
+  'GET /api/events',
   'DELETE /api/keys/{id}',
 ]
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
@@ -46,6 +57,10 @@ const waiter: Waiter = {
   applyStatus: uncalled,
 }
 const apiKeys: ApiKeys = { create: uncalled, authenticate: uncalled, list: uncalled, revoke: uncalled }
+const partners: Partners = {
+  webhooks: { create: uncalled, list: uncalled, get: uncalled, remove: uncalled, ping: uncalled, rotateSecret: uncalled, pause: uncalled, resume: uncalled, deliveries: uncalled },
+  readFeed: uncalled,
+}
 const hub: OrderEventHub = { subscribe: () => () => undefined, orderEvents: uncalled, allEvents: uncalled, close: async () => undefined }
 
 async function buildApp(t: Test) {
@@ -58,6 +73,7 @@ async function buildApp(t: Test) {
     topology: topologyFor('docs-test'),
     events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
     metrics: createMetricsRegistry('docs-test'),
+    partners,
   })
   t.teardown(() => app.close())
   return app
@@ -178,6 +194,7 @@ t.test('the AsyncAPI document has a channel per routing key, carrying the contra
     'order.cancel': plain(CancelOrderMessage),
     'order.status-changed': plain(OrderStatusChangedMessage),
     'menu.changed': plain(MenuChangedMessage),
+    'webhook.delivery': plain(WebhookDeliveryMessage),
   })
 })
 

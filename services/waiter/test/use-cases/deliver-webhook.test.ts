@@ -38,7 +38,7 @@ async function deliverer(...subscriptions: WebhookSubscription[]) {
   const clock = { now: start }
   const sender = fakeSender()
   const { publish, published } = recordingPublish()
-  const deliver = createDeliverWebhook({ store, sender: sender.sender, publish, now: () => clock.now, policy, maxInFlight: 1, logKeep: 3 })
+  const deliver = createDeliverWebhook({ store, sender: sender.sender, publish, now: () => clock.now, policy, maxInFlight: 1, slowAfterMs: 5, logKeep: 3 })
   const { log, lines } = capturedLog()
   const context = { correlationId: 'corr-1', log }
   return { store, logs, held, clock, sender, published, lines, deliver: (message: WebhookDeliveryMessage) => deliver(message, context) }

@@ -1,0 +1,134 @@
+import t from 'tap'
+import type { FeedPage, Webhook } from '@restaurant/contracts/partners'
+import { admin, as, bearer } from '../support/credentials.js'
+import { eventually, removeRedisKeys } from '../support/isolation.js'
+import { placeOrders } from '../support/order-client.js'
+import { allTickets } from '../support/scoring.js'
+import { startStack, type Stack } from '../support/stack.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js'
+
+const settings = {
+  KITCHEN_SPEED_FACTOR: '0.02',
+  WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true',
+  WEBHOOK_RETRY_DELAYS_MS: '200,400,800,1600',
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_SECRET_OVERLAP_MS: '600000',
+  AMQP_SET_ASIDE_MS: '200',
+}
+
+async function call<T>(stack: Stack, method: string, path: string, body?: object, credential = bearer(admin)) {
+  const response = await fetch(`${stack.gateway.url}${path}`, {
+    method,
+    headers: { ...credential, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
+  return { status: response.status, body: (await response.json().catch(() => undefined)) as T }
+}
+
+async function subscribe(stack: Stack, receiver: WebhookReceiver, types = ['order.placed', 'order.status-changed']) {
+  const { status, body } = await call<{ subscription: Webhook; secret: string }>(stack, 'POST', '/api/webhooks', { url: receiver.url, types })
+  if (status !== 201) throw new Error(`subscribing answered ${status}: ${JSON.stringify(body)}`)
+  receiver.trust([body.secret])
+  return body
+}
+
+/** Every event id the kitchen's tickets say happened to these orders: each version of each. */
+async function expectedIds(stack: Stack, orderIds: readonly string[]): Promise<Set<string>> {
+  const wanted = new Set(orderIds)
+  const tickets = (await allTickets(stack.records.kitchenUrl())).filter(({ id }) => wanted.has(id))
+  return new Set(tickets.flatMap((ticket) => Array.from({ length: ticket.version }, (_, n) => `evt_${ticket.id}_${n + 1}`)))
+}
+
+async function placeSome(stack: Stack, count: number, prefix: string) {
+  const records = await placeOrders(() => stack.gateway.url, count, { concurrency: 5, keyPrefix: `${prefix}-${stack.run.namespace}`, deadlineMs: Date.now() + 30_000 })
+  return records.flatMap(({ id }) => (id ? [id] : []))
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN
+
+t.test('partners get every event the kitchen recorded, signed, and the feed reads the same twice', async (t) => {
+  const stack = await startStack(settings, { waiters: 2 })
+  t.teardown(stack.stop)
+  const receiver = await startWebhookReceiver(t)
+  await subscribe(stack, receiver)
+  const orderIds = await placeSome(stack, 40, 'partners')
+  const expected = await eventually(async () => {
+    const ids = await expectedIds(stack, orderIds)
+    // Every order reached its end: four events each (placed, accepted, cooking, ready).
+    return ids.size === orderIds.length * 4 ? ids : undefined
+  }, 30_000, 'every order ready')
+  await eventually(async () => ([...expected].every((id) => receiver.taken().has(id)) ? true : undefined), 20_000, 'every event delivered')
+  const latencies = receiver.received.map(({ at, event }) => at - Date.parse(event.occurredAt))
+  t.comment(`${expected.size} events from ${orderIds.length} orders; delivery after the event p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`)
+  t.same(receiver.unverified, [], 'every delivery verified with standardwebhooks')
+  t.ok(receiver.received.every(({ event, id }) => event.id === id), 'the webhook-id is the event id')
+  t.notOk(receiver.received.some(({ event }) => 'order' in event.data && ('customer' in event.data.order || 'owner' in event.data.order)), 'no customer details without the scope')
+
+  const readAll = async () => {
+    const page = await call<FeedPage>(stack, 'GET', '/api/events?limit=500&types=order.placed,order.status-changed', undefined, as('partner'))
+    t.equal(page.status, 200)
+    return page.body.events.filter(({ id }) => expected.has(id))
+  }
+  const first = await readAll()
+  t.same(new Set(first.map(({ id }) => id)), expected, 'the feed holds every event')
+  t.ok(first.every((event, n) => n === 0 || event.sequence > (first[n - 1]?.sequence ?? 0)), 'in one increasing sequence')
+  await removeRedisKeys(stack.run.redisPrefix)
+  t.same(await readAll(), first, 'read again after Redis lost every key: the same events, in the same order')
+})
+
+t.test('a paused subscription keeps what it misses and gets it on resume; a 410 disables one; a hanging receiver slows no other', async (t) => {
+  const stack = await startStack(settings, { waiters: 2 })
+  t.teardown(stack.stop)
+  const [steady, paused, gone, hanging] = [await startWebhookReceiver(t), await startWebhookReceiver(t), await startWebhookReceiver(t), await startWebhookReceiver(t)]
+  await subscribe(stack, steady)
+  const toPause = await subscribe(stack, paused)
+  const toGo = await subscribe(stack, gone)
+  await subscribe(stack, hanging)
+  gone.setMode('gone')
+  hanging.setMode('hang')
+  t.equal((await call(stack, 'POST', `/api/webhooks/${toPause.subscription.id}/pause`)).status, 200)
+
+  const orderIds = await placeSome(stack, 30, 'pausing')
+  const expected = await eventually(async () => {
+    const ids = await expectedIds(stack, orderIds)
+    return ids.size === orderIds.length * 4 ? ids : undefined
+  }, 30_000, 'every order ready')
+  await eventually(async () => ([...expected].every((id) => steady.taken().has(id)) ? true : undefined), 20_000, 'the steady receiver has every event')
+  const steadyLatencies = steady.received.map(({ at, event }) => at - Date.parse(event.occurredAt))
+  t.comment(`beside a receiver that never answers: the steady one's delivery p50 ${percentile(steadyLatencies, 50)} ms, p99 ${percentile(steadyLatencies, 99)} ms`)
+  t.equal(paused.received.length, 0, 'nothing went to the paused subscription')
+
+  const disabled = await eventually(async () => {
+    const { body } = await call<Webhook>(stack, 'GET', `/api/webhooks/${toGo.subscription.id}`)
+    return body.state === 'paused' ? body : undefined
+  }, 10_000, 'the 410 subscription disabled')
+  t.match(disabled.pausedReason, /410/)
+  const askedBefore = gone.received.length
+  const later = await placeSome(stack, 3, 'after-410')
+  await eventually(async () => ((await expectedIds(stack, later)).size === 12 ? true : undefined), 20_000, 'the later orders ready')
+  await eventually(async () => ([...(await expectedIds(stack, later))].every((id) => steady.taken().has(id)) ? true : undefined), 20_000, 'the later events delivered')
+  t.equal(gone.received.length, askedBefore, `once disabled, nothing more is sent to it (${askedBefore} asked in all, in flight when the 410 came)`)
+
+  t.equal((await call(stack, 'POST', `/api/webhooks/${toPause.subscription.id}/resume`)).status, 200)
+  await eventually(async () => ([...expected].every((id) => paused.taken().has(id)) ? true : undefined), 20_000, 'the resumed receiver has every event it missed')
+  const log = await call<{ deliveries: Array<{ statusCode?: number }> }>(stack, 'GET', `/api/webhooks/${toPause.subscription.id}/deliveries?limit=500`)
+  t.ok(log.body.deliveries.length >= expected.size && log.body.deliveries.every(({ statusCode }) => statusCode === 204), 'its delivery log shows each attempt')
+})
+
+t.test('a rotated secret: during the overlap every delivery verifies with the old secret and with the new', async (t) => {
+  const stack = await startStack(settings)
+  t.teardown(stack.stop)
+  const receiver = await startWebhookReceiver(t)
+  const { subscription, secret: old } = await subscribe(stack, receiver)
+  const rotated = await call<{ secret: string; previousSecretsExpireAt: string }>(stack, 'POST', `/api/webhooks/${subscription.id}/rotate-secret`)
+  t.equal(rotated.status, 200, JSON.stringify(rotated.body))
+  t.not(rotated.body.secret, old)
+  for (const trusted of [[old], [rotated.body.secret]]) {
+    receiver.trust(trusted)
+    const before = receiver.received.length
+    t.equal((await call(stack, 'POST', `/api/webhooks/${subscription.id}/ping`)).status, 202)
+    await eventually(async () => (receiver.received.length > before ? true : undefined), 10_000, 'the ping')
+  }
+  t.same(receiver.unverified, [], 'both verified')
+  t.notOk(JSON.stringify((await call(stack, 'GET', '/api/webhooks')).body).includes(old), 'no secret is listed')
+})
