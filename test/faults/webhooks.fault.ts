@@ -11,6 +11,8 @@ import { startWebhookReceiver } from '../support/webhook-receiver.js'
 const ORDERS = 500 // four events each: placed, accepted, cooking, ready
 const FAILING_MS = 60_000
 
+t.setTimeout(480_000)
+
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN
 
 t.test('2,000 events while the receiver fails for a minute and the delivering waiter is SIGKILLed twice: none lost, duplicates share their webhook-id', async (t) => {
