@@ -67,6 +67,8 @@ const appNames = Object.keys(apps) as AppName[]
 const schemas: Record<string, object>[] = appNames.map((name) => apps[name].schema)
 /** The apps that read Redis settings; the kitchen keeps all it needs in its own store. */
 const appsOnRedis = appNames.filter((name) => 'REDIS_URL' in apps[name].schema)
+/** The apps with a store of their own: the kitchen's tickets, the waiter's webhooks and feed. */
+const appsOnMongo = appNames.filter((name) => 'MONGO_URL' in apps[name].schema)
 /** The ports the official images listen on, by image; the apps' ports come from their PORT, a Sentinel's from its file. */
 const imagePorts: Record<string, number> = { rabbitmq: 5672, mongo: 27017, redis: 6379, 'prom/prometheus': 9090 }
 /** The apps compose may start several of (`--scale`); the gateway is one, behind the published port. */
@@ -457,7 +459,7 @@ t.test('the RabbitMQ nodes form one cluster by name, share one Erlang cookie, an
   for (const name of ['waiter', 'kitchen'] as const) t.same(hostsOf(environmentOf(name, cluster).AMQP_URL ?? ''), sorted(nodes.map((node) => `${node}:5672`)), `${name} AMQP_URL`)
 })
 
-t.test('the MongoDB members form one replica set, initiated with every member, and the kitchen writes to it with w=majority', async (t) => {
+t.test('the MongoDB members form one replica set, initiated with every member, and the apps with a store write to it with w=majority', async (t) => {
   const members = servicesOfImage(cluster, 'mongo').filter((name) => flagOf(name, '--replSet') !== undefined).sort()
   t.equal(members.length, 3)
   for (const name of members) t.equal(flagOf(name, '--replSet'), 'rs0', `${name} --replSet`)
@@ -467,12 +469,15 @@ t.test('the MongoDB members form one replica set, initiated with every member, a
   t.same(hostsOf(`mongodb://${init.REPLICA_SET_MEMBERS ?? ''}`), sorted(members.map((name) => `${name}:27017`)), 'the init names every member')
   t.same(Object.keys(service('mongo-init', cluster).depends_on ?? {}).sort(), members, 'the init waits for every member')
   t.ok(service('mongo-init', cluster).command?.includes(mountsOf('mongo-init', cluster).find(({ source }) => source === './deploy/compose/mongo-replica-set.js')?.target ?? ''), 'the init runs our script')
-  const url = environmentOf('kitchen', cluster).MONGO_URL ?? ''
-  t.same(hostsOf(url), sorted(members.map((name) => `${name}:27017`)), 'MONGO_URL names every member')
-  const options = new URLSearchParams(url.split('?')[1])
-  t.equal(options.get('replicaSet'), 'rs0')
-  t.equal(options.get('w'), 'majority')
-  t.equal(service('kitchen', cluster).depends_on?.['mongo-init']?.condition, 'service_completed_successfully', 'the kitchen starts once the set is initiated')
+  t.same(appsOnMongo, ['waiter', 'kitchen'], 'the apps with a store')
+  for (const name of appsOnMongo) {
+    const url = environmentOf(name, cluster).MONGO_URL ?? ''
+    t.same(hostsOf(url), sorted(members.map((member) => `${member}:27017`)), `${name} MONGO_URL names every member`)
+    const options = new URLSearchParams(url.split('?')[1])
+    t.equal(options.get('replicaSet'), 'rs0', `${name} replicaSet`)
+    t.equal(options.get('w'), 'majority', `${name} w`)
+    t.equal(service(name, cluster).depends_on?.['mongo-init']?.condition, 'service_completed_successfully', `${name} starts once the set is initiated`)
+  }
 })
 
 t.test('the Sentinels watch the master the apps ask them for, by name, and the apps name every Sentinel', async (t) => {

@@ -28,7 +28,8 @@ const brokenBy: Record<string, string> = {
   'short-grace-period': 'gracePeriodAboveShutdownTimeout',
   'latest-image': 'pinnedImages',
   'env-used-before-defined': 'envDefinedBeforeUse',
-  'kitchens-without-mongodb': 'sharedKitchenStore',
+  'kitchens-without-mongodb': 'sharedStores',
+  'waiters-without-mongodb': 'sharedStores',
 }
 
 const started = performance.now()
@@ -48,6 +49,10 @@ const containerEnv = (deployment: Manifest | undefined, name: string): string | 
 /** The settings each service reads; the kitchen reads no Redis ones. */
 const serviceSchemas: Record<string, object> = { gateway: gatewayConfigSchema, waiter: waiterConfigSchema, kitchen: kitchenConfigSchema }
 const servicesOnRedis = Object.keys(serviceSchemas).filter((name) => 'REDIS_URL' in (serviceSchemas[name] ?? {}))
+/** The services with a store of their own (the kitchen's tickets, the waiter's webhooks and feed). */
+const servicesOnMongo = Object.keys(serviceSchemas).filter((name) => 'MONGO_URL' in (serviceSchemas[name] ?? {})).sort()
+/** The labels of each overlay's MongoDB pods: dev's StatefulSet, prod's operator (as its documentation gives them). */
+const mongoPods: Record<string, Record<string, string>> = { dev: { 'app.kubernetes.io/name': 'mongodb' }, prod: { app: 'restaurant-mongodb-svc' } }
 
 interface PodSelector {
   matchLabels?: Record<string, string>
@@ -59,10 +64,15 @@ const namesSelected = ({ matchLabels = {}, matchExpressions = [] }: PodSelector 
   ...matchExpressions.filter(({ key, operator }) => key === 'app.kubernetes.io/name' && operator === 'In').flatMap(({ values = [] }) => values),
 ]
 
-/** The pods (by `app.kubernetes.io/name`) the NetworkPolicies let into the pods named `target`. */
-function allowedInto(manifests: Manifest[], target: string): string[] {
+/** Whether a pod selector picks pods with these labels (of the expressions, ours use only `In`). */
+const selects = ({ matchLabels = {}, matchExpressions = [] }: PodSelector, labels: Record<string, string>) =>
+  Object.entries(matchLabels).every(([key, value]) => labels[key] === value) &&
+  matchExpressions.every(({ key, operator, values = [] }) => operator === 'In' && values.includes(labels[key] ?? ''))
+
+/** The pods (by `app.kubernetes.io/name`) the NetworkPolicies let into the pods with these labels. */
+function allowedInto(manifests: Manifest[], target: Record<string, string>): string[] {
   const specs = find(manifests, 'NetworkPolicy').map((policy) => policy.spec as { podSelector: PodSelector; ingress?: { from?: { podSelector?: PodSelector }[] }[] })
-  const rules = specs.filter((spec) => namesSelected(spec.podSelector).includes(target)).flatMap((spec) => spec.ingress ?? [])
+  const rules = specs.filter((spec) => selects(spec.podSelector, target)).flatMap((spec) => spec.ingress ?? [])
   return [...new Set(rules.flatMap(({ from = [] }) => from.flatMap(({ podSelector }) => namesSelected(podSelector))))].sort()
 }
 
@@ -99,10 +109,11 @@ t.test('prod runs on three RabbitMQ members, a 3-member replica set and Redis wi
   t.equal((find(prod, 'RabbitmqCluster')[0]?.spec as { replicas: number }).replicas, 3)
   t.equal((find(prod, 'MongoDBCommunity')[0]?.spec as { members: number }).members, 3)
   t.equal((find(prod, 'StatefulSet', 'redis')[0]?.spec as { replicas: number }).replicas, 3)
-  const [kitchen] = find(prod, 'Deployment', 'kitchen')
-  const mongoHosts = /@([^/]+)\//.exec(containerEnv(kitchen, 'MONGO_URL') ?? '')?.[1]?.split(',')
-  t.equal(mongoHosts?.length, 3, 'MONGO_URL names every member')
-  t.equal(containerEnv(kitchen, 'AMQP_URL')?.split(',').length, 3, 'AMQP_URL names every member')
+  for (const name of servicesOnMongo) {
+    const mongoHosts = /@([^/]+)\//.exec(containerEnv(find(prod, 'Deployment', name)[0], 'MONGO_URL') ?? '')?.[1]?.split(',')
+    t.equal(mongoHosts?.length, 3, `${name} MONGO_URL names every member`)
+  }
+  t.equal(containerEnv(find(prod, 'Deployment', 'kitchen')[0], 'AMQP_URL')?.split(',').length, 3, 'AMQP_URL names every member')
   t.same(servicesOnRedis, ['gateway', 'waiter'], 'the services that use Redis')
   for (const name of servicesOnRedis) {
     const [deployment] = find(prod, 'Deployment', name)
@@ -124,7 +135,13 @@ for (const [overlay, manifests] of Object.entries(rendered)) {
   })
 
   t.test(`in the ${overlay} overlay Redis takes connections only from the services that read it and from its own members`, async (t) => {
-    t.same(allowedInto(manifests, 'redis').filter((name) => name !== 'redis'), servicesOnRedis)
+    t.same(allowedInto(manifests, { 'app.kubernetes.io/name': 'redis' }).filter((name) => name !== 'redis'), servicesOnRedis)
+  })
+
+  t.test(`in the ${overlay} overlay the services that keep a store are given MongoDB, and only they may connect to it`, async (t) => {
+    t.same(servicesOnMongo, ['kitchen', 'waiter'], 'the services with a store')
+    for (const name of servicesOnMongo) t.ok(containerEnv(find(manifests, 'Deployment', name)[0], 'MONGO_URL'), `${name} MONGO_URL`)
+    t.same(allowedInto(manifests, mongoPods[overlay] ?? {}), servicesOnMongo)
   })
 }
 

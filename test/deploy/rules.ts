@@ -141,15 +141,18 @@ export const envDefinedBeforeUse: Rule = (manifests) =>
     })
   })
 
-/** Several kitchens share tickets only through a MongoDB replica set; the embedded store is one pod's file. */
-export const sharedKitchenStore: Rule = (manifests) => {
+/** The services with a store of their own: the kitchen (tickets, the menu) and the waiter (webhooks, the feed). */
+const STORE_OWNERS = ['kitchen', 'waiter']
+
+/** Several replicas share a store only through a MongoDB replica set; the embedded store is one pod's file. */
+export const sharedStores: Rule = (manifests) => {
   const autoscaled = new Set(autoscaledDeployments(manifests).map(({ name }) => name))
   return containersOf(manifests)
-    .filter(({ deployment }) => deployment.metadata?.name === 'kitchen')
-    .filter(({ deployment }) => autoscaled.has('kitchen') || (deployment.spec?.replicas ?? 1) > 1)
+    .filter(({ deployment }) => STORE_OWNERS.includes(deployment.metadata?.name ?? ''))
+    .filter(({ deployment }) => autoscaled.has(deployment.metadata?.name ?? '') || (deployment.spec?.replicas ?? 1) > 1)
     .flatMap(({ where, container }) => {
       const url = envValue(container, 'MONGO_URL') ?? ''
-      return /[?&]replicaSet=/.test(url) && /[?&]w=majority/.test(url) ? [] : [`${where} runs several kitchens without MONGO_URL naming a replica set with w=majority`]
+      return /[?&]replicaSet=/.test(url) && /[?&]w=majority/.test(url) ? [] : [`${where} runs several replicas without MONGO_URL naming a replica set with w=majority`]
     })
 }
 
@@ -162,5 +165,5 @@ export const rules: Record<string, Rule> = {
   gracePeriodAboveShutdownTimeout,
   pinnedImages,
   envDefinedBeforeUse,
-  sharedKitchenStore,
+  sharedStores,
 }
