@@ -1,11 +1,17 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import t from 'tap'
+import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
 import type { FeedPage, Webhook } from '@restaurant/contracts/partners'
 import { admin, as, bearer } from '../support/credentials.js'
-import { eventually, removeRedisKeys } from '../support/isolation.js'
+import { AMQP_URL, eventually, queueDepth, removeRedisKeys } from '../support/isolation.js'
 import { placeOrders } from '../support/order-client.js'
 import { allTickets } from '../support/scoring.js'
 import { startStack, type Stack } from '../support/stack.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js'
+
+const replayCommand = join(import.meta.dirname, '..', '..', 'shared', 'platform', 'dist', 'bin', 'dead-letters.js')
 
 const settings = {
   KITCHEN_SPEED_FACTOR: '0.02',
@@ -131,4 +137,22 @@ t.test('a rotated secret: during the overlap every delivery verifies with the ol
   }
   t.same(receiver.unverified, [], 'both verified')
   t.notOk(JSON.stringify((await call(stack, 'GET', '/api/webhooks')).body).includes(old), 'no secret is listed')
+})
+
+t.test('past its last attempt a delivery is dead-lettered; replayed, it is delivered under the same id', async (t) => {
+  const stack = await startStack(settings)
+  t.teardown(stack.stop)
+  const receiver = await startWebhookReceiver(t)
+  const { subscription } = await subscribe(stack, receiver)
+  receiver.setMode('fail')
+  const { body } = await call<{ eventId: string }>(stack, 'POST', `/api/webhooks/${subscription.id}/ping`)
+  const dead = deadLetterQueueFor(topologyFor(stack.run.namespace).queues.waiterWebhooks.queue)
+  await eventually(async () => ((await queueDepth(dead)) === 1 ? true : undefined), 20_000, 'the dead letter')
+  t.same(receiver.received.map(({ attempt }) => attempt), [1, 2, 3, 4, 5], 'one attempt per delay and one more, each numbered')
+  receiver.setMode('ok')
+  const env = { PATH: process.env.PATH ?? '', AMQP_URL, AMQP_NAMESPACE: stack.run.namespace }
+  const { stdout } = await promisify(execFile)(process.execPath, [replayCommand, 'replay', topologyFor(stack.run.namespace).queues.waiterWebhooks.queue], { env })
+  t.match(stdout, /replayed 1 dead letters/)
+  await eventually(async () => (receiver.taken().has(body.eventId) ? true : undefined), 10_000, 'the replayed delivery')
+  t.ok(receiver.received.every(({ id }) => id === body.eventId), 'every attempt under the event id')
 })

@@ -44,6 +44,8 @@ t.test('listing shows how many dead letters each queue holds, with a sample of e
       '  [rejected] order-2 {"greeting":"second"}',
       `${namespace}.kitchen.cancellations: 0`,
       `${namespace}.waiter.order-status: 0`,
+      `${namespace}.waiter.partner-events: 0`,
+      `${namespace}.waiter.webhooks: 0`,
       '',
     ].join('\n'),
   )
@@ -85,7 +87,7 @@ t.test('an unknown command or queue is refused with the usage and the queues, an
     t.equal(code, 2, args.join(' '))
     t.equal(stdout, '')
     t.match(stderr, /^usage:/)
-    t.match(stderr, `queues: ${queue}, ${namespace}.kitchen.cancellations, ${namespace}.waiter.order-status\n`)
+    t.match(stderr, `queues: ${queue}, ${namespace}.kitchen.cancellations, ${namespace}.waiter.order-status, ${namespace}.waiter.partner-events, ${namespace}.waiter.webhooks\n`)
   }
   t.equal(await depth(deadLetterQueueFor(queue)), 2, 'nothing was touched')
 })

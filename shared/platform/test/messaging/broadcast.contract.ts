@@ -82,8 +82,10 @@ export function broadcastContract(harnessFor: HarnessFor): void {
   })
 
   t.test("an instance's queue goes once its consumers are cancelled or its bus closes; a broadcast nobody subscribes to is refused", async (t) => {
-    const { connect, queuesBoundTo, queueExists } = await harnessFor(t)
+    const { topology, connect, queuesBoundTo, queueExists, unbind } = await harnessFor(t)
     const cancelled = await connect()
+    // The partner events' named queue takes menu changes too: without it, only instances' queues take them.
+    await unbind({ queue: topology.queues.waiterPartnerEvents.queue, routingKey: menuChanged })
     await subscriber(cancelled)
     const [cancelledQueue = 'none', ...others] = await queuesBoundTo(menuChanged)
     t.same(others, [], 'one queue bound')

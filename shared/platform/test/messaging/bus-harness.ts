@@ -60,7 +60,7 @@ export interface BusHarness {
    * in memory, where a bus is its own broker, that bus again.
    */
   connectPeer(): Promise<Bus>
-  /** The queues bound to the routing key, as the broker lists them. */
+  /** The instances' own queues bound to the routing key, as the broker lists them (not the topology's named ones). */
   queuesBoundTo(routingKey: RoutingKey): Promise<string[]>
   /** Whether the broker still holds the queue, whichever connection owns it. */
   queueExists(queue: string): Promise<boolean>
@@ -134,3 +134,9 @@ export function keptLogs() {
 }
 
 export type LogLine = { msg: string; level: number } & Record<string, unknown>
+
+/** The queues that are no topology's named queue: the instances' own. */
+export function ownQueuesOf(topology: Topology, queues: readonly string[]): string[] {
+  const named = new Set(Object.values(topology.queues).map(({ queue }) => queue))
+  return queues.filter((queue) => !named.has(queue))
+}

@@ -28,9 +28,11 @@ export function busContract(harnessFor: HarnessFor): void {
 
   t.test('publishing with a routing key no queue is bound to is refused, not dropped', async (t) => {
     const { topology, connect, depth, unbind, losses } = await harnessFor(t)
-    const { waiterStatus, kitchenOrders } = topology.queues
+    const { waiterStatus, kitchenOrders, waiterPartnerEvents } = topology.queues
     const bus = await connect()
     await unbind(waiterStatus)
+    // The partner events' queue takes status changes too.
+    await unbind({ queue: waiterPartnerEvents.queue, routingKey: waiterStatus.routingKey })
 
     await t.rejects(
       within(5_000, 'the refusal', bus.publish(waiterStatus.routingKey, { greeting: 'nobody listens' }, 'corr-6')),

@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../../src/messaging/memory-bus.js'
-import { gate, Greeting, keptLogs, outcome, type BusHarness } from './bus-harness.js'
+import { gate, Greeting, keptLogs, outcome, ownQueuesOf, type BusHarness } from './bus-harness.js'
 import { broadcastContract } from './broadcast.contract.js'
 import { busContract } from './bus.contract.js'
 import { deliveryContract } from './delivery.contract.js'
@@ -31,7 +31,7 @@ async function memoryHarness(t: Test): Promise<BusHarness> {
     takeDeadLetters: async (queue) => current().deadLetters(queue),
     unbind: async ({ queue }) => current().unbind(queue),
     connectPeer: async () => current(),
-    queuesBoundTo: async (routingKey) => current().boundQueues(routingKey),
+    queuesBoundTo: async (routingKey) => ownQueuesOf(topology, current().boundQueues(routingKey)),
     queueExists: async (queue) => current().hasQueue(queue),
     async loseConnection(bus) {
       const lost = buses.find((candidate) => candidate === bus)

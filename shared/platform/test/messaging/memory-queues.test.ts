@@ -4,7 +4,7 @@ import { createMemoryQueues, type StoredMessage } from '../../src/messaging/memo
 import { retryQueueFor } from '../../src/messaging/queue-policy.js'
 
 const topology = topologyFor('queues')
-const { kitchenOrders, waiterStatus } = topology.queues
+const { kitchenOrders, waiterStatus, waiterPartnerEvents } = topology.queues
 const policy = { deliveryLimit: 2, retryDelaysMs: [100], setAsideMs: 1_000 }
 const message = (body: string): StoredMessage => ({ content: Buffer.from(body), correlationId: 'corr', messageId: body, headers: {}, redelivered: false, returns: 0 })
 
@@ -20,12 +20,13 @@ t.test('a message is routed to the queue bound to its routing key only, which is
   queues.route(routingKeys.orderPlaced, message('a'))
   t.same(queues.messages(kitchenOrders.queue).map((m) => m.messageId), ['a'])
   t.same(queues.messages(waiterStatus.queue), [])
-  t.same(readied, [kitchenOrders.queue])
+  t.same(readied, [kitchenOrders.queue, waiterPartnerEvents.queue], 'and to the queue also bound to it')
 })
 
 t.test('a routing key no queue is bound to any more, or an unknown queue, is refused as unroutable', async (t) => {
   const { queues } = queuesAnd()
   queues.unbind(kitchenOrders.queue)
+  queues.unbind(waiterPartnerEvents.queue)
   t.throws(() => queues.route(routingKeys.orderPlaced, message('a')), { code: 'UNROUTABLE_MESSAGE' })
   t.throws(() => queues.send('no-such-queue', message('b')), { code: 'UNROUTABLE_MESSAGE' })
 })

@@ -3,6 +3,7 @@ import { routingKeys } from '@restaurant/contracts/messages'
 import { broadcastContract } from './broadcast.contract.js'
 import { busContract } from './bus.contract.js'
 import { gate, Greeting, until, type Delivery } from './bus-harness.js'
+import { ownQueuesOf } from './bus-harness.js'
 import { queueProperties, queuesBoundTo, rabbitHarness, setup } from './rabbit-harness.js'
 
 busContract(rabbitHarness)
@@ -43,7 +44,7 @@ t.test("an instance's queue for a broadcast is classic, exclusive, auto-delete a
   const { topology, connect } = await setup(t)
   const { bus } = await connect()
   await bus.subscribe(routingKeys.menuChanged, Greeting, async () => undefined)
-  const [queue = 'none'] = await queuesBoundTo(topology.exchange, routingKeys.menuChanged)
+  const [queue = 'none'] = ownQueuesOf(topology, await queuesBoundTo(topology.exchange, routingKeys.menuChanged))
   t.match(queue, /^amq\.gen-/, 'named by the broker')
   t.same(await queueProperties(queue), { type: 'classic', exclusive: 'true', auto_delete: 'true', durable: 'false' })
 })

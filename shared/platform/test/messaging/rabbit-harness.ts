@@ -10,7 +10,7 @@ import type { Bus } from '../../src/messaging/bus.js'
 import { connectBus, type BusOptions } from '../../src/messaging/rabbit-bus.js'
 import type { QueuePolicy } from '../../src/messaging/queue-policy.js'
 import { assertTopology, deleteTopology } from '../../src/messaging/rabbit-topology.js'
-import { keptLogs, within, type BusHarness, type DeadLetterSeen } from './bus-harness.js'
+import { keptLogs, ownQueuesOf, within, type BusHarness, type DeadLetterSeen } from './bus-harness.js'
 
 export const url = 'amqp://guest:guest@127.0.0.1:5672'
 
@@ -157,7 +157,7 @@ export async function rabbitHarness(t: Test): Promise<BusHarness> {
     topology,
     connect: connectNamed,
     connectPeer: () => connectNamed(),
-    queuesBoundTo: (routingKey) => queuesBoundTo(topology.exchange, routingKey),
+    queuesBoundTo: async (routingKey) => ownQueuesOf(topology, await queuesBoundTo(topology.exchange, routingKey)),
     queueExists,
     publishRaw,
     depth,
