@@ -7,7 +7,7 @@ import type { FeedPage, Webhook } from '@restaurant/contracts/partners'
 import { admin, as, bearer } from '../support/credentials.js'
 import { AMQP_URL, eventually, queueDepth, removeRedisKeys } from '../support/isolation.js'
 import { placeOrders } from '../support/order-client.js'
-import { allTickets } from '../support/scoring.js'
+import { deliveryLatencies, eventsOnceReady, percentile, untilTaken } from '../support/partner-events.js'
 import { startStack, type Stack } from '../support/stack.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -38,19 +38,10 @@ async function subscribe(stack: Stack, receiver: WebhookReceiver, types = ['orde
   return body
 }
 
-/** Every event id the kitchen's tickets say happened to these orders: each version of each. */
-async function expectedIds(stack: Stack, orderIds: readonly string[]): Promise<Set<string>> {
-  const wanted = new Set(orderIds)
-  const tickets = (await allTickets(stack.records.kitchenUrl())).filter(({ id }) => wanted.has(id))
-  return new Set(tickets.flatMap((ticket) => Array.from({ length: ticket.version }, (_, n) => `evt_${ticket.id}_${n + 1}`)))
-}
-
 async function placeSome(stack: Stack, count: number, prefix: string) {
   const records = await placeOrders(() => stack.gateway.url, count, { concurrency: 5, keyPrefix: `${prefix}-${stack.run.namespace}`, deadlineMs: Date.now() + 30_000 })
   return records.flatMap(({ id }) => (id ? [id] : []))
 }
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN
 
 t.test('partners get every event the kitchen recorded, signed, and the feed reads the same twice', async (t) => {
   const stack = await startStack(settings, { waiters: 2 })
@@ -58,13 +49,9 @@ t.test('partners get every event the kitchen recorded, signed, and the feed read
   const receiver = await startWebhookReceiver(t)
   await subscribe(stack, receiver)
   const orderIds = await placeSome(stack, 40, 'partners')
-  const expected = await eventually(async () => {
-    const ids = await expectedIds(stack, orderIds)
-    // Every order reached its end: four events each (placed, accepted, cooking, ready).
-    return ids.size === orderIds.length * 4 ? ids : undefined
-  }, 30_000, 'every order ready')
-  await eventually(async () => ([...expected].every((id) => receiver.taken().has(id)) ? true : undefined), 20_000, 'every event delivered')
-  const latencies = receiver.received.map(({ at, event }) => at - Date.parse(event.occurredAt))
+  const expected = await eventsOnceReady(stack.records.kitchenUrl, orderIds)
+  await untilTaken(receiver, expected)
+  const latencies = deliveryLatencies(receiver)
   t.comment(`${expected.size} events from ${orderIds.length} orders; delivery after the event p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`)
   t.same(receiver.unverified, [], 'every delivery verified with standardwebhooks')
   t.ok(receiver.received.every(({ event, id }) => event.id === id), 'the webhook-id is the event id')
@@ -82,26 +69,37 @@ t.test('partners get every event the kitchen recorded, signed, and the feed read
   t.same(await readAll(), first, 'read again after Redis lost every key: the same events, in the same order')
 })
 
-t.test('a paused subscription keeps what it misses and gets it on resume; a 410 disables one; a hanging receiver slows no other', async (t) => {
+t.test('a receiver that never answers does not hold up another: its deliveries measured alone, then beside it', async (t) => {
   const stack = await startStack(settings, { waiters: 2 })
   t.teardown(stack.stop)
-  const [steady, paused, gone, hanging] = [await startWebhookReceiver(t), await startWebhookReceiver(t), await startWebhookReceiver(t), await startWebhookReceiver(t)]
+  const [steady, hanging] = [await startWebhookReceiver(t), await startWebhookReceiver(t)]
+  await subscribe(stack, steady)
+  const alone = await eventsOnceReady(stack.records.kitchenUrl, await placeSome(stack, 30, 'alone'))
+  await untilTaken(steady, alone)
+  const aloneLatencies = deliveryLatencies(steady)
+  await subscribe(stack, hanging)
+  hanging.setMode('hang')
+  const beside = await eventsOnceReady(stack.records.kitchenUrl, await placeSome(stack, 30, 'beside'))
+  await untilTaken(steady, beside)
+  const besideLatencies = deliveryLatencies(steady).slice(aloneLatencies.length)
+  const figures = (latencies: number[]) => `p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`
+  t.comment(`a healthy receiver's deliveries alone: ${figures(aloneLatencies)}; beside one that never answers: ${figures(besideLatencies)}`)
+  t.ok(hanging.received.length > 0, `the hanging receiver was called (${hanging.received.length} attempts, the rest set aside)`)
+})
+
+t.test('a paused subscription keeps what it misses and gets it on resume; a 410 disables one', async (t) => {
+  const stack = await startStack(settings, { waiters: 2 })
+  t.teardown(stack.stop)
+  const [steady, paused, gone] = [await startWebhookReceiver(t), await startWebhookReceiver(t), await startWebhookReceiver(t)]
   await subscribe(stack, steady)
   const toPause = await subscribe(stack, paused)
   const toGo = await subscribe(stack, gone)
-  await subscribe(stack, hanging)
   gone.setMode('gone')
-  hanging.setMode('hang')
   t.equal((await call(stack, 'POST', `/api/webhooks/${toPause.subscription.id}/pause`)).status, 200)
 
   const orderIds = await placeSome(stack, 30, 'pausing')
-  const expected = await eventually(async () => {
-    const ids = await expectedIds(stack, orderIds)
-    return ids.size === orderIds.length * 4 ? ids : undefined
-  }, 30_000, 'every order ready')
-  await eventually(async () => ([...expected].every((id) => steady.taken().has(id)) ? true : undefined), 20_000, 'the steady receiver has every event')
-  const steadyLatencies = steady.received.map(({ at, event }) => at - Date.parse(event.occurredAt))
-  t.comment(`beside a receiver that never answers: the steady one's delivery p50 ${percentile(steadyLatencies, 50)} ms, p99 ${percentile(steadyLatencies, 99)} ms`)
+  const expected = await eventsOnceReady(stack.records.kitchenUrl, orderIds)
+  await untilTaken(steady, expected)
   t.equal(paused.received.length, 0, 'nothing went to the paused subscription')
 
   const disabled = await eventually(async () => {
@@ -111,12 +109,11 @@ t.test('a paused subscription keeps what it misses and gets it on resume; a 410 
   t.match(disabled.pausedReason, /410/)
   const askedBefore = gone.received.length
   const later = await placeSome(stack, 3, 'after-410')
-  await eventually(async () => ((await expectedIds(stack, later)).size === 12 ? true : undefined), 20_000, 'the later orders ready')
-  await eventually(async () => ([...(await expectedIds(stack, later))].every((id) => steady.taken().has(id)) ? true : undefined), 20_000, 'the later events delivered')
+  await untilTaken(steady, await eventsOnceReady(stack.records.kitchenUrl, later))
   t.equal(gone.received.length, askedBefore, `once disabled, nothing more is sent to it (${askedBefore} asked in all, in flight when the 410 came)`)
 
   t.equal((await call(stack, 'POST', `/api/webhooks/${toPause.subscription.id}/resume`)).status, 200)
-  await eventually(async () => ([...expected].every((id) => paused.taken().has(id)) ? true : undefined), 20_000, 'the resumed receiver has every event it missed')
+  await untilTaken(paused, expected)
   const log = await call<{ deliveries: Array<{ statusCode?: number }> }>(stack, 'GET', `/api/webhooks/${toPause.subscription.id}/deliveries?limit=500`)
   t.ok(log.body.deliveries.length >= expected.size && log.body.deliveries.every(({ statusCode }) => statusCode === 204), 'its delivery log shows each attempt')
 })

@@ -2,9 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { Webhook } from '@restaurant/contracts/partners'
 import { admin, bearer } from '../support/credentials.js'
-import { eventually } from '../support/isolation.js'
 import { placeOrders } from '../support/order-client.js'
-import { allTickets } from '../support/scoring.js'
+import { eventsOnceReady, percentile, untilTaken } from '../support/partner-events.js'
 import { startStack } from '../support/stack.js'
 import { startWebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -12,8 +11,6 @@ const ORDERS = 500 // four events each: placed, accepted, cooking, ready
 const FAILING_MS = 60_000
 
 t.setTimeout(480_000)
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN
 
 t.test('2,000 events while the receiver fails for a minute and the delivering waiter is SIGKILLed twice: none lost, duplicates share their webhook-id', async (t) => {
   const stack = await startStack(
@@ -51,14 +48,11 @@ t.test('2,000 events while the receiver fails for a minute and the delivering wa
   const healthyFrom = Date.now()
   const healthy = await placeOrders(() => stack.gateway.url, 100, { concurrency: 4, paceMs: 50, keyPrefix: `hooks-healthy-${stack.run.namespace}`, deadlineMs: Date.now() + 60_000 })
 
-  const orderIds = new Set([...failed, ...healthy].flatMap(({ id }) => (id ? [id] : [])))
-  const expected = await eventually(async () => {
-    const tickets = (await allTickets(stack.records.kitchenUrl())).filter(({ id }) => orderIds.has(id))
-    const ids = tickets.flatMap((ticket) => Array.from({ length: ticket.version }, (_, n) => `evt_${ticket.id}_${n + 1}`))
-    return ids.length === orderIds.size * 4 ? new Set(ids) : undefined
-  }, 60_000, 'every order ready at the kitchen')
+  const orderIds = [...failed, ...healthy].flatMap(({ id }) => (id ? [id] : []))
+  const expected = await eventsOnceReady(stack.records.kitchenUrl, orderIds, 60_000)
   const missing = () => [...expected].filter((id) => !receiver.taken().has(id))
-  await eventually(async () => (missing().length === 0 ? true : undefined), 180_000, 'every event delivered').catch(() => undefined)
+  // Missed events are listed by the assertion below rather than by a timeout.
+  await untilTaken(receiver, expected, 180_000).catch(() => undefined)
 
   const attemptsById = new Map<string, number>()
   for (const { id } of receiver.received) attemptsById.set(id, (attemptsById.get(id) ?? 0) + 1)
@@ -67,7 +61,7 @@ t.test('2,000 events while the receiver fails for a minute and the delivering wa
   const firstTaken = receiver.received.filter(({ taken, event }) => taken && event.type !== undefined && 'order' in event.data && healthyIds.has(event.data.order.id) && Date.parse(event.occurredAt) >= healthyFrom)
   const latencies = firstTaken.map(({ at, event }) => at - Date.parse(event.occurredAt))
   t.comment(
-    `${expected.size} events expected from ${orderIds.size} tickets; ${receiver.received.length} deliveries received (${receiver.received.filter(({ taken }) => !taken).length} answered 500), ` +
+    `${expected.size} events expected from ${orderIds.length} tickets; ${receiver.received.length} deliveries received (${receiver.received.filter(({ taken }) => !taken).length} answered 500), ` +
       `${takenTwice.length} events taken twice (same webhook-id); most attempts for one event: ${Math.max(...attemptsById.values())}; ` +
       `while healthy, delivery after the event p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} deliveries)`,
   )

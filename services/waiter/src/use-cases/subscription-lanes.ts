@@ -10,6 +10,8 @@ export interface LaneOptions {
 
 interface Lane {
   started: number[]
+  /** Deliveries waiting for a place, and how to wake them. */
+  queued: number
   waiting: Array<() => void>
   /** The last attempt failed: one attempt at a time until one succeeds. */
   failing: boolean
@@ -23,7 +25,7 @@ interface Lane {
 export function createSubscriptionLanes({ maxInFlight, slowAfterMs, now = Date.now }: LaneOptions) {
   const lanes = new Map<string, Lane>()
   function laneOf(id: string): Lane {
-    const lane = lanes.get(id) ?? { started: [], waiting: [], failing: false }
+    const lane = lanes.get(id) ?? { started: [], queued: 0, waiting: [], failing: false }
     lanes.set(id, lane)
     return lane
   }
@@ -37,15 +39,23 @@ export function createSubscriptionLanes({ maxInFlight, slowAfterMs, now = Date.n
     const lane = laneOf(id)
     while (lane.started.length >= maxInFlight || isBlocked(lane)) {
       if (isBlocked(lane)) throw new SetAsideError(`subscription ${id} is slow or failing: one attempt at a time`)
-      // Woken when an attempt ends, or once an attempt in flight may have become slow.
-      await new Promise<void>((resolve) => {
-        lane.waiting.push(resolve)
-        setTimeout(resolve, slowAfterMs)
-      })
+      // No more wait than run: a burst for one receiver leaves the consumer's other slots to the others.
+      if (lane.queued >= maxInFlight) throw new SetAsideError(`subscription ${id} has ${maxInFlight} deliveries waiting`)
+      lane.queued += 1
+      await wokenOrSlow(lane)
+      lane.queued -= 1
     }
     const startedAt = now()
     lane.started.push(startedAt)
     return startedAt
+  }
+
+  /** Until an attempt ends, or an attempt in flight may have become slow. */
+  function wokenOrSlow(lane: Lane): Promise<void> {
+    return new Promise<void>((resolve) => {
+      lane.waiting.push(resolve)
+      setTimeout(resolve, slowAfterMs)
+    })
   }
 
   function leave(id: string, startedAt: number, succeeded: boolean): void {
@@ -54,7 +64,7 @@ export function createSubscriptionLanes({ maxInFlight, slowAfterMs, now = Date.n
     lane.failing = !succeeded
     // Every waiter looks again: the lane may have become blocked, and then they are set aside at once.
     for (const wake of lane.waiting.splice(0)) wake()
-    if (lane.started.length === 0 && lane.waiting.length === 0 && !lane.failing) lanes.delete(id)
+    if (lane.started.length === 0 && lane.queued === 0 && !lane.failing) lanes.delete(id)
   }
 
   /** Runs `attempt` in the subscription's lane; `succeeded` says whether its result was a success. */

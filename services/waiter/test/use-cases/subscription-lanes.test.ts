@@ -43,3 +43,12 @@ t.test('a failing receiver gets one attempt at a time until one succeeds', async
   const both = await Promise.all([inLane('a', async () => 1, ok), inLane('a', async () => 2, ok)])
   t.same(both, [1, 2], 'healthy again: several at once')
 })
+
+t.test('a burst for one receiver: as many wait as run, the rest are set aside, leaving the consumer to the others', async (t) => {
+  const inLane = createSubscriptionLanes({ maxInFlight: 2, slowAfterMs: 1_000 })
+  const attempts = Array.from({ length: 5 }, () => pending())
+  const outcomes = attempts.map((attempt) => inLane('a', attempt.run, ok).then(() => 'sent', (err: unknown) => (err instanceof SetAsideError ? 'set aside' : 'failed')))
+  await sleep(10)
+  for (const attempt of attempts) attempt.end(true)
+  t.same(await Promise.all(outcomes), ['sent', 'sent', 'sent', 'sent', 'set aside'])
+})
