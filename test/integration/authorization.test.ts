@@ -10,7 +10,7 @@ import { startInProcessSystem } from '../support/in-process-system.js'
 const allowed = 'allowed'
 type Expected = number | typeof allowed
 
-const credentials = ['none', 'garbage', 'expired', 'wrong audience', 'alg none', 'wrong secret', 'revoked key', 'customer', 'other customer', 'customer key', 'staff', 'admin'] as const
+const credentials = ['none', 'garbage', 'expired', 'wrong audience', 'alg none', 'wrong secret', 'revoked key', 'customer', 'other customer', 'customer key', 'staff', 'admin', 'partner', 'partner key'] as const
 type Credential = (typeof credentials)[number]
 const refused = { none: 401, garbage: 401, expired: 401, 'wrong audience': 401, 'alg none': 401, 'wrong secret': 401, 'revoked key': 401 }
 
@@ -31,6 +31,9 @@ const dish = (id: string): NewMenuItem => ({
 interface MatrixIds {
   order: string
   key: string
+  /** A webhook subscription, and one to delete. */
+  webhook: string
+  disposableWebhook: string
   changed: { id: string; etag: string }
   retired: { id: string; etag: string }
 }
@@ -43,12 +46,39 @@ interface MatrixRoute {
   expect: Record<Credential, Expected>
 }
 
-/** Who may do what, route by route: the expected answer for each credential. */
+type PartnerCredential = 'partner' | 'partner key'
+/** A route of the matrix as written: what a partner gets need only be said where it is not a 403. */
+type Row = Omit<MatrixRoute, 'expect'> & { expect: Omit<Record<Credential, Expected>, PartnerCredential> & Partial<Record<PartnerCredential, Expected>> }
+
+/** A partner (JWT or API key) may read the menu and the feed, and nothing else. */
+const partnerRow = (answer: Expected) => ({ partner: answer, 'partner key': answer })
+
+/** Who may do what, route by route: the expected answer for each credential (a partner is refused unless told). */
 function matrix(ids: MatrixIds): MatrixRoute[] {
-  const customerRow = (own: Expected, others: Expected) => ({ customer: own, 'other customer': others, 'customer key': others })
-  const adminsOnly = (succeeds: number) => ({ ...refused, ...customerRow(403, 403), staff: 403, admin: succeeds })
+  return [...ordersAndMenu(ids), ...partnerRoutes(ids)].map((route) => ({ ...route, expect: { ...partnerRow(403), ...route.expect } }))
+}
+
+const customerRow = (own: Expected, others: Expected) => ({ customer: own, 'other customer': others, 'customer key': others })
+const adminsOnly = (succeeds: number) => ({ ...refused, ...customerRow(403, 403), staff: 403, admin: succeeds })
+
+function partnerRoutes({ webhook, disposableWebhook }: MatrixIds): Row[] {
   return [
-    { method: 'GET', url: '/api/menu', expect: { ...refused, none: 200, ...customerRow(200, 200), staff: 200, admin: 200 } },
+    { method: 'POST', url: '/api/webhooks', body: { url: 'http://127.0.0.1:9/hooks', types: ['order.placed'] }, expect: adminsOnly(201) },
+    { method: 'GET', url: '/api/webhooks', expect: adminsOnly(200) },
+    { method: 'GET', url: `/api/webhooks/${webhook}`, expect: adminsOnly(200) },
+    { method: 'POST', url: `/api/webhooks/${webhook}/ping`, expect: adminsOnly(202) },
+    { method: 'POST', url: `/api/webhooks/${webhook}/rotate-secret`, expect: adminsOnly(200) },
+    { method: 'POST', url: `/api/webhooks/${webhook}/pause`, expect: adminsOnly(200) },
+    { method: 'POST', url: `/api/webhooks/${webhook}/resume`, expect: adminsOnly(200) },
+    { method: 'GET', url: `/api/webhooks/${webhook}/deliveries`, expect: adminsOnly(200) },
+    { method: 'DELETE', url: `/api/webhooks/${disposableWebhook}`, expect: adminsOnly(204) },
+    { method: 'GET', url: '/api/events', expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200, ...partnerRow(200) } },
+  ]
+}
+
+function ordersAndMenu(ids: MatrixIds): Row[] {
+  return [
+    { method: 'GET', url: '/api/menu', expect: { ...refused, none: 200, ...customerRow(200, 200), staff: 200, admin: 200, ...partnerRow(200) } },
     { method: 'PATCH', url: '/api/menu/fries', body: { available: true }, expect: { ...refused, ...customerRow(403, 403), staff: 200, admin: 200 } },
     { method: 'POST', url: '/api/menu/items', body: dish('matrix-added'), expect: adminsOnly(201) },
     { method: 'PATCH', url: `/api/menu/items/${ids.changed.id}`, ifMatch: ids.changed.etag, body: { priceCents: 950 }, expect: adminsOnly(200) },
@@ -70,6 +100,7 @@ async function credentialHeaders(redis: Parameters<typeof createApiKeys>[0]) {
   const revoked = await apiKeys.create({ name: 'old till', roles: ['customer'] })
   await apiKeys.revoke(revoked.apiKey.id)
   const live = await apiKeys.create({ name: 'till', roles: ['customer'] })
+  const courier = await apiKeys.create({ name: 'courier', roles: ['partner'] })
   const disposable = await apiKeys.create({ name: 'to revoke', roles: ['customer'] })
   const headersOf: Record<Credential, Record<string, string>> = {
     none: {},
@@ -84,19 +115,30 @@ async function credentialHeaders(redis: Parameters<typeof createApiKeys>[0]) {
     'customer key': bearer(live.key),
     staff: bearer(staff),
     admin: bearer(admin),
+    partner: bearer({ subject: 'courier-app', roles: ['partner'] }),
+    'partner key': bearer(courier.key),
   }
   return { headersOf, disposableKey: disposable.apiKey.id }
 }
 
 t.test('the authorization matrix: every route × every kind of credential gets the expected answer', async (t) => {
-  const system = await startInProcessSystem(t)
+  // Its subscriptions go to a local port: only the routes' guard is tried here, not the destination rules.
+  const system = await startInProcessSystem(t, { WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true' })
   const { gateway } = await startGateway(t, await system.app.listen({ host: '127.0.0.1', port: 0 }), { REDIS_PREFIX: system.run.redisPrefix })
   const { headersOf, disposableKey } = await credentialHeaders(system.redis)
   const send = (method: string, url: string, credential: Credential, { body, ifMatch }: { body?: object; ifMatch?: string } = {}) =>
     gateway.inject({ method: method as 'GET', url, headers: { ...headersOf[credential], ...(ifMatch ? { 'if-match': ifMatch } : {}) }, ...(body ? { payload: body } : {}) })
   const placed = await send('POST', '/api/orders', 'customer', { body: { items: [{ menuItemId: 'lemonade', quantity: 1 }] } })
   const added = async (id: string) => ({ id, etag: String((await send('POST', '/api/menu/items', 'admin', { body: dish(id) })).headers.etag) })
-  const routes = matrix({ order: placed.json<Order>().id, key: disposableKey, changed: await added('matrix-changed'), retired: await added('matrix-retired') })
+  const subscribed = async () => (await send('POST', '/api/webhooks', 'admin', { body: { url: 'http://127.0.0.1:9/hooks', types: ['order.placed'] } })).json<{ subscription: { id: string } }>().subscription.id
+  const routes = matrix({
+    order: placed.json<Order>().id,
+    key: disposableKey,
+    changed: await added('matrix-changed'),
+    retired: await added('matrix-retired'),
+    webhook: await subscribed(),
+    disposableWebhook: await subscribed(),
+  })
 
   const mismatches: string[] = []
   for (const route of routes) {
@@ -132,7 +174,7 @@ t.test('the authorization matrix: every route × every kind of credential gets t
 })
 
 function customerStreams(own: number, others: number) {
-  return { customer: own, 'other customer': others, 'customer key': others }
+  return { customer: own, 'other customer': others, 'customer key': others, ...partnerRow(403) }
 }
 
 t.test("a customer's list holds only their own orders; staff see everyone's", async (t) => {

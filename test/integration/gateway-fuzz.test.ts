@@ -74,6 +74,22 @@ const availability = asJson(fc.record({ available: fc.boolean() }))
 const newKey = asJson(fc.record({ name: fc.string({ maxLength: 120 }), roles: fc.array(fc.constantFrom('customer', 'staff', 'admin', 'root'), { maxLength: 4 }) }))
 const menuItemId = fc.oneof(fc.constantFrom('fries', 'lemonade', 'truffle-pasta', 'classic-burger', 'fuzz-dish', 'nope'), segment)
 const keyId = fc.oneof(fc.stringMatching(/^[0-9a-f]{12}$/), segment)
+const webhookId = fc.oneof(fc.stringMatching(/^wh_[0-9a-f]{32}$/), segment)
+const eventType = fc.constantFrom('order.placed', 'order.status-changed', 'menu.changed', 'webhook.ping', 'order')
+const newWebhook = asJson(
+  fc.record(
+    {
+      url: fc.oneof(fc.constantFrom('http://127.0.0.1:9/hooks', 'https://10.0.0.1/x', 'https://localhost/x', 'ftp://x', ''), fc.webUrl(), fc.string({ maxLength: 60 })),
+      types: fc.array(eventType, { maxLength: 4 }),
+      scopes: fc.array(fc.constantFrom('customer-details', 'all'), { maxLength: 2 }),
+      description: fc.string({ maxLength: 210 }),
+    },
+    { requiredKeys: ['url', 'types'] },
+  ),
+)
+const feedQuery = fc
+  .dictionary(fc.constantFrom('after', 'types', 'limit', 'x'), fc.oneof(fc.string({ maxLength: 20 }), fc.nat().map(String), eventType), { maxKeys: 3 })
+  .map((q) => new URLSearchParams(q).toString())
 
 /**
  * The fields of a menu item: all within the schema's bounds (so that the menu's own rules are met: choices an option
@@ -175,6 +191,24 @@ const routes: { name: string; request: fc.Arbitrary<FuzzRequest>; who?: fc.Arbit
   { name: 'POST /api/keys', request: fc.oneof(withBody, newKey).map((sent) => ({ method: 'POST' as const, url: '/api/keys', ...sent })) },
   { name: 'GET /api/keys', request: query.map((q) => ({ method: 'GET' as const, url: `/api/keys?${q}` })) },
   { name: 'DELETE /api/keys/{id}', request: keyId.map((id) => ({ method: 'DELETE' as const, url: `/api/keys/${id}` })) },
+  { name: 'POST /api/webhooks', request: fc.oneof(withBody, newWebhook).map((sent) => ({ method: 'POST' as const, url: '/api/webhooks', ...sent })), who: anAdmin },
+  { name: 'GET /api/webhooks', request: query.map((q) => ({ method: 'GET' as const, url: `/api/webhooks?${q}` })), who: anAdmin },
+  ...(['GET', 'DELETE'] as const).map((method) => ({
+    name: `${method} /api/webhooks/{id}`,
+    request: webhookId.map((id) => ({ method, url: `/api/webhooks/${id}` })),
+    who: anAdmin,
+  })),
+  ...['ping', 'rotate-secret', 'pause', 'resume'].map((action) => ({
+    name: `POST /api/webhooks/{id}/${action}`,
+    request: fc.record({ id: webhookId, sent: withBody }).map(({ id, sent }) => ({ method: 'POST' as const, url: `/api/webhooks/${id}/${action}`, ...sent })),
+    who: anAdmin,
+  })),
+  {
+    name: 'GET /api/webhooks/{id}/deliveries',
+    request: fc.record({ id: webhookId, q: query }).map(({ id, q }) => ({ method: 'GET' as const, url: `/api/webhooks/${id}/deliveries?${q}` })),
+    who: anAdmin,
+  },
+  { name: 'GET /api/events', request: feedQuery.map((q) => ({ method: 'GET' as const, url: `/api/events?${q}` })), who: mostlyAs(as('partner')) },
 ]
 
 type System = Awaited<ReturnType<typeof startInProcessSystem>>
