@@ -13,13 +13,11 @@ const SAFE_TO_REPEAT = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * The retry policy of a proxy balanced over `replicas` (undici's BalancedPool picks the replica of each attempt
  * and weighs down one that fails to connect): an attempt that failed as above is made again at once, up to
- * once per replica; anything else keeps reply-from's own policy (a GET answered 503 is tried again).
+ * once per replica. Anything else is answered as it came, never repeated: reply-from's own policy would try a GET
+ * answered 503 ten more times, multiplying the load on a service exactly when it sheds it.
  */
 export function failoverAcross(replicas: number): RetryDelay {
-  return ({ err, req, res, attempt, getDefaultDelay }: RetryDetails) => {
-    if (attempt < replicas && mayGoElsewhere(err, req)) return 1
-    return getDefaultDelay(req, res, err, attempt)
-  }
+  return ({ err, req, attempt }: RetryDetails) => (attempt < replicas && mayGoElsewhere(err, req) ? 1 : null)
 }
 
 function mayGoElsewhere(err: Error | undefined, req: RetryDetails['req']): boolean {

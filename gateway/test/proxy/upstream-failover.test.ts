@@ -76,7 +76,8 @@ t.test('with every waiter gone, the caller is told the service is unavailable', 
 
 t.test('a refused connection goes elsewhere for any method, a cut one only for what is safe to repeat, once per replica', async (t) => {
   const failover = failoverAcross(2)
-  const keepDefault = () => null
+  // reply-from's own policy would retry: it is never asked.
+  const keepDefault = () => 5
   const attemptAfter = (code: string, method: string, attempt = 0, headers = {}) =>
     failover({ err: Object.assign(new Error(code), { code }), req: { method, headers }, res: undefined, attempt, retriesCount: 0, getDefaultDelay: keepDefault } as never)
   t.ok(attemptAfter('ECONNREFUSED', 'POST'))
@@ -85,4 +86,18 @@ t.test('a refused connection goes elsewhere for any method, a cut one only for w
   t.ok(attemptAfter('UND_ERR_SOCKET', 'POST', 0, { 'idempotency-key': 'k-1' }), 'a POST with an Idempotency-Key is safe to repeat')
   t.equal(attemptAfter('UND_ERR_HEADERS_TIMEOUT', 'GET'), null)
   t.equal(attemptAfter('ECONNREFUSED', 'GET', 2), null)
+})
+
+t.test('a GET the waiter answers 503 is passed on as it came, not tried again', async (t) => {
+  let asked = 0
+  const shedding = createServer((_request, response) => {
+    asked += 1
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' }).end('{}')
+  })
+  await new Promise<void>((resolve) => shedding.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => shedding.close())
+  const gateway = await gatewayBefore(t, [{ url: `http://127.0.0.1:${(shedding.address() as AddressInfo).port}` }])
+  const answer = await gateway.inject({ url: '/api/menu' })
+  t.equal(answer.statusCode, 503)
+  t.equal(asked, 1, 'one upstream call per client request')
 })
