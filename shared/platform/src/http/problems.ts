@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MenuItem } from '@restaurant/contracts/menu'
 import { buildProblem, PROBLEM_CONTENT_TYPE, type InvalidParam } from '@restaurant/contracts/problem'
 
@@ -11,6 +11,8 @@ export interface ProblemExtras {
   retryAfterSeconds?: number
 }
 
+const UNAVAILABLE_TITLE = 'The service, or one it needs, is unavailable; retry later'
+
 const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-content-length',
@@ -19,6 +21,22 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
   FST_ERR_VALIDATION: 'validation-failed',
   FST_ERR_NOT_FOUND: 'not-found',
+}
+
+/** The router's own refusals, before any route: a parameter too long, a URL that does not decode. */
+const routerTitles: Record<string, { code: string; title: string }> = {
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'url-too-long', title: 'A part of the URL is too long' },
+  FST_ERR_BAD_URL: { code: 'malformed-url', title: 'The URL is malformed' },
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses is a problem like any other, and never echoes the URL (which
+ * may be thousands of characters, or carry what it should not).
+ */
+export function answerRouterError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400
+  const { code, title } = routerTitles[error.code] ?? { code: 'bad-request', title: 'The request cannot be routed' }
+  reply.code(status).type(PROBLEM_CONTENT_TYPE).send(buildProblem(status, code, title))
 }
 
 export function problemCode(error: Pick<FastifyError, 'code' | 'validation' | 'name'>): string {
@@ -48,7 +66,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     const retryAfter = error.retryAfterSeconds ?? (status === 503 ? 2 : undefined)
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter))
-    const title = status >= 500 && status !== 503 ? 'Internal server error' : error.message
+    // A server error's message may name internals (an address, a driver's words): it goes to the log, the code to the client.
+    const title = status === 503 ? UNAVAILABLE_TITLE : status >= 500 ? 'Internal server error' : error.message
     const invalidParams = error.invalidParams ?? invalidParamsOf(error)
     const body = buildProblem(status, status === 500 ? 'internal-error' : problemCode(error), title, {
       instance: request.url,

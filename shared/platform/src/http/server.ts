@@ -8,7 +8,7 @@ import underPressure from '@fastify/under-pressure'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { requireJsonBodies } from './json-only.js'
-import { registerProblemHandlers } from './problems.js'
+import { answerRouterError, registerProblemHandlers } from './problems.js'
 import { tracingEnabled } from '../runtime/tracing.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -53,6 +53,7 @@ export async function buildHttpServer(log: Logger, options: HttpServerOptions = 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     // Logged by the hooks below instead, inside the request's span, so that both lines carry its trace id.
     logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: answerRouterError,
   })
   if (tracingEnabled()) {
     // Spans are named by the HTTP conventions, `GET /api/orders/:id`, rather than `request`.
