@@ -15,6 +15,7 @@ import { registerBrowserHeaders } from './front-door/browser-headers.js'
 import { redisStoreWithLocalFallback } from './front-door/rate-limit-store.js'
 import { publicRouteOf } from './front-door/route-allowlist.js'
 import { guardPublicRoutes, type FrontDoorLimits } from './front-door/route-guard.js'
+import { warnOfUntrustedProxy } from './front-door/untrusted-proxy-warning.js'
 import { registerDevSignIn } from './pages/dev-sign-in.js'
 import { registerStaticPages } from './pages/static-pages.js'
 import { registerUpstreamProxy } from './proxy/upstream-proxy.js'
@@ -44,6 +45,7 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
     routeOf,
   })
   await measureRoutes(app, metrics, routeOf)
+  warnOfUntrustedProxy(app, listOf(config.TRUST_PROXY))
   await registerBrowserHeaders(app, listOf(config.CORS_ORIGINS))
   const tokens = tokenSettingsFrom(config)
   await app.register(jwt, jwtOptions(tokens))
@@ -71,6 +73,7 @@ export function gatewayReadiness(config: GatewayConfig, redis: Pick<Redis, 'ping
 function frontDoorLimitsOf(config: GatewayConfig): FrontDoorLimits {
   return {
     perAddress: { max: config.RATE_LIMIT_PER_ADDRESS, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
+    ipv6PrefixLength: config.RATE_LIMIT_IPV6_PREFIX,
     perCredential: { max: config.RATE_LIMIT_PER_CREDENTIAL, timeWindowMs: config.RATE_LIMIT_WINDOW_MS },
     orderQuota: { max: config.ORDER_QUOTA, timeWindowMs: config.ORDER_QUOTA_WINDOW_MS },
   }

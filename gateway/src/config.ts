@@ -19,6 +19,8 @@ export const gatewayConfigSchema = {
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'restaurant-api' }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
   RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1_200 }),
+  // The IPv6 network counted as one address: a subscriber commonly holds a whole /64.
+  RATE_LIMIT_IPV6_PREFIX: Type.Integer({ minimum: 32, maximum: 128, default: 64 }),
   RATE_LIMIT_PER_CREDENTIAL: Type.Integer({ minimum: 1, default: 600 }),
   ORDER_QUOTA: Type.Integer({ minimum: 1, default: 100 }),
   ORDER_QUOTA_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 3_600_000 }),

@@ -2,27 +2,33 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { anonymous, type Identity } from '@restaurant/contracts/identity'
 import { mayCall } from '@restaurant/contracts/public-routes'
 import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
+import { addressKeyOf } from './address-key.js'
 import type { Authenticator } from './authentication.js'
 import { createLimiter, type LimitSettings } from './rate-limits.js'
 import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'
 
+const LIMITED_BY_ADDRESS_ONLY = ['/docs', '/auth/']
+
 export interface FrontDoorLimits {
   perAddress: LimitSettings
+  /** The IPv6 network that counts as one address. */
+  ipv6PrefixLength: number
   perCredential: LimitSettings
   /** Orders one customer may place per window. */
   orderQuota: LimitSettings
 }
 
 /**
- * Every `/api` request passes the same checks, in this order: a documented route (404), the budget of its
+ * `/docs` and `/auth/` count against their address's budget. Every `/api` request passes the same checks, in this order: a documented route (404), the budget of its
  * address (429), a valid credential (401), a role the route admits (403), the budget of the credential
  * (429) and, to place an order, the customer's order quota (429). Returns the verified caller.
  */
 export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits) {
   const identities = new WeakMap<object, Identity>()
-  const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? request.ip
+  const addressOf = (request: FastifyRequest) => addressKeyOf(request.ip, limits.ipv6PrefixLength)
+  const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? addressOf(request)
   const open = { failClosed: false }
-  const perAddress = createLimiter(app, 'per address', limits.perAddress, (request) => request.ip, { nameSpace: 'address', ...open })
+  const perAddress = createLimiter(app, 'per address', limits.perAddress, addressOf, { nameSpace: 'address', ...open })
   const perCredential = createLimiter(app, 'per credential', limits.perCredential, subjectOf, { nameSpace: 'credential', ...open })
   // Key management fails closed: without Redis to count, admins get 503 rather than an unlimited API.
   const keyManagement = createLimiter(app, 'per credential', limits.perCredential, subjectOf, { nameSpace: 'keys', failClosed: true })
@@ -30,6 +36,8 @@ export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator,
 
   app.addHook('onRequest', async (request, reply) => {
     const rawPath = (request.raw.url ?? '/').split('?')[0] ?? '/'
+    // The documentation and the sign-in take no credential: the address's budget is all that bounds them.
+    if (LIMITED_BY_ADDRESS_ONLY.some((prefix) => rawPath.startsWith(prefix))) return perAddress(request, reply)
     if (!rawPath.startsWith('/api')) return
     const route = publicRouteOf(request.method, rawPath)
     if (!route) throw new UnknownRouteError()

@@ -32,6 +32,17 @@ t.test('the per-address budget is counted before authentication: bad tokens use 
   t.same(reached, [])
 })
 
+t.test('one IPv6 /64 is one address: spreading requests over its addresses gains nothing, the next /64 has its own budget', async (t) => {
+  const { url } = await startUpstream(t)
+  const { gateway } = await startGateway(t, url, { RATE_LIMIT_PER_ADDRESS: '3' })
+  const from = (remoteAddress: string) => gateway.inject({ url: '/api/menu', remoteAddress })
+  const spread = ['2001:db8:5:6::1', '2001:db8:5:6::2', '2001:db8:5:6:ffff::9', '2001:db8:5:6:1234:5678:9abc:def0']
+  const statuses = []
+  for (const address of spread) statuses.push((await from(address)).statusCode)
+  t.same(statuses, [200, 200, 200, 429])
+  t.equal((await from('2001:db8:5:7::1')).statusCode, 200, 'another /64')
+})
+
 t.test('each credential has its own budget, whatever address it comes from', async (t) => {
   const { url } = await startUpstream(t)
   const { gateway } = await startGateway(t, url, { RATE_LIMIT_PER_CREDENTIAL: '2' })
@@ -81,4 +92,13 @@ t.test('with Redis out of reach, people with tokens are still served within the 
   const answers: number[] = []
   for (let i = 0; i < 3; i++) answers.push((await gateway.inject({ url: '/api/orders', headers: asCustomer() })).statusCode)
   t.same(answers, [200, 200, 429])
+})
+
+t.test('the documentation and the sign-in count against the address budget too', async (t) => {
+  const { url } = await startUpstream(t)
+  const { gateway } = await startGateway(t, url, { RATE_LIMIT_PER_ADDRESS: '2', DEV_SIGN_IN: 'true' })
+  const signIn = { method: 'POST' as const, url: '/auth/dev-token', payload: { role: 'customer' } }
+  t.same([(await gateway.inject(signIn)).statusCode, (await gateway.inject({ url: '/docs/json' })).statusCode === 429], [200, false])
+  t.equal((await gateway.inject(signIn)).statusCode, 429, 'the sign-in, past the budget')
+  t.equal((await gateway.inject({ url: '/docs/json' })).statusCode, 429, 'the documentation, past the budget')
 })
