@@ -15,6 +15,7 @@ import { registerBrowserHeaders } from './front-door/browser-headers.js'
 import { redisStoreWithLocalFallback } from './front-door/rate-limit-store.js'
 import { publicRouteOf } from './front-door/route-allowlist.js'
 import { guardPublicRoutes, type FrontDoorLimits } from './front-door/route-guard.js'
+import { createStreamCredentials } from './front-door/stream-credentials.js'
 import { warnOfUntrustedProxy } from './front-door/untrusted-proxy-warning.js'
 import { registerDevSignIn } from './pages/dev-sign-in.js'
 import { registerStaticPages } from './pages/static-pages.js'
@@ -50,7 +51,9 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
   const tokens = tokenSettingsFrom(config)
   await app.register(jwt, jwtOptions(tokens))
   await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
-  const identityOf = guardPublicRoutes(app, createAuthenticator(app, createApiKeys(redis)), frontDoorLimitsOf(config))
+  const apiKeys = createApiKeys(redis)
+  const streams = createStreamCredentials(app, apiKeys, config.STREAM_CREDENTIAL_CHECK_MS)
+  const identityOf = guardPublicRoutes(app, createAuthenticator(app, apiKeys), frontDoorLimitsOf(config), streams)
   const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
   await registerUpstreamProxy(app, upstream, identityOf)
   await registerStaticPages(app)

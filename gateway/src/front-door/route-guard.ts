@@ -4,6 +4,9 @@ import { mayCall } from '@restaurant/contracts/public-routes'
 import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
 import { addressKeyOf } from './address-key.js'
 import type { Authenticator } from './authentication.js'
+import type { createStreamCredentials } from './stream-credentials.js'
+
+type StreamWatch = ReturnType<typeof createStreamCredentials>
 import { createLimiter, type LimitSettings } from './rate-limits.js'
 import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'
 
@@ -23,7 +26,7 @@ export interface FrontDoorLimits {
  * address (429), a valid credential (401), a role the route admits (403), the budget of the credential
  * (429) and, to place an order, the customer's order quota (429). Returns the verified caller.
  */
-export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits) {
+export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits, endWithCredential: StreamWatch) {
   const identities = new WeakMap<object, Identity>()
   const addressOf = (request: FastifyRequest) => addressKeyOf(request.ip, limits.ipv6PrefixLength)
   const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? addressOf(request)
@@ -46,6 +49,7 @@ export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator,
     if (!mayCall(route, identity)) throw new ForbiddenError(request.method, route.path)
     identities.set(request, identity)
     if (identity === anonymous) return
+    if (route.path.endsWith('/events') && route.path.startsWith('/api/orders')) endWithCredential(request, reply)
     await (route.path.startsWith('/api/keys') ? keyManagement : perCredential)(request, reply)
     if (route.method === 'POST' && route.path === '/api/orders') await orderQuota(request, reply)
   })
