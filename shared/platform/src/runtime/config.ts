@@ -93,7 +93,18 @@ export function loadConfig<P extends TProperties>(
   // `env: false`: only the variables given are read (process.env by default), never merged with process.env.
   const config = envSchema({ schema, data: env, env: false, dotenv: false }) as Static<typeof schema>
   refuseDevelopmentSecretsInProduction(config)
+  refuseSharedSecrets(config)
   return config
+}
+
+/** One secret, one purpose: a leaked token key must not also forge order ids or internal identities. */
+function refuseSharedSecrets(config: object): void {
+  const purposeOf = new Map<unknown, string>()
+  for (const [name, value] of Object.entries(config).filter(([name]) => name.endsWith('_SECRET'))) {
+    const first = purposeOf.get(value)
+    if (first !== undefined && value !== '') throw new Error(`env/${name} must differ from env/${first}: each secret serves one purpose`)
+    purposeOf.set(value, name)
+  }
 }
 
 function refuseDevelopmentSecretsInProduction(config: object): void {

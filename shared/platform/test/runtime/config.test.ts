@@ -1,4 +1,5 @@
 import t from 'tap'
+import { Type } from 'typebox'
 import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, rabbitConfig } from '../../src/runtime/config.js'
 
 const schema = { ...commonConfig, ...identityConfig }
@@ -26,4 +27,11 @@ t.test('an AMQP_URL list with an empty member, a space or another scheme is refu
   for (const AMQP_URL of ['amqp://a:5672,', ',amqp://a:5672', 'amqp://a:5672,,amqp://b:5672', 'amqp://a:5672, amqp://b:5672', 'http://a:5672', 'amqp://a:5672,redis://b']) {
     t.throws(() => loadConfig(rabbitConfig, { AMQP_URL }), /env\/AMQP_URL/, AMQP_URL)
   }
+})
+
+t.test('one secret may not serve two purposes', async (t) => {
+  const twoSecrets = { IDENTITY_SECRET: Type.String({ minLength: 32 }), ORDER_ID_SECRET: Type.String({ minLength: 16 }) }
+  const same = 'a-secret-long-enough-for-both-purposes'
+  t.throws(() => loadConfig(twoSecrets, { IDENTITY_SECRET: same, ORDER_ID_SECRET: same }), /env\/ORDER_ID_SECRET must differ from env\/IDENTITY_SECRET/)
+  t.ok(loadConfig(twoSecrets, { IDENTITY_SECRET: same, ORDER_ID_SECRET: 'another-secret-entirely' }))
 })
