@@ -16,6 +16,7 @@ import { redisStoreWithLocalFallback } from './front-door/rate-limit-store.js'
 import { publicRouteOf } from './front-door/route-allowlist.js'
 import { guardPublicRoutes, type FrontDoorLimits } from './front-door/route-guard.js'
 import { createStreamCredentials } from './front-door/stream-credentials.js'
+import { createStreamQuota } from './front-door/stream-quota.js'
 import { warnOfUntrustedProxy } from './front-door/untrusted-proxy-warning.js'
 import { registerDevSignIn } from './pages/dev-sign-in.js'
 import { registerStaticPages } from './pages/static-pages.js'
@@ -29,6 +30,9 @@ export interface GatewayDeps {
   /** The gateway's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
 }
+
+// A stream's place in its credential's quota outlives a gateway that died with it open by at most this.
+const STREAM_LEASE_MS = 30_000
 
 // Latencies and spans by documented route: every proxied call matches the proxy's one `/api/*` route.
 const routeOf: RouteOf = (request) => publicRouteOf(request.method, request.url.split('?')[0] ?? '')?.path
@@ -52,7 +56,10 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
   await app.register(jwt, jwtOptions(tokens))
   await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
   const apiKeys = createApiKeys(redis)
-  const streams = createStreamCredentials(app, apiKeys, config.STREAM_CREDENTIAL_CHECK_MS)
+  const streams = {
+    hold: createStreamQuota(redis, { maxPerCredential: config.MAX_STREAMS_PER_CREDENTIAL, leaseMs: STREAM_LEASE_MS }),
+    endWithCredential: createStreamCredentials(app, apiKeys, config.STREAM_CREDENTIAL_CHECK_MS),
+  }
   const identityOf = guardPublicRoutes(app, createAuthenticator(app, apiKeys), frontDoorLimitsOf(config), streams)
   const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
   await registerUpstreamProxy(app, upstream, identityOf)

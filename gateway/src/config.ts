@@ -23,6 +23,8 @@ export const gatewayConfigSchema = {
   RATE_LIMIT_IPV6_PREFIX: Type.Integer({ minimum: 32, maximum: 128, default: 64 }),
   RATE_LIMIT_PER_CREDENTIAL: Type.Integer({ minimum: 1, default: 600 }),
   ORDER_QUOTA: Type.Integer({ minimum: 1, default: 100 }),
+  // Open event streams one credential may hold at once, across every gateway.
+  MAX_STREAMS_PER_CREDENTIAL: Type.Integer({ minimum: 1, default: 5 }),
   // How often an open event stream's API key is checked: a revoked key's streams end within this.
   STREAM_CREDENTIAL_CHECK_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   ORDER_QUOTA_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 3_600_000 }),

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import Fastify from 'fastify'
 import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
@@ -37,4 +39,19 @@ export async function startUpstream(t: Test, options: { delayMs?: number } = {})
   const url = await upstream.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => upstream.close())
   return { url, reached }
+}
+
+/** A waiter stand-in whose event streams never end by themselves: a comment every 100 ms. */
+export async function endlessStreams(t: Test) {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' })
+    const beat = setInterval(() => response.write(': still here\n\n'), 100)
+    response.once('close', () => clearInterval(beat))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }

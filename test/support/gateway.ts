@@ -8,7 +8,7 @@ import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { removeRedisKeys } from './isolation.js'
 
 /** Limits high enough that only the tests about limits meet them. */
-export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_CREDENTIAL: '1000000', ORDER_QUOTA: '1000000' }
+export const generousLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_CREDENTIAL: '1000000', ORDER_QUOTA: '1000000', MAX_STREAMS_PER_CREDENTIAL: '1000000' }
 
 /**
  * The gateway in this process in front of `waiterUrl`, on the machine's real Redis under the run's prefix

@@ -5,8 +5,13 @@ import { ForbiddenError } from '@restaurant/platform/http/identity-guard'
 import { addressKeyOf } from './address-key.js'
 import type { Authenticator } from './authentication.js'
 import type { createStreamCredentials } from './stream-credentials.js'
+import type { createStreamQuota } from './stream-quota.js'
 
-type StreamWatch = ReturnType<typeof createStreamCredentials>
+/** What an event stream is held to while open: a place in its credential's quota, and the credential's life. */
+export interface StreamGuards {
+  hold: ReturnType<typeof createStreamQuota>
+  endWithCredential: ReturnType<typeof createStreamCredentials>
+}
 import { createLimiter, type LimitSettings } from './rate-limits.js'
 import { publicRouteOf, UnknownRouteError } from './route-allowlist.js'
 
@@ -26,7 +31,7 @@ export interface FrontDoorLimits {
  * address (429), a valid credential (401), a role the route admits (403), the budget of the credential
  * (429) and, to place an order, the customer's order quota (429). Returns the verified caller.
  */
-export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits, endWithCredential: StreamWatch) {
+export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator, limits: FrontDoorLimits, streams: StreamGuards) {
   const identities = new WeakMap<object, Identity>()
   const addressOf = (request: FastifyRequest) => addressKeyOf(request.ip, limits.ipv6PrefixLength)
   const subjectOf = (request: FastifyRequest) => identities.get(request)?.subject ?? addressOf(request)
@@ -49,7 +54,10 @@ export function guardPublicRoutes(app: FastifyInstance, identify: Authenticator,
     if (!mayCall(route, identity)) throw new ForbiddenError(request.method, route.path)
     identities.set(request, identity)
     if (identity === anonymous) return
-    if (route.path.endsWith('/events') && route.path.startsWith('/api/orders')) endWithCredential(request, reply)
+    if (route.path.endsWith('/events') && route.path.startsWith('/api/orders')) {
+      await streams.hold(identity.subject, request, reply)
+      streams.endWithCredential(request, reply)
+    }
     await (route.path.startsWith('/api/keys') ? keyManagement : perCredential)(request, reply)
     if (route.method === 'POST' && route.path === '/api/orders') await orderQuota(request, reply)
   })

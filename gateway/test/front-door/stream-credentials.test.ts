@@ -1,24 +1,8 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { bearer, staff, tokenFor } from '../../../test/support/credentials.js'
 import { startGateway } from '../../../test/support/gateway.js'
-
-/** A waiter stand-in whose event streams never end by themselves: a comment every 100 ms. */
-async function endlessStreams(t: Test) {
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' })
-    const beat = setInterval(() => response.write(': still here\n\n'), 100)
-    response.once('close', () => clearInterval(beat))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => {
-    server.closeAllConnections()
-    server.close()
-  })
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
+import { endlessStreams } from '../upstream.js'
 
 /** Opens the staff stream with `headers`; resolves with how long it stayed open, or undefined if it outlived `withinMs`. */
 async function openFor(url: string, headers: Record<string, string>, withinMs: number): Promise<number | undefined> {
