@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Redis } from 'ioredis'
 import { Type, type Static } from 'typebox'
 import { RoleSchema, type Identity, type Role } from '@restaurant/contracts/identity'
 
@@ -12,6 +11,10 @@ export const ApiKeySchema = Type.Object({
   revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
 })
 export type ApiKey = Static<typeof ApiKeySchema>
+
+/** A key as it is kept (in the store and in the cache): its record and the SHA-256 of its secret, never the secret. */
+export const StoredApiKeySchema = Type.Object({ apiKey: ApiKeySchema, hash: Type.String({ pattern: '^[0-9a-f]{64}$' }) })
+export type StoredApiKey = Static<typeof StoredApiKeySchema>
 
 export const NewApiKeyBody = Type.Object(
   {
@@ -27,72 +30,28 @@ export const API_KEY_PREFIX = 'rk_'
 const keyFormat = /^rk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest()
-const recordKey = (id: string) => `api-key:${id}`
-const indexKey = 'api-keys'
 
 export function isApiKey(token: string): boolean {
   return token.startsWith(API_KEY_PREFIX)
 }
 
-interface KeyStore {
-  redis: Redis
-  now: () => Date
-}
-
-/**
- * API keys for machine clients, in Redis: only a hash of each secret is stored and compared in constant
- * time. Every call needs Redis, so key management and key authentication fail closed when it is down.
- */
-export function createApiKeys(redis: Redis, now: () => Date = () => new Date()) {
-  const store: KeyStore = { redis, now }
-  return {
-    create: (body: NewApiKeyBody) => create(store, body),
-    authenticate: (key: string) => authenticate(redis, key),
-    list: () => list(redis),
-    revoke: (id: string) => revoke(store, id),
-  }
-}
-export type ApiKeys = ReturnType<typeof createApiKeys>
-
-async function create({ redis, now }: KeyStore, { name, roles }: NewApiKeyBody): Promise<{ key: string; apiKey: ApiKey }> {
+/** A new key: the bearer credential (shown once) and what is kept of it. */
+export function mintApiKey({ name, roles }: NewApiKeyBody, now: Date): { key: string; stored: StoredApiKey } {
   const id = randomBytes(6).toString('hex')
   const secret = randomBytes(32).toString('base64url')
-  const apiKey: ApiKey = { id, name, roles, createdAt: now().toISOString() }
-  await redis
-    .multi()
-    .hset(recordKey(id), { record: JSON.stringify(apiKey), hash: hashOf(secret).toString('hex') })
-    .sadd(indexKey, id)
-    .exec()
-  return { key: `${API_KEY_PREFIX}${id}_${secret}`, apiKey }
+  const apiKey: ApiKey = { id, name, roles, createdAt: now.toISOString() }
+  return { key: `${API_KEY_PREFIX}${id}_${secret}`, stored: { apiKey, hash: hashOf(secret).toString('hex') } }
 }
 
-async function find(redis: Redis, id: string): Promise<{ apiKey: ApiKey; hash: Buffer } | undefined> {
-  const [record, hash] = await redis.hmget(recordKey(id), 'record', 'hash')
-  if (!record || !hash) return undefined
-  return { apiKey: JSON.parse(record) as ApiKey, hash: Buffer.from(hash, 'hex') }
+/** The id of a well-formed key, which is where its record is looked up; undefined when it is malformed. */
+export function apiKeyIdOf(key: string): string | undefined {
+  return keyFormat.exec(key)?.[1]
 }
 
-/** The identity a key stands for; undefined when it is malformed, unknown, wrong or revoked. */
-async function authenticate(redis: Redis, key: string): Promise<Identity | undefined> {
+/** The identity a key stands for, its secret compared in constant time; undefined when it is malformed, unknown, wrong or revoked. */
+export function identityOfApiKey(key: string, stored: StoredApiKey | undefined): Identity | undefined {
   const [, id, secret] = keyFormat.exec(key) ?? []
-  if (!id || !secret) return undefined
-  const found = await find(redis, id)
-  if (!found || found.apiKey.revokedAt || !timingSafeEqual(hashOf(secret), found.hash)) return undefined
-  return { subject: `key:${id}`, roles: [...found.apiKey.roles] as Role[] }
-}
-
-async function list(redis: Redis): Promise<ApiKey[]> {
-  const ids = await redis.smembers(indexKey)
-  const found = await Promise.all(ids.map((id) => find(redis, id)))
-  return found.flatMap((entry) => (entry ? [entry.apiKey] : [])).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-}
-
-/** Marks the key revoked (it stays listed); undefined when there is no such key. */
-async function revoke({ redis, now }: KeyStore, id: string): Promise<ApiKey | undefined> {
-  const found = await find(redis, id)
-  if (!found) return undefined
-  if (found.apiKey.revokedAt) return found.apiKey
-  const revoked = { ...found.apiKey, revokedAt: now().toISOString() }
-  await redis.hset(recordKey(id), 'record', JSON.stringify(revoked))
-  return revoked
+  if (!id || !secret || !stored || stored.apiKey.id !== id || stored.apiKey.revokedAt) return undefined
+  if (!timingSafeEqual(hashOf(secret), Buffer.from(stored.hash, 'hex'))) return undefined
+  return { subject: `key:${id}`, roles: [...stored.apiKey.roles] as Role[] }
 }
