@@ -1,5 +1,7 @@
 import { fastifySSE } from '@fastify/sse'
 import type { Topology } from '@restaurant/contracts/messages'
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
+import { createKeyManagement } from '@restaurant/platform/audit/key-management'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { requireIdentity } from '@restaurant/platform/http/identity-guard'
 import { buildHttpServer } from '@restaurant/platform/http/server'
@@ -7,6 +9,7 @@ import type { Logger } from '@restaurant/platform/runtime/logger'
 import { measureRoutes } from '@restaurant/platform/runtime/metrics'
 import { Gauge, type Registry } from 'prom-client'
 import type { OrderEventHub } from './adapters/order-event-hub.js'
+import { registerAuditRoutes } from './http/audit-routes.js'
 import { registerDocs } from './http/docs.js'
 import { registerKeyRoutes } from './http/key-routes.js'
 import { registerMenuRoutes } from './http/menu-routes.js'
@@ -20,6 +23,8 @@ export interface WaiterAppDeps {
   log: Logger
   waiter: Waiter
   apiKeys: ApiKeys
+  /** Where staff and admin actions are recorded, and read by admins. */
+  audit: AuditLog
   /** Checks the identity the gateway signs on every `/api` request. */
   identitySecret: string
   /** Event-loop delay beyond which requests are shed with 503 rather than queued. */
@@ -45,7 +50,8 @@ export async function buildWaiterApp(deps: WaiterAppDeps) {
   const openStreams = new Gauge({ name: 'sse_open_streams', help: 'Event streams open on this waiter', registers: [metrics] })
   registerOrderEventRoutes(app, { waiter, hub: events.hub, contextOf, maxUnreadBytes: events.maxUnreadBytes, openStreams })
   registerOrderRoutes(app, waiter, contextOf)
-  registerKeyRoutes(app, apiKeys)
+  registerKeyRoutes(app, createKeyManagement(apiKeys, deps.audit), contextOf)
   registerPartnerRoutes(app, partners, contextOf)
+  registerAuditRoutes(app, deps.audit)
   return app
 }

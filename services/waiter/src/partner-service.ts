@@ -1,4 +1,5 @@
 import { PartnerEventSourceMessage, WebhookDeliveryMessage, type Topology } from '@restaurant/contracts/messages'
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import type { Bus } from '@restaurant/platform/messaging/bus'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createPartnerStore } from './adapters/partner-store/create-partner-store.js'
@@ -15,7 +16,7 @@ const SLOW_AFTER_MS = 1_000
  * What the waiter owes partners, wired: its own store (MongoDB or the embedded file), the signed sender, the
  * consumer that records every event and fans it out, the consumer that delivers webhooks, and the feed's pruning.
  */
-export async function startPartners(config: WaiterConfig, { bus, topology, log }: { bus: Bus; topology: Topology; log: Logger }) {
+export async function startPartners(config: WaiterConfig, { bus, topology, log, audit }: { bus: Bus; topology: Topology; log: Logger; audit: AuditLog }) {
   const store = await createPartnerStore(config)
   const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS
   const sender = createWebhookSender({ allowPrivate, timeoutMs: config.WEBHOOK_TIMEOUT_MS })
@@ -31,6 +32,7 @@ export async function startPartners(config: WaiterConfig, { bus, topology, log }
     slowAfterMs: Math.min(SLOW_AFTER_MS, config.WEBHOOK_TIMEOUT_MS),
     logKeep: config.WEBHOOK_LOG_KEEP,
     secretOverlapMs: config.WEBHOOK_SECRET_OVERLAP_MS,
+    audit,
   })
   await bus.consume(topology.queues.waiterPartnerEvents, PartnerEventSourceMessage, partners.recordEvent)
   await bus.consume(topology.queues.waiterWebhooks, WebhookDeliveryMessage, partners.deliverWebhook)

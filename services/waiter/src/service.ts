@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
 import { MenuChangedMessage, OrderStatusChangedMessage, routingKeys, topologyFor } from '@restaurant/contracts/messages'
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import { createApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import type { DependencyCheck } from '@restaurant/platform/http/health'
@@ -9,6 +10,7 @@ import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
 import { keepMenuCopy, type MenuCopy } from '@restaurant/platform/menu/menu-copy'
 import { connectRedis } from '@restaurant/platform/redis/redis'
+import { openAuditLog } from '@restaurant/platform/stores/open-audit-log'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
@@ -39,14 +41,16 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
   const kitchen = createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) })
   const menu = await followMenu(config, kitchen, bus, log)
-  const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish, kitchen, menu })
+  const audit = await openAuditLog(config)
+  const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish, kitchen, menu, audit })
   const hub = createOrderEventHub({ reader, redis }, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
-  const partners = await startPartners(config, { bus, topology, log })
+  const partners = await startPartners(config, { bus, topology, log, audit })
   const app = await buildWaiterApp({
     log,
     waiter,
     apiKeys: createApiKeys(redis),
+    audit,
     identitySecret: config.IDENTITY_SECRET,
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,
@@ -61,6 +65,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     await bus.cancelConsumers()
     await bus.close()
     await partners.close()
+    await audit.close()
     await hub.close()
     redis.disconnect()
   }
@@ -90,7 +95,7 @@ function followMenu(config: WaiterConfig, kitchen: MenuOwner, bus: Pick<Bus, 'su
 }
 
 /** The use cases over their adapters: views and reservations in Redis, the kitchen over HTTP, the bus, the menu's copy. */
-function wireWaiter(config: WaiterConfig, deps: { redis: Redis; log: Logger; metrics: Registry; publish: Publish; kitchen: KitchenClient; menu: MenuCopy }) {
+function wireWaiter(config: WaiterConfig, deps: { redis: Redis; log: Logger; metrics: Registry; publish: Publish; kitchen: KitchenClient; menu: MenuCopy; audit: AuditLog }) {
   const { redis, metrics } = deps
   return createWaiter({
     views: withSpans('order-views', createOrderViews(redis, { viewTtlSeconds: config.VIEW_TTL_SECONDS })),
@@ -99,6 +104,7 @@ function wireWaiter(config: WaiterConfig, deps: { redis: Redis; log: Logger; met
     menuOwner: deps.kitchen,
     publish: deps.publish,
     menu: deps.menu,
+    audit: deps.audit,
     now: () => new Date(),
     moved: createOrderMetrics(metrics, 'waiter'),
     orderIdSecret: config.ORDER_ID_SECRET,

@@ -34,6 +34,7 @@ export const publicRoutes = [
   { method: 'POST', path: '/api/webhooks/:id/resume', roles: ['admin'] },
   { method: 'GET', path: '/api/webhooks/:id/deliveries', roles: ['admin'] },
   { method: 'GET', path: '/api/events', roles: ['partner', 'admin'] },
+  { method: 'GET', path: '/api/audit', roles: ['admin'] },
 ] as const satisfies readonly { method: string; path: string; roles: typeof ANYONE | readonly Role[] }[]
 
 export type PublicRoute = (typeof publicRoutes)[number]

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { topologyFor } from '@restaurant/contracts/messages'
 import type { PartnerScope } from '@restaurant/contracts/partners'
+import { cliCaller } from '@restaurant/platform/audit/cli-caller'
 import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
 import { createLogger } from '@restaurant/platform/runtime/logger'
+import { openAuditLog } from '@restaurant/platform/stores/open-audit-log'
 import { checkDestination } from '../adapters/destination-check.js'
 import { createPartnerStore } from '../adapters/partner-store/create-partner-store.js'
 import { generateSecret } from '../adapters/webhook-sender.js'
@@ -21,7 +23,7 @@ if (!command) {
 const DELIVERIES_SHOWN = 100
 const config = loadWaiterConfig()
 const log = createLogger({ name: 'webhooks', level: 'warn', pretty: true })
-const context: RequestContext = { requestId: `cli-${process.pid}-${Date.now()}`, identity: { subject: 'cli', roles: ['admin'] }, log }
+const context: RequestContext = { ...cliCaller(), log }
 const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS
 // Only ping and resume publish: the other commands never need the broker.
 let bus: Promise<Bus> | undefined
@@ -30,6 +32,7 @@ const publish: Publish = async (routingKey, message, correlationId) => {
   return (await bus).publish(routingKey, message, correlationId)
 }
 const store = await createPartnerStore(config)
+const audit = await openAuditLog(config)
 const webhooks = createManageWebhooks({
   store,
   checkDestination: (url) => checkDestination(url, { allowPrivate }),
@@ -37,6 +40,7 @@ const webhooks = createManageWebhooks({
   now: () => new Date(),
   newSecret: generateSecret,
   secretOverlapMs: config.WEBHOOK_SECRET_OVERLAP_MS,
+  audit,
 })
 
 const print = (lines: readonly string[]) => {
@@ -55,12 +59,12 @@ async function run(webhooks: ManageWebhooks, command: Command): Promise<readonly
     case 'show':
       return describeDetails(await webhooks.get(command.id))
     case 'delete':
-      await webhooks.remove(command.id)
+      await webhooks.remove(command.id, context)
       return [`deleted ${command.id}`]
     case 'ping':
       return [`queued ${(await webhooks.ping(command.id, context)).eventId} for ${command.id}`]
     case 'rotate': {
-      const { secret, previousSecretsExpireAt } = await webhooks.rotateSecret(command.id)
+      const { secret, previousSecretsExpireAt } = await webhooks.rotateSecret(command.id, context)
       const overlap = previousSecretsExpireAt ? [`the previous secret signs too until ${previousSecretsExpireAt}`] : []
       return [`rotated ${command.id}; the new signing secret, shown once:`, secret, ...overlap]
     }
@@ -82,5 +86,6 @@ try {
   process.exitCode = 1
 } finally {
   await store.close()
+  await audit.close()
   if (bus) await (await bus).close()
 }

@@ -29,6 +29,7 @@ export async function registerDocs(app: HttpServer, topology: Topology): Promise
         { name: 'orders', description: 'Placing, following and cancelling orders' },
         { name: 'keys', description: 'API keys for machine clients (admin)' },
         { name: 'partners', description: 'Webhook subscriptions (admin) and the event feed (partner)' },
+        { name: 'audit', description: 'Who changed what, when (admin)' },
       ],
       components: {
         securitySchemes: {

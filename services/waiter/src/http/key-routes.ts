@@ -1,7 +1,9 @@
 import createError from '@fastify/error'
 import { Type } from 'typebox'
-import { ApiKeySchema, NewApiKeyBody, type ApiKeys } from '@restaurant/platform/auth/api-keys'
+import { ApiKeySchema, NewApiKeyBody } from '@restaurant/platform/auth/api-keys'
+import type { KeyManagement } from '@restaurant/platform/audit/key-management'
 import type { HttpServer } from '@restaurant/platform/http/server'
+import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, json, problem } from './route-docs.js'
 
 export const KeyStoreUnavailableError = createError('KEY_STORE_UNAVAILABLE', 'API keys cannot be managed right now: %s', 503)
@@ -46,16 +48,16 @@ const revokeKey = {
   },
 }
 
-/** Admins create, list and revoke the API keys of machine clients (a till, a delivery partner). */
-export function registerKeyRoutes(app: HttpServer, apiKeys: ApiKeys): void {
+/** Admins create, list and revoke the API keys of machine clients (a till, a delivery partner); each change is audited. */
+export function registerKeyRoutes(app: HttpServer, apiKeys: KeyManagement, contextOf: RequestContextOf): void {
   app.post('/api/keys', createKey, async (request, reply) => {
-    const { key, apiKey } = await orUnavailable(apiKeys.create(request.body))
+    const { key, apiKey } = await orUnavailable(apiKeys.create(request.body, contextOf(request)))
     request.log.info({ apiKeyId: apiKey.id, name: apiKey.name, roles: apiKey.roles }, 'api key created')
     return reply.code(201).send({ ...apiKey, key })
   })
   app.get('/api/keys', listKeys, async () => ({ keys: await orUnavailable(apiKeys.list()) }))
   app.delete('/api/keys/:id', revokeKey, async (request) => {
-    const revoked = await orUnavailable(apiKeys.revoke(request.params.id))
+    const revoked = await orUnavailable(apiKeys.revoke(request.params.id, contextOf(request)))
     if (!revoked) throw new ApiKeyNotFoundError(request.params.id)
     request.log.info({ apiKeyId: revoked.id }, 'api key revoked')
     return revoked

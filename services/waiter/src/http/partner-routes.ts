@@ -83,13 +83,13 @@ export function registerPartnerRoutes(app: HttpServer, { webhooks, readFeed }: P
   app.get('/api/webhooks', { schema: schemas.list }, async () => ({ subscriptions: await webhooks.list() }))
   app.get('/api/webhooks/:id', { schema: schemas.get }, async (request) => webhooks.get(request.params.id))
   app.delete('/api/webhooks/:id', { schema: schemas.remove }, async (request, reply) => {
-    await webhooks.remove(request.params.id)
+    await webhooks.remove(request.params.id, contextOf(request))
     request.log.info({ subscriptionId: request.params.id }, 'webhook deleted')
     return reply.code(204).send()
   })
   app.post('/api/webhooks/:id/ping', { schema: schemas.ping }, async (request, reply) => reply.code(202).send(await webhooks.ping(request.params.id, contextOf(request))))
   app.post('/api/webhooks/:id/rotate-secret', { schema: schemas.rotate }, async (request) => {
-    const rotated = await webhooks.rotateSecret(request.params.id)
+    const rotated = await webhooks.rotateSecret(request.params.id, contextOf(request))
     request.log.info({ subscriptionId: request.params.id }, 'webhook secret rotated')
     return rotated
   })

@@ -1,9 +1,11 @@
 import type { Menu, MenuItem, MenuItemChanges, NewMenuItem } from '@restaurant/contracts/menu'
+import { recordThen, type AuditEntry, type AuditLog } from '@restaurant/platform/audit/audit-log'
 import type { MenuCopy, MenuOwner, RequestContext } from './ports.js'
 
 export interface EditMenuDeps {
   menuOwner: MenuOwner
   menu: MenuCopy
+  audit: AuditLog
 }
 
 /**
@@ -11,12 +13,15 @@ export interface EditMenuDeps {
  * refuses a stale one); the answer is taken into this waiter's copy at once, and every other copy follows the
  * kitchen's announcement.
  */
-export function createEditMenu({ menuOwner, menu }: EditMenuDeps) {
+export function createEditMenu({ menuOwner, menu, audit }: EditMenuDeps) {
   const taken = (item: MenuItem, ctx: RequestContext, message: string): MenuItem => {
     menu.apply(item)
     ctx.log.info({ menuItemId: item.id, version: item.version, by: ctx.identity.subject }, message)
     return item
   }
+  // Recorded before the kitchen is asked: no edit without its record.
+  const edited = (ctx: RequestContext, entry: AuditEntry, edit: () => Promise<MenuItem>, message: string) =>
+    recordThen(audit, ctx, entry, async () => taken(await edit(), ctx, message))
   const by = (ctx: RequestContext) => ctx.identity.subject
   return {
     /** What can be ordered: retired items are left out. */
@@ -24,13 +29,24 @@ export function createEditMenu({ menuOwner, menu }: EditMenuDeps) {
       const { version, items } = menu.current()
       return { version, items: items.filter((item) => !item.retired) }
     },
-    add: async (item: NewMenuItem, ctx: RequestContext) => taken(await menuOwner.add({ by: by(ctx), item }, ctx.requestId), ctx, 'menu item added'),
-    change: async (id: string, madeFrom: number, change: MenuItemChanges, ctx: RequestContext) =>
-      taken(await menuOwner.edit(id, { by: by(ctx), madeFrom, change }, ctx.requestId), ctx, 'menu item changed'),
-    retire: async (id: string, madeFrom: number, ctx: RequestContext) =>
-      taken(await menuOwner.edit(id, { by: by(ctx), madeFrom, retire: true }, ctx.requestId), ctx, 'menu item retired'),
-    setAvailability: async (id: string, available: boolean, ctx: RequestContext) =>
-      taken(await menuOwner.edit(id, { by: by(ctx), available }, ctx.requestId), ctx, available ? 'menu item back' : 'menu item sold out'),
+    add: (item: NewMenuItem, ctx: RequestContext) =>
+      edited(ctx, { action: 'menu-item.added', target: item.id, detail: { name: item.name } }, () => menuOwner.add({ by: by(ctx), item }, ctx.requestId), 'menu item added'),
+    change: (id: string, madeFrom: number, change: MenuItemChanges, ctx: RequestContext) =>
+      edited(
+        ctx,
+        { action: 'menu-item.changed', target: id, detail: { madeFrom, fields: Object.keys(change) } },
+        () => menuOwner.edit(id, { by: by(ctx), madeFrom, change }, ctx.requestId),
+        'menu item changed',
+      ),
+    retire: (id: string, madeFrom: number, ctx: RequestContext) =>
+      edited(ctx, { action: 'menu-item.retired', target: id, detail: { madeFrom } }, () => menuOwner.edit(id, { by: by(ctx), madeFrom, retire: true }, ctx.requestId), 'menu item retired'),
+    setAvailability: (id: string, available: boolean, ctx: RequestContext) =>
+      edited(
+        ctx,
+        { action: 'menu-item.availability-changed', target: id, detail: { available } },
+        () => menuOwner.edit(id, { by: by(ctx), available }, ctx.requestId),
+        available ? 'menu item back' : 'menu item sold out',
+      ),
     history: (id: string, ctx: RequestContext) => menuOwner.history(id, ctx.requestId),
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import createError from '@fastify/error'
 import { routingKeys, type WebhookDeliveryMessage } from '@restaurant/contracts/messages'
 import type { PartnerEvent, PartnerEventType, PartnerScope } from '@restaurant/contracts/partners'
+import { recordThen, type AuditEntry, type AuditLog } from '@restaurant/platform/audit/audit-log'
 import { rotated } from '../domain/webhook-attempts.js'
 import { withChanges } from './deliver-webhook.js'
 import type { PartnerStore, WebhookSubscription } from './partner-store.js'
@@ -29,15 +30,18 @@ export interface ManageWebhooksDeps {
   newSecret: () => string
   /** How long a replaced secret goes on signing, so that receivers can switch. */
   secretOverlapMs: number
+  audit: AuditLog
 }
 
 const RESUME_PAGE = 100
 
 export const viewOf = ({ secrets: _secrets, ...view }: WebhookSubscription): SubscriptionView => view
 
-/** What admins do with webhook subscriptions, through the API or the CLI. */
+/** What admins do with webhook subscriptions, through the API or the CLI. Each change is recorded before it is made. */
 export function createManageWebhooks(deps: ManageWebhooksDeps) {
   const { store, now } = deps
+  const recorded = <T>(ctx: RequestContext, action: string, id: string, change: () => Promise<T>, detail?: AuditEntry['detail']) =>
+    recordThen(deps.audit, ctx, { action: `webhook.${action}`, target: id, ...(detail ? { detail } : {}) }, change)
 
   async function found(id: string): Promise<WebhookSubscription> {
     const subscription = await store.subscriptions.get(id)
@@ -52,7 +56,7 @@ export function createManageWebhooks(deps: ManageWebhooksDeps) {
   }
 
   return {
-    async create(wanted: NewSubscription, { identity }: RequestContext) {
+    async create(wanted: NewSubscription, ctx: RequestContext) {
       const refused = await deps.checkDestination(wanted.url)
       if (refused) throw Object.assign(new WebhookUrlRefusedError(refused), { invalidParams: [{ in: 'body', name: '/url', reason: refused }] })
       const secret = deps.newSecret()
@@ -65,46 +69,55 @@ export function createManageWebhooks(deps: ManageWebhooksDeps) {
         secrets: [{ secret }],
         state: 'active',
         createdAt: now().toISOString(),
-        createdBy: identity.subject,
+        createdBy: ctx.identity.subject,
       }
-      await store.subscriptions.create(subscription)
+      // The destination's host alone: a receiver's URL may carry a credential in its path or query.
+      const detail = { host: new URL(wanted.url).host, types: subscription.types, scopes: subscription.scopes }
+      await recorded(ctx, 'created', subscription.id, () => store.subscriptions.create(subscription), detail)
       return { subscription: viewOf(subscription), secret }
     },
     list: async () => (await store.subscriptions.list()).map(viewOf),
     get: async (id: string) => viewOf(await found(id)),
-    async remove(id: string) {
-      if (!(await store.subscriptions.delete(id))) throw new WebhookNotFoundError(id)
-    },
-    /** Sends a `webhook.ping` through the same queue, signing and retries as any event. */
-    async ping(id: string, { requestId }: RequestContext) {
-      const subscription = await found(id)
-      const event: PartnerEvent = { id: `evt_ping_${randomUUID()}`, type: 'webhook.ping', occurredAt: now().toISOString(), data: { subscriptionId: subscription.id } }
-      const delivery: WebhookDeliveryMessage = { subscriptionId: subscription.id, event, attempt: 1 }
-      await deps.publish(routingKeys.webhookDelivery, delivery, requestId)
-      return { eventId: event.id }
-    },
-    async rotateSecret(id: string) {
-      const subscription = await found(id)
-      const secret = deps.newSecret()
-      const secrets = rotated(subscription.secrets, secret, now(), deps.secretOverlapMs)
-      await change(id, { secrets })
-      return { secret, previousSecretsExpireAt: secrets[1]?.expiresAt }
-    },
-    pause: async (id: string, { identity }: RequestContext) =>
-      viewOf(await change(id, { state: 'paused', pausedReason: `paused by ${identity.subject}`, pausedAt: now().toISOString() })),
-    /** Resumes deliveries, first sending again (as first attempts) every delivery kept while it was paused. */
-    async resume(id: string, { requestId }: RequestContext) {
-      const subscription = await change(id, { state: 'active', pausedReason: undefined, pausedAt: undefined, failingSince: undefined })
-      for (let held = await store.deliveries.held(id, RESUME_PAGE); held.length > 0; held = await store.deliveries.held(id, RESUME_PAGE)) {
-        await Promise.all(held.map(({ event }) => deps.publish(routingKeys.webhookDelivery, { subscriptionId: id, event, attempt: 1 }, requestId)))
-        await store.deliveries.release(id, held.map(({ event }) => event.id))
-      }
-      return viewOf(subscription)
-    },
+    remove: (id: string, ctx: RequestContext) =>
+      recorded(ctx, 'deleted', id, async () => {
+        if (!(await store.subscriptions.delete(id))) throw new WebhookNotFoundError(id)
+      }),
+    ping: (id: string, ctx: RequestContext) => recorded(ctx, 'pinged', id, () => ping(id, ctx.requestId)),
+    rotateSecret: (id: string, ctx: RequestContext) => recorded(ctx, 'secret-rotated', id, () => rotateSecret(id)),
+    pause: (id: string, ctx: RequestContext) =>
+      recorded(ctx, 'paused', id, async () => viewOf(await change(id, { state: 'paused', pausedReason: `paused by ${ctx.identity.subject}`, pausedAt: now().toISOString() }))),
+    resume: (id: string, ctx: RequestContext) => recorded(ctx, 'resumed', id, () => resume(id, ctx.requestId)),
     async deliveries(id: string, limit: number) {
       await found(id)
       return store.deliveries.recent(id, limit)
     },
+  }
+
+  /** Sends a `webhook.ping` through the same queue, signing and retries as any event. */
+  async function ping(id: string, requestId: string) {
+    const subscription = await found(id)
+    const event: PartnerEvent = { id: `evt_ping_${randomUUID()}`, type: 'webhook.ping', occurredAt: now().toISOString(), data: { subscriptionId: subscription.id } }
+    const delivery: WebhookDeliveryMessage = { subscriptionId: subscription.id, event, attempt: 1 }
+    await deps.publish(routingKeys.webhookDelivery, delivery, requestId)
+    return { eventId: event.id }
+  }
+
+  async function rotateSecret(id: string) {
+    const subscription = await found(id)
+    const secret = deps.newSecret()
+    const secrets = rotated(subscription.secrets, secret, now(), deps.secretOverlapMs)
+    await change(id, { secrets })
+    return { secret, previousSecretsExpireAt: secrets[1]?.expiresAt }
+  }
+
+  /** Resumes deliveries, first sending again (as first attempts) every delivery kept while it was paused. */
+  async function resume(id: string, requestId: string) {
+    const subscription = await change(id, { state: 'active', pausedReason: undefined, pausedAt: undefined, failingSince: undefined })
+    for (let held = await store.deliveries.held(id, RESUME_PAGE); held.length > 0; held = await store.deliveries.held(id, RESUME_PAGE)) {
+      await Promise.all(held.map(({ event }) => deps.publish(routingKeys.webhookDelivery, { subscriptionId: id, event, attempt: 1 }, requestId)))
+      await store.deliveries.release(id, held.map(({ event }) => event.id))
+    }
+    return viewOf(subscription)
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import type { RetryPolicy } from '../domain/webhook-attempts.js'
 import { createDeliverWebhook } from './deliver-webhook.js'
 import { createManageWebhooks } from './manage-webhooks.js'
@@ -19,6 +20,7 @@ export interface PartnersDeps {
   slowAfterMs: number
   logKeep: number
   secretOverlapMs: number
+  audit: AuditLog
 }
 
 /** What the waiter owes partners: the feed and the webhooks, as the routes and the two consumers call them. */

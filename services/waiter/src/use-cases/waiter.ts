@@ -1,3 +1,4 @@
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import { createApplyStatusChange } from './apply-status-change.js'
 import { createCancelOrder } from './cancel-order.js'
 import { createFindOrder } from './find-order.js'
@@ -15,6 +16,8 @@ export interface WaiterDeps {
   publish: Publish
   menu: MenuCopy
   menuOwner: MenuOwner
+  /** Where staff and admin actions are recorded. */
+  audit: AuditLog
   now: Clock
   moved: OrderMoved
   orderIdSecret: string
@@ -33,7 +36,7 @@ export function createWaiter(deps: WaiterDeps) {
   return {
     placeOrder: createPlaceOrder({ ...deps, learnReservationMemory }),
     getOrder,
-    cancelOrder: createCancelOrder({ getOrder, publish: deps.publish }),
+    cancelOrder: createCancelOrder({ getOrder, publish: deps.publish, audit: deps.audit }),
     listOrders: createListOrders(deps),
     menu: createEditMenu(deps),
     applyStatus: createApplyStatusChange(deps),

@@ -1,10 +1,12 @@
 import type { Test } from 'tap'
 import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import type { OrderEvent, OrderEventHub } from '../../src/adapters/order-event-hub.js'
+import { memoryAuditLog } from '../../../../shared/platform/test/audit/memory-audit-log.js'
 import { buildWaiterApp } from '../../src/app.js'
 import { createPartners } from '../../src/use-cases/partners.js'
 import { createWaiter } from '../../src/use-cases/waiter.js'
@@ -64,7 +66,7 @@ const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 /** The waiter's app, its use cases on in-memory ports, its metrics, and a way to call it as the gateway would. */
 export async function buildTestApp(t: Test) {
   const { bus, received, topology } = await busWithKitchen(t)
-  const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys() }
+  const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys(), audit: memoryAuditLog() }
   const { log, lines } = capturedLog()
   const metrics = createMetricsRegistry('unit')
   const waiter = createWaiter({
@@ -74,6 +76,7 @@ export async function buildTestApp(t: Test) {
     publish: bus.publish,
     menu: ports.menu.menu,
     menuOwner: ports.menu.menuOwner,
+    audit: ports.audit.audit,
     now: () => new Date(),
     moved: () => undefined,
     orderIdSecret: 'order-id-secret-for-tests',
@@ -85,12 +88,13 @@ export async function buildTestApp(t: Test) {
     log,
     waiter,
     apiKeys: ports.apiKeys.apiKeys,
+    audit: ports.audit.audit,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
     maxEventLoopDelayMs: 1_000,
     topology,
     events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
     metrics,
-    partners: testPartners(bus.publish),
+    partners: testPartners(bus.publish, ports.audit.audit),
   })
   t.teardown(() => app.close())
   const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: signIdentity(identity) })
@@ -98,7 +102,7 @@ export async function buildTestApp(t: Test) {
 }
 
 /** The partner use cases on an in-memory store; a URL on `refused.example` is refused, nothing is ever sent. */
-function testPartners(publish: Parameters<typeof createPartners>[0]['publish']) {
+function testPartners(publish: Parameters<typeof createPartners>[0]['publish'], audit: AuditLog) {
   return createPartners({
     store: memoryPartnerStore().store,
     sender: { send: async () => ({ statusCode: 204, latencyMs: 1 }) },
@@ -111,5 +115,6 @@ function testPartners(publish: Parameters<typeof createPartners>[0]['publish']) 
     slowAfterMs: 1_000,
     logKeep: 100,
     secretOverlapMs: 60_000,
+    audit,
   })
 }

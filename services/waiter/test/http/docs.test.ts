@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import { buildAsyncApiDocument, type AsyncApiDocument } from '@restaurant/contracts/asyncapi'
 import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor, WebhookDeliveryMessage } from '@restaurant/contracts/messages'
 import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
+import type { AuditLog } from '@restaurant/platform/audit/audit-log'
 import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
@@ -38,6 +39,7 @@ const publicRoutes = [
   'GET /api/webhooks/{id}/deliveries',
   'GET /api/events',
   'DELETE /api/keys/{id}',
+  'GET /api/audit',
 ]
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
@@ -61,6 +63,7 @@ const partners: Partners = {
   webhooks: { create: uncalled, list: uncalled, get: uncalled, remove: uncalled, ping: uncalled, rotateSecret: uncalled, pause: uncalled, resume: uncalled, deliveries: uncalled },
   readFeed: uncalled,
 }
+const audit: AuditLog = { append: uncalled, read: uncalled, close: async () => undefined }
 const hub: OrderEventHub = { subscribe: () => () => undefined, orderEvents: uncalled, allEvents: uncalled, close: async () => undefined }
 
 async function buildApp(t: Test) {
@@ -68,6 +71,7 @@ async function buildApp(t: Test) {
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     waiter,
     apiKeys,
+    audit,
     identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),

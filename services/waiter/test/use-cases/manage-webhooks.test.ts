@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Identity } from '@restaurant/contracts/identity'
 import { orderEvent } from '@restaurant/contracts/partners'
 import { buildOrder } from '@restaurant/contracts/testing'
+import { memoryAuditLog } from '../../../../shared/platform/test/audit/memory-audit-log.js'
 import { createManageWebhooks, WebhookNotFoundError, WebhookUrlRefusedError } from '../../src/use-cases/manage-webhooks.js'
 import type { WebhookSubscription } from '../../src/use-cases/partner-store.js'
 import { requestFrom } from './fake-ports.js'
@@ -20,6 +21,7 @@ async function manager(...subscriptions: WebhookSubscription[]) {
   const check = { refusal: undefined as string | undefined }
   const secrets = ['whsec_first', 'whsec_second']
   const { publish, published } = recordingPublish()
+  const log = memoryAuditLog()
   const webhooks = createManageWebhooks({
     store,
     checkDestination: async (url) => (checked.push(url), check.refusal),
@@ -27,8 +29,9 @@ async function manager(...subscriptions: WebhookSubscription[]) {
     now: () => now,
     newSecret: () => secrets.shift() ?? 'whsec_more',
     secretOverlapMs: overlapMs,
+    audit: log.audit,
   })
-  return { store, stored, held, checked, check, published, webhooks }
+  return { store, stored, held, checked, check, published, webhooks, log }
 }
 
 t.test('a destination the check refuses is refused with why (422), and nothing is stored', async (t) => {
@@ -64,9 +67,9 @@ t.test('every call naming an unknown subscription is refused as not found (404)'
   const ctx = requestFrom(admin)
   const calls = [
     () => webhooks.get('wh_missing'),
-    () => webhooks.remove('wh_missing'),
+    () => webhooks.remove('wh_missing', ctx),
     () => webhooks.ping('wh_missing', ctx),
-    () => webhooks.rotateSecret('wh_missing'),
+    () => webhooks.rotateSecret('wh_missing', ctx),
     () => webhooks.pause('wh_missing', ctx),
     () => webhooks.resume('wh_missing', ctx),
     () => webhooks.deliveries('wh_missing', 10),
@@ -76,7 +79,7 @@ t.test('every call naming an unknown subscription is refused as not found (404)'
 
 t.test('a removed subscription is gone', async (t) => {
   const { stored, webhooks } = await manager(existing)
-  await webhooks.remove(existing.id)
+  await webhooks.remove(existing.id, requestFrom(admin))
   t.equal(stored.size, 0)
   t.match(await webhooks.get(existing.id).catch((err: unknown) => err), { statusCode: 404, code: 'WEBHOOK_NOT_FOUND' })
 })
@@ -90,7 +93,7 @@ t.test('a ping is published as a webhook.ping delivery to that subscription, a f
 t.test('a rotated secret is shown once and signs first; the previous one signs on until the overlap ends', async (t) => {
   const { stored, webhooks } = await manager(existing)
   const expiresAt = new Date(now.getTime() + overlapMs).toISOString()
-  t.same(await webhooks.rotateSecret(existing.id), { secret: 'whsec_first', previousSecretsExpireAt: expiresAt })
+  t.same(await webhooks.rotateSecret(existing.id, requestFrom(admin)), { secret: 'whsec_first', previousSecretsExpireAt: expiresAt })
   t.same(stored.get(existing.id)?.secrets, [{ secret: 'whsec_first' }, { secret: 'whsec_current', expiresAt }])
   t.notOk(JSON.stringify(await webhooks.get(existing.id)).includes('whsec_'))
 })
@@ -120,4 +123,30 @@ t.test("a subscription's delivery log is read newest first, as much as asked", a
     await store.deliveries.record({ subscriptionId: existing.id, eventId: 'evt_1', eventType: 'order.placed', attempt, at: now.toISOString(), statusCode: 500, latencyMs: 5 }, 10)
   }
   t.same((await webhooks.deliveries(existing.id, 2)).map(({ attempt }) => attempt), [3, 2])
+})
+
+t.test('every change is recorded with who made it and on which subscription; a secret never is', async (t) => {
+  const { webhooks, log } = await manager(existing)
+  const ctx = requestFrom(admin, 'req-admin')
+  const { subscription } = await webhooks.create({ ...wanted, url: 'https://partner.example/hooks?token=abc' }, ctx)
+  await webhooks.ping(subscription.id, ctx)
+  await webhooks.rotateSecret(subscription.id, ctx)
+  await webhooks.pause(subscription.id, ctx)
+  await webhooks.resume(subscription.id, ctx)
+  await webhooks.remove(subscription.id, ctx)
+  const actions = ['created', 'pinged', 'secret-rotated', 'paused', 'resumed', 'deleted'].map((action) => `webhook.${action}`)
+  t.same(log.records.map((record) => record.action), actions)
+  t.ok(log.records.every((record) => record.target === subscription.id && record.actor.subject === 'ada' && record.requestId === 'req-admin'))
+  t.same(log.records[0]?.detail, { host: 'partner.example', types: ['order.placed'], scopes: [] })
+  t.notOk(JSON.stringify(log.records).includes('whsec_') || JSON.stringify(log.records).includes('token=abc'))
+})
+
+t.test('a change whose record cannot be written is refused with 503 and not made', async (t) => {
+  const { stored, webhooks, log, published } = await manager(existing)
+  log.down = true
+  await t.rejects(webhooks.pause(existing.id, requestFrom(admin)), { code: 'AUDIT_UNAVAILABLE', statusCode: 503 })
+  await t.rejects(webhooks.create(wanted, requestFrom(admin)), { code: 'AUDIT_UNAVAILABLE' })
+  await t.rejects(webhooks.ping(existing.id, requestFrom(admin)), { code: 'AUDIT_UNAVAILABLE' })
+  t.same([...stored.values()], [existing])
+  t.same(published, [])
 })

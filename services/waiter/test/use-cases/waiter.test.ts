@@ -2,6 +2,7 @@ import t from 'tap'
 import { OrderStatusChangedMessage } from '@restaurant/contracts/messages'
 import type { Order } from '@restaurant/contracts/orders'
 import { withStatus } from '@restaurant/contracts/testing'
+import { memoryAuditLog } from '../../../../shared/platform/test/audit/memory-audit-log.js'
 import { createWaiter } from '../../src/use-cases/waiter.js'
 import { alice, busWithKitchen, fakeKitchen, fakeMenu, fakeReservations, fakeViews, menuPorts, requestFrom, staff } from './fake-ports.js'
 
@@ -15,6 +16,7 @@ t.test("one order's story through the wired use cases: placed, followed, moved o
     kitchen: fakeKitchen().kitchen,
     publish: bus.publish,
     ...menuPorts(fakeMenu({ fries: false })),
+    audit: memoryAuditLog().audit,
     now: () => new Date(),
     moved: (order) => void moved.push(order),
     orderIdSecret: 'order-id-secret-for-tests',

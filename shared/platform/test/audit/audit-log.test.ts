@@ -1,23 +1,8 @@
 import t from 'tap'
-import type { AuditRecord } from '@restaurant/contracts/audit'
-import { buildAuditRecord, readAuditPage, recordThen, type AuditCaller, type AuditFilter, type AuditLog } from '../../src/audit/audit-log.js'
+import { buildAuditRecord, readAuditPage, recordThen, type AuditCaller } from '../../src/audit/audit-log.js'
+import { memoryAuditLog } from './memory-audit-log.js'
 
 const caller: AuditCaller = { identity: { subject: 'key:0123456789ab', roles: ['admin'] }, requestId: 'req-1' }
-
-/** An audit log in an array; `failing` makes every append fail as a store that is down would. */
-function arrayAuditLog() {
-  const records: AuditRecord[] = []
-  const state = { failing: false }
-  const audit: AuditLog = {
-    async append(record) {
-      if (state.failing) throw new Error('the store is down')
-      records.push(record)
-    },
-    read: async ({ limit }: AuditFilter) => records.slice().reverse().slice(0, limit),
-    close: async () => undefined,
-  }
-  return Object.assign(state, { records, audit })
-}
 
 t.test('a record carries who (subject and roles), what, on what, when and the request id', async (t) => {
   const at = new Date('2026-11-30T23:00:00.000Z')
@@ -41,7 +26,7 @@ t.test('record ids sort as they were written, and two at the same instant differ
 })
 
 t.test('a change is made only after its record is written', async (t) => {
-  const log = arrayAuditLog()
+  const log = memoryAuditLog()
   const result = await recordThen(log.audit, caller, { action: 'menu-item.changed', target: 'soup' }, async () => {
     t.equal(log.records.length, 1, 'the record is there when the change runs')
     return 'changed'
@@ -51,8 +36,8 @@ t.test('a change is made only after its record is written', async (t) => {
 })
 
 t.test('a record that cannot be written refuses the change with 503', async (t) => {
-  const log = arrayAuditLog()
-  log.failing = true
+  const log = memoryAuditLog()
+  log.down = true
   let changed = false
   const refused = recordThen(log.audit, caller, { action: 'api-key.revoked', target: 'abc' }, async () => {
     changed = true
@@ -62,7 +47,7 @@ t.test('a record that cannot be written refuses the change with 503', async (t) 
 })
 
 t.test('a change that fails adds a failed record with its code, and fails as it did', async (t) => {
-  const log = arrayAuditLog()
+  const log = memoryAuditLog()
   const failure = Object.assign(new Error('no such subscription'), { code: 'WEBHOOK_NOT_FOUND' })
   await t.rejects(recordThen(log.audit, caller, { action: 'webhook.paused', target: 'wh_1' }, () => Promise.reject(failure)), failure)
   t.match(log.records, [
@@ -72,7 +57,7 @@ t.test('a change that fails adds a failed record with its code, and fails as it 
 })
 
 t.test('a page that is full points on to older records; a shorter one is the last', async (t) => {
-  const log = arrayAuditLog()
+  const log = memoryAuditLog()
   for (const target of ['a', 'b', 'c']) await log.audit.append(buildAuditRecord({ action: 'x', target }, caller, new Date()))
   const full = await readAuditPage(log.audit, { limit: 2 })
   t.same(full.records.map((record) => record.target), ['c', 'b'])

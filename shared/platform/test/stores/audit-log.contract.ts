@@ -1,16 +1,16 @@
 import type { Test } from 'tap'
-import { buildAuditRecord, type AuditEntry, type AuditLog } from '../../src/audit/audit-log.js'
+import { buildAuditRecord, type AuditCaller, type AuditEntry, type AuditLog } from '../../src/audit/audit-log.js'
 
 export interface AuditLogContractOptions {
   /** A new, empty log, closed when the test ends, and a way to open it again over the same records. */
   makeLog: (t: Test) => Promise<{ store: AuditLog; reopen: () => Promise<AuditLog> }>
 }
 
-const admin = { identity: { subject: 'user:ada', roles: ['admin' as const] }, requestId: 'req-ada' }
-const staff = { identity: { subject: 'user:sam', roles: ['staff' as const] }, requestId: 'req-sam' }
+const admin: AuditCaller = { identity: { subject: 'user:ada', roles: ['admin'] }, requestId: 'req-ada' }
+const staff: AuditCaller = { identity: { subject: 'user:sam', roles: ['staff'] }, requestId: 'req-sam' }
 
 /** Appends records one millisecond apart from `start`, so that their order is known. */
-async function appendInTurn(log: AuditLog, entries: readonly [AuditEntry, typeof admin][], start = Date.parse('2026-11-30T20:00:00.000Z')) {
+async function appendInTurn(log: AuditLog, entries: readonly [AuditEntry, AuditCaller][], start = Date.parse('2026-11-30T20:00:00.000Z')) {
   const records = entries.map(([entry, caller], n) => buildAuditRecord(entry, caller, new Date(start + n)))
   for (const record of records) await log.append(record)
   return records
@@ -52,7 +52,7 @@ export function auditLogContract(t: Test, { makeLog }: AuditLogContractOptions):
     const { store } = await makeLog(t)
     const written = await appendInTurn(
       store,
-      Array.from({ length: 5 }, (_, n) => [{ action: 'order.cancelled-by-staff', target: `order-${n}` }, staff] as [AuditEntry, typeof admin]),
+      Array.from({ length: 5 }, (_, n) => [{ action: 'order.cancelled-by-staff', target: `order-${n}` }, staff] as [AuditEntry, AuditCaller]),
     )
     const first = await store.read({ limit: 2 })
     const second = await store.read({ limit: 2, cursor: first.at(-1)?.id })
