@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, loadConfig, portSetting, redisConfig } from '@restaurant/platform/runtime/config'
+import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, isProduction, loadConfig, portSetting, redisConfig } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const gatewayConfigSchema = {
@@ -42,7 +42,7 @@ export function listOf(setting: string): string[] {
 
 export function loadGatewayConfig(env?: Record<string, string | undefined>) {
   const config = loadConfig(gatewayConfigSchema, env)
-  if (config.DEV_SIGN_IN && config.NODE_ENV === 'production') throw new Error('env/DEV_SIGN_IN must be false in production')
+  if (config.DEV_SIGN_IN && isProduction(config)) throw new Error('env/DEV_SIGN_IN must be false in production')
   return config
 }
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>

@@ -7,7 +7,7 @@ t.test('a comma-separated setting is a list of its trimmed, non-empty entries', 
 })
 
 t.test('the settings come from the environment, typed, with defaults for what is not set', async (t) => {
-  const config = loadGatewayConfig({ PORT: '8080', DEV_SIGN_IN: 'true', ORDER_QUOTA: '5' })
+  const config = loadGatewayConfig({ NODE_ENV: 'development', PORT: '8080', DEV_SIGN_IN: 'true', ORDER_QUOTA: '5' })
   t.match(config, { PORT: 8080, DEV_SIGN_IN: true, ORDER_QUOTA: 5, WAITER_URL: 'http://127.0.0.1:3001', JWT_ISSUER: 'restaurant' })
 })
 

@@ -17,7 +17,8 @@ export const MAX_REPLICAS = 10
  * The processes for `counts` ({ gateway, waiter, kitchen }) from `basePort` (public) and `internalBasePort`
  * (probes and metrics): every gateway is given all waiters and all kitchens, every waiter all kitchens.
  */
-// On a developer's machine webhooks may go to a receiver on it (plain http, loopback); production refuses this.
+// The launcher runs a developer's machine, so its processes say so (NODE_ENV=development: the development secrets
+// and switches are accepted). On it webhooks may go to a receiver on it (plain http, loopback); production refuses this.
 const localReceivers = { WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true' }
 
 export function planStack(counts, { basePort, internalBasePort, host = '127.0.0.1' }) {
@@ -32,6 +33,6 @@ export function planStack(counts, { basePort, internalBasePort, host = '127.0.0.
   const upstreams = { gateway: { WAITER_URL: urlsOf('waiter'), KITCHEN_URL: urlsOf('kitchen') }, waiter: { KITCHEN_URL: urlsOf('kitchen'), ...localReceivers }, kitchen: {} }
   return processes.map((process) => ({
     ...process,
-    env: { PORT: String(process.port), INTERNAL_PORT: String(process.internalPort), ...upstreams[process.kind] },
+    env: { NODE_ENV: 'development', PORT: String(process.port), INTERNAL_PORT: String(process.internalPort), ...upstreams[process.kind] },
   }))
 }

@@ -6,7 +6,7 @@ import { entries, freePort } from '../support/processes.js'
 
 /** Runs a service entry with only the given environment and collects what it prints. */
 function launch(name: keyof typeof entries, env: Record<string, string>) {
-  const child = spawn(process.execPath, [entries[name]], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [entries[name]], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -6,7 +6,7 @@ import { loadGatewayConfig } from '../../gateway/src/config.js'
 import { mintToken, tokenSettingsFrom } from '../../gateway/src/auth/tokens.js'
 
 /** Tokens as the gateway's default (development) settings sign them, and the identities behind them. */
-export const tokenSettings = tokenSettingsFrom(loadGatewayConfig({}))
+export const tokenSettings = tokenSettingsFrom(loadGatewayConfig({ NODE_ENV: 'test' }))
 
 export const customer = (subject = 'alice'): Identity => ({ subject, roles: ['customer'] })
 export const staff: Identity = { subject: 'chef', roles: ['staff'] }

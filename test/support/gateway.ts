@@ -22,6 +22,7 @@ export async function startGateway(
 ) {
   const ownPrefix = env.REDIS_PREFIX === undefined
   const config = loadGatewayConfig({
+    NODE_ENV: 'test',
     REDIS_PREFIX: `test-gateway-${process.pid}-${Math.random().toString(36).slice(2)}:`,
     WAITER_URL: waiterUrl,
     KITCHEN_URL: waiterUrl,

@@ -31,7 +31,7 @@ export async function startInProcessSystem(
 ) {
   const settings = { AMQP_RETRY_DELAYS_MS: '50,100', KITCHEN_SPEED_FACTOR: '0', ...env }
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, settings)))
-  const shared = { AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir, REDIS_PREFIX: run.redisPrefix, ...settings }
+  const shared = { NODE_ENV: 'test', AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir, REDIS_PREFIX: run.redisPrefix, ...settings }
   const kitchen = withKitchen ? await startKitchenService(loadKitchenConfig(shared), log) : undefined
   // Without a kitchen, the waiter's calls to it fail as they would against a kitchen that is down, but for the menu.
   const kitchenUrl = kitchen ? await kitchen.app.listen({ host: '127.0.0.1', port: 0 }) : await menuOnlyKitchen(t)

@@ -44,7 +44,7 @@ export async function startService(name: keyof typeof entries, env: Record<strin
   // Node flags for the service, space-separated: e.g. `--cpu-prof`, which NODE_OPTIONS does not accept.
   const nodeFlags = (env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeFlags, entries[name]], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), INTERNAL_PORT: String(internalPort), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), INTERNAL_PORT: String(internalPort), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -12,7 +12,7 @@ import { captureLogs } from './support/log-capture.js'
 t.test('the service starts on the embedded store, is ready once its broker and store answer, and logs its incarnation', async (t) => {
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   const { log, logs } = captureLogs()
-  const service = await startKitchenService(loadKitchenConfig({ AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir }), log)
+  const service = await startKitchenService(loadKitchenConfig({ NODE_ENV: 'test', AMQP_NAMESPACE: run.namespace, DATA_DIR: run.dataDir }), log)
   t.teardown(async () => {
     await service.close()
     await run.cleanUp()

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { backendConfig, DEVELOPMENT_SECRETS, loadConfig, portSetting, storeConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, DEVELOPMENT_SECRETS, isProduction, loadConfig, portSetting, storeConfig } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const waiterConfigSchema = {
@@ -41,7 +41,7 @@ function partnerConfig() {
 
 export function loadWaiterConfig(env?: Record<string, string | undefined>) {
   const config = loadConfig(waiterConfigSchema, env)
-  if (config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS && config.NODE_ENV === 'production') {
+  if (config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS && isProduction(config)) {
     throw new Error('env/WEBHOOK_ALLOW_PRIVATE_DESTINATIONS may not be true in production')
   }
   return config

@@ -16,7 +16,7 @@ const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 t.test('the wired waiter, on the real broker and Redis, is ready, takes an order into its view, and closes', async (t) => {
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   t.teardown(() => run.cleanUp())
-  const config = loadWaiterConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, KITCHEN_URL: await menuOnlyKitchen(t) })
+  const config = loadWaiterConfig({ NODE_ENV: 'test', AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, DATA_DIR: run.dataDir, KITCHEN_URL: await menuOnlyKitchen(t) })
   const log = createLogger({ name: 'test', level: 'silent', pretty: false })
   const waiter = await startWaiterService(config, log)
   let closed = false
@@ -43,7 +43,7 @@ t.test('a waiter whose kitchen has never answered holds no menu: not ready, and 
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
   t.teardown(() => run.cleanUp())
   const log = createLogger({ name: 'test', level: 'silent', pretty: false })
-  const waiter = await startWaiterService(loadWaiterConfig({ AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, KITCHEN_URL: 'http://127.0.0.1:1' }), log)
+  const waiter = await startWaiterService(loadWaiterConfig({ NODE_ENV: 'test', AMQP_NAMESPACE: run.namespace, REDIS_PREFIX: run.redisPrefix, KITCHEN_URL: 'http://127.0.0.1:1' }), log)
   t.teardown(() => waiter.close())
   const ready = await buildInternalServer(log, waiter).inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 503)

@@ -22,21 +22,46 @@ export interface DependencyReport {
 /** Longest a check may take before its dependency counts as down. */
 const CHECK_TIMEOUT_MS = 2_000
 
+export interface HealthOptions {
+  /**
+   * How long a finished `/ready` answer is served again (0: every request checks anew). Requests meanwhile, and
+   * those arriving while a check runs, share it: a burst of probes costs each dependency one check.
+   */
+  readyCacheMs?: number
+}
+
 /**
  * `/health`: the process is up. `/ready`: every dependency it needs answers; the body reports each one,
  * so an operator sees which is down, and 503 (problem+json) names the first required one that is. Served on
  * the internal port (`buildInternalServer`), never beside the API.
  */
-export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, DependencyCheck>): void {
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, DependencyCheck>, { readyCacheMs = 0 }: HealthOptions = {}): void {
+  const reports = sharedFor(readyCacheMs, () => reportOnAll(checks))
   app.get('/health', async () => ({ status: 'ok' }))
   app.get('/ready', async (request, reply) => {
-    const reports = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, dependency]) => [name, await reportOn(dependency)] as const)))
-    const down = Object.entries(reports).filter(([, report]) => report.required && report.status === 'down')
-    if (down.length === 0) return { status: 'ready', checks: reports }
+    const checked = await reports()
+    const down = Object.entries(checked).filter(([, report]) => report.required && report.status === 'down')
+    if (down.length === 0) return { status: 'ready', checks: checked }
     const detail = down.map(([name, report]) => `${name} is down: ${report.detail ?? 'no answer'}`).join('; ')
-    request.log.warn({ checks: reports }, 'not ready')
-    return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({ ...buildProblem(503, 'not-ready', 'Not ready', { detail }), checks: reports })
+    request.log.warn({ checks: checked }, 'not ready')
+    return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({ ...buildProblem(503, 'not-ready', 'Not ready', { detail }), checks: checked })
   })
+}
+
+/** One run of `produce` for every call while it runs and for `ttlMs` after it settles. `produce` must not reject. */
+function sharedFor<T>(ttlMs: number, produce: () => Promise<T>): () => Promise<T> {
+  let latest: { value: Promise<T>; until: number } | undefined
+  return () => {
+    if (latest && performance.now() < latest.until) return latest.value
+    const entry = { value: produce(), until: Number.POSITIVE_INFINITY }
+    void entry.value.then(() => (entry.until = performance.now() + ttlMs))
+    latest = entry
+    return entry.value
+  }
+}
+
+async function reportOnAll(checks: Record<string, DependencyCheck>): Promise<Record<string, DependencyReport>> {
+  return Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, dependency]) => [name, await reportOn(dependency)] as const)))
 }
 
 async function reportOn({ check, optional = false }: DependencyCheck): Promise<DependencyReport> {

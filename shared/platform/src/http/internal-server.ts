@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import { registerHealthRoutes, type DependencyCheck } from './health.js'
+import { registerHealthRoutes, type DependencyCheck, type HealthOptions } from './health.js'
 import { registerProblemHandlers } from './problems.js'
 import { genRequestId } from './server.js'
 
@@ -18,7 +18,7 @@ export interface Probes {
  * that a network policy can keep callers from outside away from them. Nothing sheds its requests (an overloaded
  * service is alive, not dead), and they are not logged one by one: probes and scrapes come every few seconds.
  */
-export function buildInternalServer(log: Logger, { readiness, metrics }: Probes) {
+export function buildInternalServer(log: Logger, { readiness, metrics }: Probes, health: HealthOptions = {}) {
   const app = Fastify({
     loggerInstance: log.child({ listener: 'internal' }) as FastifyBaseLogger,
     requestIdHeader: false,
@@ -26,7 +26,7 @@ export function buildInternalServer(log: Logger, { readiness, metrics }: Probes)
     logController: new LogController({ disableRequestLogging: true }),
   })
   registerProblemHandlers(app)
-  registerHealthRoutes(app, readiness)
+  registerHealthRoutes(app, readiness, health)
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()))
   return app
 }

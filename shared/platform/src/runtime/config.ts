@@ -1,7 +1,7 @@
 import { envSchema } from 'env-schema'
 import { Type, type Static, type TProperties } from 'typebox'
 
-/** Defaults that make a fresh clone run; a production start (`NODE_ENV=production`) refuses them. */
+/** Defaults that make a fresh clone run under `NODE_ENV=development` or `test`; a production start refuses them. */
 export const DEVELOPMENT_SECRETS = {
   IDENTITY_SECRET: 'development-only-identity-secret-change-me',
   JWT_SECRET: 'development-only-jwt-secret-change-me-please',
@@ -13,7 +13,8 @@ export const portSetting = (port: number) => Type.Integer({ minimum: 0, maximum:
 
 /** Settings every service shares; each service adds its own to these (`PORT`, `INTERNAL_PORT` with its defaults). */
 export const commonConfig = {
-  NODE_ENV: Type.String({ default: 'development' }),
+  // Production unless it says `development` or `test` (isProduction): an unset or misspelt mode is never lax.
+  NODE_ENV: Type.String({ default: 'production' }),
   HOST: Type.String({ default: '127.0.0.1' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
@@ -21,6 +22,8 @@ export const commonConfig = {
   LOG_PRETTY: Type.Boolean({ default: false }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1_000 }),
+  // A burst of probes (several load balancers, a dashboard) costs each dependency one check per this window.
+  READY_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
   // Empty: tracing off. An OTLP/HTTP endpoint (e.g. http://jaeger:4318): spans go there.
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.String({ default: '' }),
 }
@@ -107,8 +110,16 @@ function refuseSharedSecrets(config: object): void {
   }
 }
 
+/** The modes that accept the development secrets and switches; any other NODE_ENV, or none, is production. */
+const NON_PRODUCTION_MODES: readonly unknown[] = ['development', 'test']
+
+/** Whether a configuration runs in production: the one rule every check of the mode asks. */
+export function isProduction(config: { NODE_ENV?: string }): boolean {
+  return !NON_PRODUCTION_MODES.includes(config.NODE_ENV)
+}
+
 function refuseDevelopmentSecretsInProduction(config: object): void {
-  if (Reflect.get(config, 'NODE_ENV') !== 'production') return
+  if (!isProduction({ NODE_ENV: Reflect.get(config, 'NODE_ENV') as string | undefined })) return
   const weak = Object.entries(DEVELOPMENT_SECRETS).filter(([name, value]) => Reflect.get(config, name) === value)
   if (weak.length > 0) throw new Error(`env/${weak[0]?.[0]} must be set to a secret of your own in production`)
 }

@@ -15,6 +15,8 @@ export interface ServiceSettings {
   LOG_LEVEL: string
   LOG_PRETTY: boolean
   SHUTDOWN_TIMEOUT_MS: number
+  /** How long a `/ready` answer is served again before the dependencies are checked anew. */
+  READY_CACHE_MS: number
   OTEL_EXPORTER_OTLP_ENDPOINT: string
 }
 
@@ -47,7 +49,7 @@ export function runService<C extends ServiceSettings>(
     const tracing = startTracing({ service: name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     const service = await start(config, log)
     const draining = new AbortController()
-    const internal = buildInternalServer(log, { metrics: service.metrics, readiness: { ...service.readiness, work: takingWork(draining.signal) } })
+    const internal = buildInternalServer(log, { metrics: service.metrics, readiness: { ...service.readiness, work: takingWork(draining.signal) } }, { readyCacheMs: config.READY_CACHE_MS })
     await service.app.listen({ host: config.HOST, port: config.PORT })
     await internal.listen({ host: config.HOST, port: config.INTERNAL_PORT })
     carryOnAfterUnhandledRejections(service.metrics, log)

@@ -7,7 +7,7 @@ import { runService, type ServiceSettings } from '../../src/runtime/run-service.
  */
 const scenario = process.argv[2] ?? 'healthy'
 const internalPort = Number(process.argv[3] ?? 0)
-const settings: ServiceSettings = { HOST: '127.0.0.1', PORT: 0, INTERNAL_PORT: internalPort, LOG_LEVEL: 'info', LOG_PRETTY: false, SHUTDOWN_TIMEOUT_MS: 300, OTEL_EXPORTER_OTLP_ENDPOINT: '' }
+const settings: ServiceSettings = { HOST: '127.0.0.1', PORT: 0, INTERNAL_PORT: internalPort, LOG_LEVEL: 'info', LOG_PRETTY: false, SHUTDOWN_TIMEOUT_MS: 300, READY_CACHE_MS: 0, OTEL_EXPORTER_OTLP_ENDPOINT: '' }
 const say = (event: string, fields: object = {}) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 
 const mishaps: Record<string, () => void> = {
