@@ -2,41 +2,66 @@ import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { anonymous, type Identity } from '@restaurant/contracts/identity'
 import { ANYONE, type PublicRoute } from '@restaurant/contracts/public-routes'
-import { isApiKey, type ApiKeys } from '@restaurant/platform/auth/api-keys'
-import { identityFromClaims } from '@restaurant/platform/auth/identity-jwt'
+import { isApiKey } from '@restaurant/platform/auth/api-keys'
+import { identityFromClaims, lifetimeProblem, userTokenFactsOf } from '@restaurant/platform/auth/identity-jwt'
+import type { CredentialChecks } from '../auth/credential-checks.js'
 
 export const UnauthorizedError = createError('UNAUTHORIZED', 'Authentication failed: %s', 401)
-export const KeyCheckUnavailableError = createError('KEY_CHECK_UNAVAILABLE', 'API keys cannot be checked right now: %s', 503)
+export const KeyCheckUnavailableError = createError('KEY_CHECK_UNAVAILABLE', 'Credentials cannot be checked right now', 503)
 
 const bearer = /^Bearer ([\x21-\x7e]+)$/i
 
+/** What a credential check decided: who is calling, or why not. */
+type Verdict = { identity: Identity } | { refused: string }
+const notValid: Verdict = { refused: 'the credential is not valid' }
+
+/** Fails closed: a credential that cannot be checked (the cache and the waiter both away) is not taken on trust. */
+async function orUnavailable<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check
+  } catch (err) {
+    throw new KeyCheckUnavailableError({ cause: err })
+  }
+}
+
 /**
- * Who is calling: a JWT (verified by @fastify/jwt) or an API key (checked against its hash in Redis). A
- * route open to anyone may be called without a credential; a credential that is sent must be valid.
+ * Who is calling: a JWT (verified by @fastify/jwt, within the longest lifetime accepted, and not revoked) or an API
+ * key (checked against its hash). A route open to anyone may be called without a credential; a credential that is
+ * sent must be valid.
  */
-export function createAuthenticator(app: FastifyInstance, apiKeys: Pick<ApiKeys, 'authenticate'>) {
+export function createAuthenticator(app: FastifyInstance, credentials: Pick<CredentialChecks, 'authenticateKey' | 'tokenRevoked'>, maxLifetimeSeconds: number) {
   async function identify(request: FastifyRequest, route: PublicRoute, reply: FastifyReply): Promise<Identity> {
     const header = request.headers.authorization
     if (header === undefined && route.roles === ANYONE) return anonymous
     const token = header === undefined ? undefined : bearer.exec(header)?.[1]
-    const identity = token ? await verify(token) : undefined
-    if (identity) return identity
+    const verdict: Verdict = token ? await verify(token) : { refused: 'send a bearer token (JWT or API key)' }
+    if ('identity' in verdict) return verdict.identity
     void reply.header('www-authenticate', `Bearer realm="restaurant"${token ? ', error="invalid_token"' : ''}`)
-    throw new UnauthorizedError(token ? 'the credential is not valid' : 'send a bearer token (JWT or API key)')
+    throw new UnauthorizedError(verdict.refused)
   }
 
-  async function verify(token: string): Promise<Identity | undefined> {
+  async function verify(token: string): Promise<Verdict> {
     if (isApiKey(token)) {
-      // Fails closed: a key that cannot be checked (Redis is away) is not taken on trust.
-      return apiKeys.authenticate(token).catch((err: unknown) => {
-        throw new KeyCheckUnavailableError(err instanceof Error ? err.message : String(err), { cause: err })
-      })
+      const identity = await orUnavailable(credentials.authenticateKey(token))
+      return identity ? { identity } : notValid
     }
+    let claims: unknown
     try {
-      return identityFromClaims(app.jwt.verify(token))
+      claims = app.jwt.verify(token)
     } catch {
-      return undefined
+      return notValid
     }
+    return verifiedTokenVerdict(claims)
+  }
+
+  async function verifiedTokenVerdict(claims: unknown): Promise<Verdict> {
+    const identity = identityFromClaims(claims)
+    const facts = userTokenFactsOf(claims)
+    if (!identity || !facts) return notValid
+    const tooLong = lifetimeProblem(facts, maxLifetimeSeconds, Math.floor(Date.now() / 1000))
+    if (tooLong) return { refused: tooLong }
+    if (await orUnavailable(credentials.tokenRevoked(facts))) return { refused: 'the token was revoked' }
+    return { identity }
   }
 
   return identify
