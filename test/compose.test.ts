@@ -7,6 +7,7 @@ import { parse, type ScalarTag } from 'yaml'
 import { gatewayConfigSchema, loadGatewayConfig } from '../gateway/src/config.js'
 import { kitchenConfigSchema, loadKitchenConfig } from '../services/kitchen/src/config.js'
 import { loadWaiterConfig, waiterConfigSchema } from '../services/waiter/src/config.js'
+import { generatedEnv, interpolate } from './support/compose-env.js'
 
 // No Docker engine runs here, so the compose files are checked against the code instead of being started.
 interface ComposeService {
@@ -116,11 +117,6 @@ function service(name: string, stack: Services = services): ComposeService {
 function environmentOf(name: string, stack: Services = services): Record<string, string> {
   const environment = Object.entries(service(name, stack).environment ?? {}).filter(([, value]) => value !== RESET)
   return Object.fromEntries(environment.map(([key, value]) => [key, String(value)]))
-}
-
-/** What compose hands the container when the shell sets none of the variables: `${NAME:-fallback}` → fallback. */
-function withFallbacks(value: string): string {
-  return value.replace(/\$\{\w+:-([^}]*)\}/g, (_match, fallback: string) => fallback)
 }
 
 const isSentinel = ({ command = [] }: ComposeService) => /--sentinel\b/.test(command.join(' '))
@@ -256,10 +252,11 @@ t.test('every variable the compose files set is one the service reads', async (t
   }
 })
 
-t.test('the environment compose gives each app passes its config validation', async (t) => {
+t.test('the environment compose gives each app, with the secrets of a generated .env, passes its config validation', async (t) => {
+  const secrets = await generatedEnv(join(t.testdir(), '.env'))
   for (const [label, stack] of Object.entries(stacks)) {
     for (const name of appNames) {
-      const env = Object.fromEntries(Object.entries(environmentOf(name, stack)).map(([key, value]) => [key, withFallbacks(value)]))
+      const env = Object.fromEntries(Object.entries(environmentOf(name, stack)).map(([key, value]) => [key, interpolate(value, secrets)]))
       for (const [key, value] of Object.entries(env)) t.notMatch(value, /\$/, `${label}: ${name} ${key} has a fallback`)
       t.doesNotThrow(() => apps[name].load(env), `${label}: ${name} accepts its environment`)
     }
