@@ -20,7 +20,7 @@ export interface ReadyOrders {
 export async function followReadyOrders(waiterUrl: string): Promise<ReadyOrders> {
   const controller = new AbortController()
   const response = await fetch(`${waiterUrl}/api/orders/events`, {
-    headers: { accept: 'text/event-stream', ...signedIdentity(staff) },
+    headers: { accept: 'text/event-stream', ...signedIdentity(staff, 'GET', '/api/orders/events') },
     signal: controller.signal,
   })
   if (!response.ok || !response.body) throw new Error(`the staff stream answered ${response.status}`)

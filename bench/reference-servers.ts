@@ -23,7 +23,7 @@ export async function startReferenceServers(waiterUrl: string) {
       JWT_SECRET: tokenSettings.secret,
       JWT_ISSUER: tokenSettings.issuer,
       JWT_AUDIENCE: tokenSettings.audience,
-      IDENTITY_SECRET: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
+      GATEWAY_SIGNING_KEY: DEVELOPMENT_SECRETS.GATEWAY_SIGNING_KEY,
     }),
   ])
   const [fastifyHello, bareProxy, peer] = settled.map((result) => (result.status === 'fulfilled' ? result.value : undefined))

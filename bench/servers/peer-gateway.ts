@@ -2,7 +2,7 @@
  * The peer: the gateway a user might write in an afternoon with Express 5 and http-proxy-middleware. It
  * verifies the customer's JWT (fast-jwt, HS256, the same secret, issuer, audience and required claims as
  * ours) and forwards `/api` to the waiter over a keep-alive agent with the signed identity header the
- * waiter requires. No rate limits, API keys, route allow-list, body checks, security headers, CORS, request
+ * waiter requires (signed per request, as the waiter refuses a token used twice). No rate limits, API keys, route allow-list, body checks, security headers, CORS, request
  * ids, metrics or logging.
  */
 import { Agent, type IncomingMessage } from 'node:http'
@@ -10,7 +10,8 @@ import express from 'express'
 import { createVerifier } from 'fast-jwt'
 import { createProxyMiddleware } from 'http-proxy-middleware'
 import { IDENTITY_HEADER, type Role } from '@restaurant/contracts/identity'
-import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { signingKeyFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceSigner } from '@restaurant/platform/auth/service-tokens'
 
 const env = (name: string) => process.env[name] ?? ''
 const verify = createVerifier({
@@ -20,14 +21,14 @@ const verify = createVerifier({
   allowedAud: env('JWT_AUDIENCE'),
   requiredClaims: ['sub', 'exp', 'iss', 'aud'],
 })
-const sign = createIdentitySigner(env('IDENTITY_SECRET'))
+const sign = createServiceSigner('gateway', signingKeyFrom(env('GATEWAY_SIGNING_KEY'), 'GATEWAY_SIGNING_KEY'))
 const identityHeaders = new WeakMap<IncomingMessage, string>()
 
 const app = express()
 app.use('/api', (request, response, next) => {
   try {
     const claims = verify((request.headers.authorization ?? '').replace(/^Bearer /i, '')) as { sub: string; roles?: Role[] }
-    identityHeaders.set(request, sign({ subject: claims.sub, roles: claims.roles ?? [] }))
+    identityHeaders.set(request, sign('waiter', { subject: claims.sub, roles: claims.roles ?? [] }, { method: request.method, url: request.originalUrl }))
     next()
   } catch {
     response.status(401).json({ error: 'unauthorized' })

@@ -2,13 +2,16 @@ import jwt from '@fastify/jwt'
 import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
-import { createApiKeys } from '@restaurant/platform/auth/api-keys'
+import { signingKeyFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceSigner } from '@restaurant/platform/auth/service-tokens'
 import type { DependencyCheck } from '@restaurant/platform/http/health'
 import { buildHttpServer, type HttpServer, type RouteOf } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
 import { measureRoutes } from '@restaurant/platform/runtime/metrics'
 import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
+import { createCredentialChecks } from './auth/credential-checks.js'
 import { jwtOptions, tokenSettingsFrom } from './auth/tokens.js'
+import { createWaiterCredentials } from './auth/waiter-credentials.js'
 import { listOf, type GatewayConfig } from './config.js'
 import { createAuthenticator } from './front-door/authentication.js'
 import { registerBrowserHeaders } from './front-door/browser-headers.js'
@@ -25,7 +28,7 @@ import { someReplicaAnswers } from './proxy/upstream-answers.js'
 
 export interface GatewayDeps {
   log: Logger
-  /** API keys and rate limits; the gateway keeps serving JWT callers while it is away. */
+  /** Rate limits and the cache of API keys and revocations; while it is away the gateway asks the waiter for those. */
   redis: Redis
   /** The gateway's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
@@ -55,13 +58,13 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
   const tokens = tokenSettingsFrom(config)
   await app.register(jwt, jwtOptions(tokens))
   await app.register(rateLimit, { global: false, store: redisStoreWithLocalFallback(redis, log) })
-  const apiKeys = createApiKeys(redis)
+  const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, sign: createServiceSigner('gateway', signingKeyFrom(config.GATEWAY_SIGNING_KEY, 'GATEWAY_SIGNING_KEY')) }
+  const credentials = createCredentialChecks(redis, createWaiterCredentials(upstream), log)
   const streams = {
     hold: createStreamQuota(redis, { maxPerCredential: config.MAX_STREAMS_PER_CREDENTIAL, leaseMs: STREAM_LEASE_MS }),
-    endWithCredential: createStreamCredentials(app, apiKeys, config.STREAM_CREDENTIAL_CHECK_MS),
+    endWithCredential: createStreamCredentials(app, credentials, config.STREAM_CREDENTIAL_CHECK_MS),
   }
-  const identityOf = guardPublicRoutes(app, createAuthenticator(app, apiKeys), frontDoorLimitsOf(config), streams)
-  const upstream = { waiterUrls: upstreamUrls(config.WAITER_URL), timeoutMs: config.UPSTREAM_TIMEOUT_MS, identitySecret: config.IDENTITY_SECRET }
+  const identityOf = guardPublicRoutes(app, createAuthenticator(app, credentials, config.JWT_MAX_LIFETIME_SECONDS), frontDoorLimitsOf(config), streams)
   await registerUpstreamProxy(app, upstream, identityOf)
   await registerStaticPages(app)
   if (config.DEV_SIGN_IN) registerDevSignIn(app, tokens)

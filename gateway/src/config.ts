@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
-import { commonConfig, DEVELOPMENT_SECRETS, identityConfig, isProduction, loadConfig, portSetting, redisConfig } from '@restaurant/platform/runtime/config'
+import { commonConfig, DEVELOPMENT_SECRETS, gatewaySigningConfig, isProduction, loadConfig, portSetting, redisConfig } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const gatewayConfigSchema = {
   ...commonConfig,
   ...redisConfig,
-  ...identityConfig,
+  ...gatewaySigningConfig,
   PORT: portSetting(3000),
   INTERNAL_PORT: portSetting(9100),
   WAITER_URL: upstreamListSetting('http://127.0.0.1:3001'),
@@ -17,6 +17,8 @@ export const gatewayConfigSchema = {
   JWT_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.JWT_SECRET }),
   JWT_ISSUER: Type.String({ minLength: 1, default: 'restaurant' }),
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'restaurant-api' }),
+  // The longest a user token may be issued to live (`exp` - `iat`): a working shift. Tokens end, or are revoked, sooner.
+  JWT_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 43_200 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
   RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1_200 }),
   // The IPv6 network counted as one address: a subscriber commonly holds a whole /64.

@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import Fastify from 'fastify'
 import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
-import { createIdentityVerifier } from '@restaurant/platform/auth/identity-tokens'
+import { verifyingKeysFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceVerifier } from '@restaurant/platform/auth/service-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import { credentialStandIn, type CredentialStandIn } from './credential-stand-in.js'
 
-const verifyIdentity = createIdentityVerifier(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
+// The waiter's own check of the gateway's tokens (with the development keys the gateway signs with by default).
+const verifyCall = createServiceVerifier('waiter', { gateway: verifyingKeysFrom(DEVELOPMENT_SECRETS.GATEWAY_PUBLIC_KEYS, 'GATEWAY_PUBLIC_KEYS') })
 
 export interface Echo {
   url: string
@@ -22,8 +25,14 @@ export interface Echo {
  */
 export async function startUpstream(t: Test, options: { delayMs?: number } = {}) {
   const reached: string[] = []
+  const credentials = credentialStandIn()
   const upstream = Fastify()
   upstream.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+  // The gateway's own calls for credentials are answered as the waiter would, and are not counted as reaching it.
+  upstream.addHook('preHandler', async (request, reply) => {
+    const answered = credentials.answer(request.method, request.url, request.body)
+    if (answered) await reply.code(answered.status).send(answered.body)
+  })
   upstream.all('/*', async (request): Promise<Echo> => {
     reached.push(`${request.method} ${request.url}`)
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
@@ -32,18 +41,19 @@ export async function startUpstream(t: Test, options: { delayMs?: number } = {})
       url: request.url,
       method: request.method,
       requestId: typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : null,
-      identity: typeof identity === 'string' ? verifyIdentity(identity) : null,
+      identity: typeof identity === 'string' ? verifyCall(identity, request).identity : null,
       headers: Object.keys(request.headers),
     }
   })
   const url = await upstream.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => upstream.close())
-  return { url, reached }
+  return { url, reached, credentials }
 }
 
 /** A waiter stand-in whose event streams never end by themselves: a comment every 100 ms. */
-export async function endlessStreams(t: Test) {
-  const server = createServer((_request, response) => {
+export async function endlessStreams(t: Test, credentials: CredentialStandIn = credentialStandIn()) {
+  const server = createServer((request, response) => {
+    if (credentials.answerRaw(request, response)) return
     response.writeHead(200, { 'content-type': 'text/event-stream' })
     const beat = setInterval(() => response.write(': still here\n\n'), 100)
     response.once('close', () => clearInterval(beat))

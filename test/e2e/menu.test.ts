@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { Menu, MenuItem } from '@restaurant/contracts/menu'
 import type { Order } from '@restaurant/contracts/orders'
-import { admin, bearer, customer, signedIdentity, staff } from '../support/credentials.js'
+import { admin, bearer, customer, signedGet, staff } from '../support/credentials.js'
 import { eventually, removeRedisKeys } from '../support/isolation.js'
 import { loadCustomer, placeOrders } from '../support/order-client.js'
 import { allTickets, openOrders } from '../support/scoring.js'
@@ -35,14 +35,15 @@ async function call(stack: Stack, method: string, path: string, credential: Reco
   return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown, etag: response.headers.get('etag') }
 }
 
-const menuAt = async (baseUrl: string, headers: Record<string, string>) => (await (await fetch(`${baseUrl}/api/menu`, { headers })).json()) as Menu
+// By default straight from one waiter, as the gateway would ask it.
+const menuAt = async (baseUrl: string, headers = signedGet(customer(), `${baseUrl}/api/menu`)) => (await (await fetch(`${baseUrl}/api/menu`, { headers })).json()) as Menu
 const itemOf = (menu: Menu, id: string) => menu.items.find((item) => item.id === id) as MenuItem
 
 /** How long after `from` each waiter, asked on its own port every 5 ms, serves `priceCents` for the item. */
 async function propagation(stack: Stack, id: string, priceCents: number, from: number): Promise<number[]> {
   return Promise.all(
     stack.waiters.map(async (waiter) => {
-      while (itemOf(await menuAt(waiter.url, signedIdentity(customer())), id).priceCents !== priceCents) {
+      while (itemOf(await menuAt(waiter.url), id).priceCents !== priceCents) {
         if (Date.now() - from > 10_000) throw new Error(`waiter ${waiter.url} did not serve the new price in 10 s`)
         await sleep(5)
       }
@@ -95,7 +96,7 @@ t.test('the menu is data the kitchen owns: edited by admins, followed by every w
   // What is durable is in the kitchen's store: neither a Redis that lost everything nor a restart of everything changes the menu.
   await call(stack, 'PATCH', '/api/menu/fries', bearer(staff), { available: false })
   const settled = await eventually(async () => {
-    const menus = await Promise.all(stack.waiters.map((waiter) => menuAt(waiter.url, signedIdentity(customer()))))
+    const menus = await Promise.all(stack.waiters.map((waiter) => menuAt(waiter.url)))
     return menus.every((menu) => !itemOf(menu, 'fries').available) ? menus[0] : undefined
   }, 10_000, 'fries sold out everywhere')
   await removeRedisKeys(stack.run.redisPrefix)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Order } from '@restaurant/contracts/orders'
-import { bearer, customer, signedIdentity, staff } from '../support/credentials.js'
+import { bearer, customer, signedGet, staff } from '../support/credentials.js'
 import { placeOrders } from '../support/order-client.js'
 import { readEventStream, type ReceivedEvent } from '../support/sse-client.js'
 import { startStack } from '../support/stack.js'
@@ -20,16 +20,17 @@ t.test(`two waiters, two kitchens, ${ORDERS} orders: every client receives every
   const ids = records.flatMap((record) => (record.id ? [record.id] : []))
   t.equal(ids.length, ORDERS, 'every order accepted')
   // The load client orders as this customer; the waiter needs the identity the gateway would sign.
-  const asOwner = signedIdentity(customer('load-customer'))
+  const asOwner = (url: string) => signedGet(customer('load-customer'), url)
   const reachedReady = (events: ReceivedEvent[]) => events.some((event) => event.event === 'ready')
 
   const streams = await Promise.all(
     ids.map(async (id, index) => {
       const url = `${waiters[index % 2]}/api/orders/${id}/events`
-      if (index % RESUMED_EVERY !== 0) return (await readEventStream(url, asOwner, { done: reachedReady })).events
+      if (index % RESUMED_EVERY !== 0) return (await readEventStream(url, asOwner(url), { done: reachedReady })).events
       // Drop the stream after its first event and resume on the other waiter from there.
-      const first = await readEventStream(url, asOwner, { done: (events) => events.length >= 1 })
-      const rest = await readEventStream(`${waiters[(index + 1) % 2]}/api/orders/${id}/events`, asOwner, { lastEventId: first.events.at(-1)?.id, done: reachedReady })
+      const first = await readEventStream(url, asOwner(url), { done: (events) => events.length >= 1 })
+      const other = `${waiters[(index + 1) % 2]}/api/orders/${id}/events`
+      const rest = await readEventStream(other, asOwner(other), { lastEventId: first.events.at(-1)?.id, done: reachedReady })
       return [...first.events, ...rest.events]
     }),
   )

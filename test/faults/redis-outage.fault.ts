@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { deadLetterQueueFor, topologyFor } from '@restaurant/contracts/messages'
 import { assertCookedOnce } from '../support/crash-run.js'
-import { customer, signedIdentity } from '../support/credentials.js'
+import { customer, signedGet } from '../support/credentials.js'
 import { queueDepth } from '../support/isolation.js'
 import { redisServerKeepingData, stopDuringTest } from '../support/machine-services.js'
 import { metricValue } from '../support/metrics.js'
@@ -49,10 +49,10 @@ t.test('Redis stopped for 120 s with its data kept while orders cook, two waiter
   const deadline = Date.now() + 240_000
   const records = await placeOrders(() => gateway.url, BURST, { concurrency: 20, keyPrefix: 'redis-burst', deadlineMs: deadline, body: chicken })
   const followed = records.slice(100, 100 + FOLLOWED).flatMap((record) => (record.id ? [record.id] : []))
-  const asOwner = signedIdentity(customer('load-customer'))
   const streams = followed.map((id, i) => {
     // Half through the gateway (to the first waiter), half straight to the second one.
-    const [url, headers] = i % 2 === 0 ? [`${gateway.url}/api/orders/${id}/events`, loadCustomer] : [`${waiters[1]?.url}/api/orders/${id}/events`, asOwner]
+    const direct = `${waiters[1]?.url}/api/orders/${id}/events`
+    const [url, headers] = i % 2 === 0 ? [`${gateway.url}/api/orders/${id}/events`, loadCustomer] : [direct, signedGet(customer('load-customer'), direct)]
     return readEventStream(url, headers, { done: (events) => events.some((event) => event.event === 'ready'), timeoutMs: 230_000 })
   })
   await sleep(1_000)

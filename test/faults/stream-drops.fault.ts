@@ -33,7 +33,8 @@ interface Target {
   name: string
   baseUrl: string
   path: (index: number) => string
-  headers: () => Record<string, string>
+  /** The headers of a request for `path`. */
+  headers: (path: string) => Record<string, string>
 }
 
 /** Both routes, each through the gateway and straight to the waiter; the stream of every order replays it all. */
@@ -43,9 +44,9 @@ function targetsOf(stack: Stack, orderIds: string[]): Target[] {
   const oneOrder = (index: number) => `/api/orders/${orderIds[index % orderIds.length]}/events`
   return [
     { name: 'gateway, every order (staff)', baseUrl: stack.gateway.url, path: everyOrder, headers: () => ({ ...bearer(staff), ...fromStart }) },
-    { name: 'waiter, every order (staff)', baseUrl: stack.waiter.url, path: everyOrder, headers: () => ({ ...signedIdentity(staff), ...fromStart }) },
+    { name: 'waiter, every order (staff)', baseUrl: stack.waiter.url, path: everyOrder, headers: (path) => ({ ...signedIdentity(staff, 'GET', path), ...fromStart }) },
     { name: 'gateway, one order (owner)', baseUrl: stack.gateway.url, path: oneOrder, headers: () => loadCustomer },
-    { name: 'waiter, one order (owner)', baseUrl: stack.waiter.url, path: oneOrder, headers: () => signedIdentity(customer('load-customer')) },
+    { name: 'waiter, one order (owner)', baseUrl: stack.waiter.url, path: oneOrder, headers: (path) => signedIdentity(customer('load-customer'), 'GET', path) },
   ]
 }
 
@@ -67,7 +68,7 @@ async function replayAll(waiterUrl: string): Promise<{ events: ReceivedEvent[]; 
   while (events.length < EVENTS && connections < 20) {
     connections += 1
     const done = (more: ReceivedEvent[]) => events.length + more.length >= EVENTS
-    events.push(...(await readEventStream(`${waiterUrl}/api/orders/events`, signedIdentity(staff), { lastEventId: events.at(-1)?.id ?? '0-0', done, timeoutMs: 10_000 })).events)
+    events.push(...(await readEventStream(`${waiterUrl}/api/orders/events`, signedIdentity(staff, 'GET', '/api/orders/events'), { lastEventId: events.at(-1)?.id ?? '0-0', done, timeoutMs: 10_000 })).events)
   }
   return { events, connections }
 }
@@ -121,7 +122,7 @@ t.test('hundreds of event streams dropped at every moment of their opening, thro
   })()
   const started = Date.now()
   const outcomes = await inPool(drops, CONCURRENT_DROPS, ({ target, drop }, index) =>
-    openAndDrop(target.baseUrl, target.path(index), { accept: 'text/event-stream', ...target.headers() }, drop),
+    openAndDrop(target.baseUrl, target.path(index), { accept: 'text/event-stream', ...target.headers(target.path(index)) }, drop),
   )
   const stormMs = Date.now() - started
   storming = false

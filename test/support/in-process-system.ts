@@ -41,7 +41,7 @@ export async function startInProcessSystem(
 
   /** A request to the waiter as if through the gateway, from `identity` (by default the customer alice). */
   function inject(options: InjectOptions, identity: Identity = customer()) {
-    return waiter.app.inject({ ...options, headers: { ...options.headers, ...signedIdentity(identity) } })
+    return waiter.app.inject({ ...options, headers: { ...options.headers, ...signedIdentity(identity, options.method ?? 'GET', options.url) } })
   }
   async function readOrder(id: string): Promise<Order> {
     return (await inject({ method: 'GET', url: `/api/orders/${id}` }, staff)).json<Order>()

@@ -3,7 +3,7 @@ import { kitchenPaths, type TicketView } from '@restaurant/contracts/kitchen-api
 import { isTerminal } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
 import type { OrderRecord } from './order-client.js'
-import { signedIdentity, staff } from './credentials.js'
+import { signedAsWaiter } from './credentials.js'
 import { overlapFigures, scoreWitness, type EndOfKitchen, type WitnessScore } from './witness.js'
 
 export interface Score {
@@ -31,7 +31,8 @@ export interface RunRecords {
 
 // A read the kitchen does not answer in time fails rather than holding the test until its own timeout.
 const READ_TIMEOUT_MS = 15_000
-const readTicketsAsStaff = (url: string) => fetch(url, { headers: signedIdentity(staff), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+// The kitchen's internal API answers the waiter alone: the records are read as the waiter reads them.
+const readTicketsAsWaiter = (url: string) => fetch(url, { headers: signedAsWaiter('GET', new URL(url).pathname), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
 
 /** Every ticket the kitchen holds, through its internal read API. */
 export async function allTickets(kitchenUrl: string): Promise<Order[]> {
@@ -39,7 +40,7 @@ export async function allTickets(kitchenUrl: string): Promise<Order[]> {
   let cursor: string | undefined
   do {
     const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })
-    const page = (await (await readTicketsAsStaff(`${kitchenUrl}/internal/orders?${query}`)).json()) as { orders: Order[]; nextCursor?: string }
+    const page = (await (await readTicketsAsWaiter(`${kitchenUrl}/internal/orders?${query}`)).json()) as { orders: Order[]; nextCursor?: string }
     orders.push(...page.orders)
     cursor = page.nextCursor
   } while (cursor)
@@ -52,7 +53,7 @@ export async function ticketsOf(kitchenUrl: string, ids: readonly string[], conc
   let next = 0
   const reader = async () => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
-      const response = await readTicketsAsStaff(`${kitchenUrl}${kitchenPaths.ticket(id)}`)
+      const response = await readTicketsAsWaiter(`${kitchenUrl}${kitchenPaths.ticket(id)}`)
       if (response.status === 404) continue
       if (!response.ok) throw new Error(`reading ticket ${id}: ${response.status} ${await response.text()}`)
       tickets.push((await response.json()) as TicketView)

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import createError from '@fastify/error'
 import proxy from '@fastify/http-proxy'
 import type { Identity } from '@restaurant/contracts/identity'
+import type { ServiceSigner } from '@restaurant/platform/auth/service-tokens'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import { createIdentityForwarding } from '../front-door/identity-forwarding.js'
@@ -15,7 +16,8 @@ export interface UpstreamSettings {
   waiterUrls: readonly [string, ...string[]]
   /** How long the waiter has to send its headers, and then between two chunks of its body. */
   timeoutMs: number
-  identitySecret: string
+  /** Signs each forwarded request's identity for the waiter. */
+  sign: ServiceSigner
 }
 
 /**
@@ -23,7 +25,7 @@ export interface UpstreamSettings {
  * returns signed into the headers, and the correlation id and trace context passed on.
  */
 export async function registerUpstreamProxy(app: HttpServer, settings: UpstreamSettings, identityOf: (request: object) => Identity): Promise<void> {
-  const forwardedHeaders = createIdentityForwarding(settings.identitySecret)
+  const forwardedHeaders = createIdentityForwarding(settings.sign)
   const [first] = settings.waiterUrls
   const toWaiter = {
     // reply-from takes a list as its base (undici's BalancedPool); http-proxy passes `upstream` on as that base but
@@ -34,8 +36,8 @@ export async function registerUpstreamProxy(app: HttpServer, settings: UpstreamS
       getUpstream: () => first,
       retryDelay: failoverAcross(settings.waiterUrls.length),
       onError: replyWithUpstreamError,
-      rewriteRequestHeaders: (request: { id: string }, headers: IncomingHttpHeaders) =>
-        withTraceContext(forwardedHeaders(headers, identityOf(request), request.id)),
+      rewriteRequestHeaders: (request: { id: string; method: string; url: string }, headers: IncomingHttpHeaders) =>
+        withTraceContext(forwardedHeaders(headers, identityOf(request), request)),
     },
   }
   await app.register(async (scope) => {

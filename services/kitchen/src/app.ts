@@ -1,3 +1,4 @@
+import type { ServiceVerifier } from '@restaurant/platform/auth/service-tokens'
 import { requireIdentity } from '@restaurant/platform/http/identity-guard'
 import { buildHttpServer } from '@restaurant/platform/http/server'
 import type { Logger } from '@restaurant/platform/runtime/logger'
@@ -16,17 +17,17 @@ export interface KitchenAppDeps {
   menu: { store: Pick<MenuStore, 'items' | 'history'>; edits: EditMenu }
   /** Event-loop delay beyond which requests are shed with 503. */
   maxEventLoopDelayMs: number
-  /** Checks the identity the waiter signs on every internal call. */
-  identitySecret: string
+  /** Checks the token the waiter signs for every internal call. */
+  verifyCaller: ServiceVerifier
   /** The service's metrics (served on its internal port), where its routes are timed. */
   metrics: Registry
 }
 
 /** The kitchen's small HTTP side: the internal API over its tickets and the menu it owns. */
-export async function buildKitchenApp({ log, store, menu, maxEventLoopDelayMs, identitySecret, metrics }: KitchenAppDeps) {
+export async function buildKitchenApp({ log, store, menu, maxEventLoopDelayMs, verifyCaller, metrics }: KitchenAppDeps) {
   const app = await buildHttpServer(log, { maxEventLoopDelayMs })
   await measureRoutes(app, metrics)
-  requireIdentity(app, identitySecret, ['/internal/'])
+  requireIdentity(app, verifyCaller, ['/internal/'])
   registerTicketRoutes(app, store)
   registerMenuRoutes(app, menu.store, menu.edits)
   return app

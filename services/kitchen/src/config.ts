@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
-import { commonConfig, identityConfig, loadConfig, menuCopyConfig, portSetting, rabbitConfig, storeConfig } from '@restaurant/platform/runtime/config'
+import { commonConfig, loadConfig, menuCopyConfig, portSetting, rabbitConfig, storeConfig, waiterTrustConfig } from '@restaurant/platform/runtime/config'
 
 // No Redis: the kitchen keeps its tickets and the menu (sold-out marks included) in its own store.
 export const kitchenConfigSchema = {
   ...commonConfig,
   ...rabbitConfig,
-  ...identityConfig,
+  ...waiterTrustConfig,
   ...menuCopyConfig,
   PORT: portSetting(3002),
   INTERNAL_PORT: portSetting(9102),

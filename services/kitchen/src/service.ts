@@ -3,6 +3,8 @@ import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { menu as seedMenu, stationCapacity } from '@restaurant/contracts/menu'
 import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, routingKeys, topologyFor } from '@restaurant/contracts/messages'
+import { verifyingKeysFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceVerifier } from '@restaurant/platform/auth/service-tokens'
 import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
 import type { DependencyCheck } from '@restaurant/platform/http/health'
@@ -50,7 +52,7 @@ export async function startKitchenService(config: KitchenConfig, log: Logger) {
   })
   await bus.consume(topology.queues.kitchenOrders, OrderPlacedMessage, kitchen.prepare, { onGiveUp: kitchen.fail })
   await bus.consume(topology.queues.kitchenCancellations, CancelOrderMessage, kitchen.cancel)
-  const app = await buildKitchenApp({ log, store, menu, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, identitySecret: config.IDENTITY_SECRET, metrics })
+  const app = await buildKitchenApp({ log, store, menu, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, verifyCaller: waiterVerifier(config), metrics })
 
   async function close(): Promise<void> {
     await bus.cancelConsumers()
@@ -100,6 +102,11 @@ async function openMenu(config: KitchenConfig, bus: Pick<Bus, 'publish' | 'subsc
 }
 
 /** What `/ready` checks. */
+/** Only the waiter calls the kitchen: tokens signed with its keys, for the kitchen. */
+function waiterVerifier(config: KitchenConfig) {
+  return createServiceVerifier('kitchen', { waiter: verifyingKeysFrom(config.WAITER_PUBLIC_KEYS, 'WAITER_PUBLIC_KEYS') })
+}
+
 function readinessChecks(bus: Pick<Bus, 'assertConnected'>, store: Pick<TicketStore, 'ping'>): Record<string, DependencyCheck> {
   return {
     rabbitmq: { check: async () => bus.assertConnected() },

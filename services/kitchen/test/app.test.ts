@@ -1,6 +1,6 @@
 import t from 'tap'
 import { kitchenPaths } from '@restaurant/contracts/kitchen-api'
-import { asStaff, buildApp } from './support/kitchen-app.js'
+import { asWaiter, buildApp } from './support/kitchen-app.js'
 
 t.test('the app serves no probes and no metrics: they are on the internal port', async (t) => {
   const { app } = await buildApp(t)
@@ -10,5 +10,5 @@ t.test('the app serves no probes and no metrics: they are on the internal port',
 t.test('the internal API answers only calls that carry the identity the waiter signs', async (t) => {
   const { app } = await buildApp(t)
   t.equal((await app.inject({ url: kitchenPaths.tickets })).statusCode, 401)
-  t.equal((await app.inject({ url: kitchenPaths.tickets, headers: asStaff })).statusCode, 200)
+  t.equal((await app.inject(asWaiter({ url: kitchenPaths.tickets }))).statusCode, 200)
 })

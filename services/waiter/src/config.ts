@@ -1,9 +1,11 @@
 import { Type } from 'typebox'
-import { backendConfig, DEVELOPMENT_SECRETS, isProduction, loadConfig, portSetting, storeConfig } from '@restaurant/platform/runtime/config'
+import { backendConfig, DEVELOPMENT_SECRETS, gatewayTrustConfig, isProduction, loadConfig, portSetting, storeConfig, waiterSigningConfig } from '@restaurant/platform/runtime/config'
 import { upstreamListSetting } from '@restaurant/platform/runtime/upstreams'
 
 export const waiterConfigSchema = {
   ...backendConfig,
+  ...gatewayTrustConfig,
+  ...waiterSigningConfig,
   PORT: portSetting(3001),
   INTERNAL_PORT: portSetting(9101),
   KITCHEN_URL: upstreamListSetting('http://127.0.0.1:3002'),

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
 import { MenuChangedMessage, OrderStatusChangedMessage, routingKeys, topologyFor } from '@restaurant/contracts/messages'
 import type { AuditLog } from '@restaurant/platform/audit/audit-log'
-import { createApiKeys } from '@restaurant/platform/auth/api-keys'
-import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { createCredentialCache } from '@restaurant/platform/auth/credential-cache'
+import { signingKeyFrom, verifyingKeysFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceSigner, createServiceVerifier } from '@restaurant/platform/auth/service-tokens'
 import type { DependencyCheck } from '@restaurant/platform/http/health'
 import type { Bus } from '@restaurant/platform/messaging/bus'
 import { busOptionsFrom, connectBus } from '@restaurant/platform/messaging/rabbit-bus'
@@ -15,6 +16,7 @@ import type { Logger } from '@restaurant/platform/runtime/logger'
 import { createBusMetrics, createMetricsRegistry, createOrderMetrics } from '@restaurant/platform/runtime/metrics'
 import { withSpans } from '@restaurant/platform/runtime/tracing'
 import { upstreamUrls } from '@restaurant/platform/runtime/upstreams'
+import { createCredentialStore } from './adapters/credential-store/create-credential-store.js'
 import { createIdempotencyReservations } from './adapters/idempotency-reservations.js'
 import { createKitchenClient, type KitchenClient } from './adapters/kitchen-client.js'
 import { createOrderEventHub } from './adapters/order-event-hub.js'
@@ -23,6 +25,7 @@ import { buildWaiterApp } from './app.js'
 import { startPartners } from './partner-service.js'
 import type { WaiterConfig } from './config.js'
 import type { MenuOwner, Publish } from './use-cases/ports.js'
+import { createManageCredentials } from './use-cases/manage-credentials.js'
 import { createWaiter } from './use-cases/waiter.js'
 
 // The waiter reads the kitchen's records on behalf of its callers, whom it has already authorized.
@@ -38,20 +41,23 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const topology = topologyFor(config.AMQP_NAMESPACE)
   const metrics = createMetricsRegistry('waiter')
   const bus = await connectBus(busOptionsFrom(config, { topology, log, connectionName: 'waiter', metrics: createBusMetrics(metrics) }))
-  const signIdentity = createIdentitySigner(config.IDENTITY_SECRET)
-  const kitchen = createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: () => signIdentity(waiterIdentity) })
+  const sign = createServiceSigner('waiter', signingKeyFrom(config.WAITER_SIGNING_KEY, 'WAITER_SIGNING_KEY'))
+  const kitchen = createKitchenClient({ kitchenUrls: upstreamUrls(config.KITCHEN_URL), timeoutMs: config.KITCHEN_TIMEOUT_MS, identity: (call) => sign('kitchen', waiterIdentity, call) })
   const menu = await followMenu(config, kitchen, bus, log)
   const audit = await openAuditLog(config)
   const waiter = wireWaiter(config, { redis, log, metrics, publish: bus.publish, kitchen, menu, audit })
   const hub = createOrderEventHub({ reader, redis }, log)
   await bus.consume(topology.queues.waiterStatus, OrderStatusChangedMessage, waiter.applyStatus)
   const partners = await startPartners(config, { bus, topology, log, audit })
+  const credentialStore = await createCredentialStore(config)
+  const credentials = createManageCredentials({ store: credentialStore, cache: createCredentialCache(redis), now: () => new Date(), log })
   const app = await buildWaiterApp({
     log,
     waiter,
-    apiKeys: createApiKeys(redis),
+    apiKeys: credentials.keys,
+    credentials,
     audit,
-    identitySecret: config.IDENTITY_SECRET,
+    verifyCaller: createServiceVerifier('waiter', { gateway: verifyingKeysFrom(config.GATEWAY_PUBLIC_KEYS, 'GATEWAY_PUBLIC_KEYS') }),
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     topology,
     events: { hub, heartbeatMs: config.SSE_HEARTBEAT_MS, maxUnreadBytes: config.SSE_MAX_UNREAD_BYTES },
@@ -65,6 +71,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
     await bus.cancelConsumers()
     await bus.close()
     await partners.close()
+    await credentialStore.close()
     await audit.close()
     await hub.close()
     redis.disconnect()

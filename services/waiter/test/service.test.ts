@@ -1,17 +1,14 @@
 import t from 'tap'
-import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import type { Order } from '@restaurant/contracts/orders'
-import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
 import { buildInternalServer } from '@restaurant/platform/http/internal-server'
 import { queuePolicyFrom } from '@restaurant/platform/messaging/rabbit-bus'
-import { DEVELOPMENT_SECRETS, loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
+import { loadConfig, rabbitConfig } from '@restaurant/platform/runtime/config'
 import { createLogger } from '@restaurant/platform/runtime/logger'
+import { customer, signedIdentity } from '../../../test/support/credentials.js'
 import { isolatedRun } from '../../../test/support/isolation.js'
 import { menuOnlyKitchen } from '../../../test/support/menu-only-kitchen.js'
 import { loadWaiterConfig } from '../src/config.js'
 import { startWaiterService } from '../src/service.js'
-
-const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
 
 t.test('the wired waiter, on the real broker and Redis, is ready, takes an order into its view, and closes', async (t) => {
   const run = await isolatedRun(queuePolicyFrom(loadConfig(rabbitConfig, {})))
@@ -28,7 +25,7 @@ t.test('the wired waiter, on the real broker and Redis, is ready, takes an order
     method: 'POST',
     url: '/api/orders',
     payload: { items: [{ menuItemId: 'lemonade', quantity: 1 }] },
-    headers: { [IDENTITY_HEADER]: signIdentity({ subject: 'alice', roles: ['customer'] }) },
+    headers: signedIdentity(customer(), 'POST', '/api/orders'),
   })
   t.equal(placed.statusCode, 202)
   const order = placed.json<Order>()
@@ -52,7 +49,7 @@ t.test('a waiter whose kitchen has never answered holds no menu: not ready, and 
     method: 'POST',
     url: '/api/orders',
     payload: { items: [{ menuItemId: 'lemonade', quantity: 1 }] },
-    headers: { [IDENTITY_HEADER]: signIdentity({ subject: 'alice', roles: ['customer'] }) },
+    headers: signedIdentity(customer(), 'POST', '/api/orders'),
   })
   t.match(placed.json(), { status: 503, code: 'dependency-unavailable' })
   t.equal(placed.headers['retry-after'], '2')

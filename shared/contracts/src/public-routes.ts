@@ -24,6 +24,8 @@ export const publicRoutes = [
   { method: 'POST', path: '/api/keys', roles: ['admin'] },
   { method: 'GET', path: '/api/keys', roles: ['admin'] },
   { method: 'DELETE', path: '/api/keys/:id', roles: ['admin'] },
+  { method: 'POST', path: '/api/revocations', roles: ['admin'] },
+  { method: 'GET', path: '/api/revocations', roles: ['admin'] },
   { method: 'POST', path: '/api/webhooks', roles: ['admin'] },
   { method: 'GET', path: '/api/webhooks', roles: ['admin'] },
   { method: 'GET', path: '/api/webhooks/:id', roles: ['admin'] },
@@ -39,9 +41,14 @@ export const publicRoutes = [
 
 export type PublicRoute = (typeof publicRoutes)[number]
 
-export function findPublicRoute(method: string, path: string): PublicRoute | undefined {
+/** The row of `table` for a request (a HEAD is answered as its GET). */
+function findIn<Route extends { method: string; path: string }>(table: readonly Route[], method: string, path: string): Route | undefined {
   const asGet = method === 'HEAD' ? 'GET' : method
-  return publicRoutes.find((route) => route.method === asGet && route.path === path)
+  return table.find((route) => route.method === asGet && route.path === path)
+}
+
+export function findPublicRoute(method: string, path: string): PublicRoute | undefined {
+  return findIn(publicRoutes, method, path)
 }
 
 /** Whether the identity holds a role the route admits. */
@@ -49,6 +56,32 @@ export function mayCall(route: PublicRoute, identity: Identity): boolean {
   if (route.roles === ANYONE) return true
   const admitted: readonly Role[] = route.roles
   return identity.roles.some((role) => admitted.includes(role))
+}
+
+/** The services that call others, each with keys of its own: the gateway calls the waiter, the waiter the kitchen. */
+export const callers = ['gateway', 'waiter'] as const
+export type Caller = (typeof callers)[number]
+
+/**
+ * The internal API's routes and which service may call each; a service answers its internal routes only to
+ * a caller listed here, and its public ones (above) only to the gateway, which alone asserts end users.
+ */
+export const internalRoutes = [
+  { method: 'GET', path: '/internal/orders', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/orders/:id', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/menu', callers: ['waiter'] },
+  { method: 'POST', path: '/internal/menu/items', callers: ['waiter'] },
+  { method: 'PATCH', path: '/internal/menu/items/:id', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/menu/items/:id/history', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/credentials', callers: ['gateway'] },
+  { method: 'POST', path: '/internal/credentials/api-key', callers: ['gateway'] },
+  { method: 'POST', path: '/internal/credentials/token', callers: ['gateway'] },
+] as const satisfies readonly { method: string; path: string; callers: readonly Caller[] }[]
+
+export type InternalRoute = (typeof internalRoutes)[number]
+
+export function findInternalRoute(method: string, path: string): InternalRoute | undefined {
+  return findIn(internalRoutes, method, path)
 }
 
 /** Staff see and act on every order; anyone else only on their own. */

@@ -3,17 +3,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import { Registry } from 'prom-client'
-import { IDENTITY_HEADER } from '@restaurant/contracts/identity'
 import { menu as seedMenu, type MenuItem } from '@restaurant/contracts/menu'
-import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
+import { verifyingKeysFrom } from '@restaurant/platform/auth/service-keys'
+import { createServiceVerifier } from '@restaurant/platform/auth/service-tokens'
+import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import { signedAsWaiter } from '../../../../test/support/credentials.js'
 import { createSqliteMenuStore } from '../../src/adapters/sqlite/sqlite-menu-store.js'
 import { buildKitchenApp } from '../../src/app.js'
 import { createEditMenu } from '../../src/use-cases/edit-menu.js'
 import { temporaryStore } from './kitchen-harness.js'
 import { captureLogs } from './log-capture.js'
 
-const secret = 'a-secret-of-at-least-thirty-two-characters'
-export const asStaff = { [IDENTITY_HEADER]: createIdentitySigner(secret)({ subject: 'chef', roles: ['staff'] }) }
+/** A request as the waiter makes it: with a token signed for it alone. */
+export function asWaiter<Request extends { method?: string; url: string }>(request: Request) {
+  return { ...request, headers: signedAsWaiter(request.method ?? 'GET', request.url) }
+}
 
 /** An embedded menu store in a temporary folder, seeded with the seed menu. */
 export async function temporaryMenuStore(t: Test) {
@@ -33,7 +37,7 @@ export async function buildApp(t: Test) {
   const menuStore = await temporaryMenuStore(t)
   const announced: { item: MenuItem; menuVersion: number; correlationId: string }[] = []
   const edits = createEditMenu({ store: menuStore, announce: async (item, menuVersion, correlationId) => void announced.push({ item, menuVersion, correlationId }), now: () => new Date() })
-  const app = await buildKitchenApp({ log: captureLogs().log, store, menu: { store: menuStore, edits }, maxEventLoopDelayMs: 1_000, identitySecret: secret, metrics: new Registry() })
+  const app = await buildKitchenApp({ log: captureLogs().log, store, menu: { store: menuStore, edits }, maxEventLoopDelayMs: 1_000, verifyCaller: createServiceVerifier('kitchen', { waiter: verifyingKeysFrom(DEVELOPMENT_SECRETS.WAITER_PUBLIC_KEYS, 'WAITER_PUBLIC_KEYS') }), metrics: new Registry() })
   t.teardown(() => app.close())
   return { app, store, menuStore, announced }
 }

@@ -6,6 +6,7 @@ import { kitchenPaths, MenuItemHistory, TicketSchema } from '@restaurant/contrac
 import { MenuItemSchema, MenuSchema } from '@restaurant/contracts/menu'
 import { DEFAULT_PAGE_SIZE, OrderPage } from '@restaurant/contracts/orders'
 import { Problem } from '@restaurant/contracts/problem'
+import type { ServiceCall } from '@restaurant/platform/auth/service-tokens'
 import { REQUEST_ID_HEADER } from '@restaurant/platform/http/server'
 import { withTraceContext } from '@restaurant/platform/runtime/tracing'
 import type { KitchenRecords, MenuOwner } from '../use-cases/ports.js'
@@ -23,8 +24,8 @@ export interface KitchenClientOptions {
   /** The kitchen's replicas: calls are spread over them, and one that cannot be reached is passed over. */
   kitchenUrls: readonly [string, ...string[]]
   timeoutMs: number
-  /** A fresh signed identity of the waiter, which the kitchen requires on its internal API. */
-  identity: () => string
+  /** The waiter's identity signed for one call, which the kitchen requires on its internal API. */
+  identity: (call: ServiceCall) => string
 }
 
 /**
@@ -39,7 +40,7 @@ export function createKitchenClient({ kitchenUrls, timeoutMs, identity }: Kitche
       return await kitchens.request({
         method: write?.method ?? 'GET',
         path,
-        headers: withTraceContext({ [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity(), accept: 'application/json', ...(write ? { 'content-type': 'application/json' } : {}) }),
+        headers: withTraceContext({ [REQUEST_ID_HEADER]: requestId, [IDENTITY_HEADER]: identity({ method: write?.method ?? 'GET', url: path }), accept: 'application/json', ...(write ? { 'content-type': 'application/json' } : {}) }),
         ...(write ? { body: JSON.stringify(write.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       })

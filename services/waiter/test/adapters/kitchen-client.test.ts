@@ -23,19 +23,19 @@ async function kitchenAnswering(t: Test, handler: Handler) {
   return { client: clientOf(url), requests, url }
 }
 
-const clientOf = (...kitchenUrls: [string, ...string[]]) => createKitchenClient({ kitchenUrls, timeoutMs: 500, identity: () => 'signed-identity' })
+const clientOf = (...kitchenUrls: [string, ...string[]]) => createKitchenClient({ kitchenUrls, timeoutMs: 500, identity: (call) => `signed for ${call.method} ${call.url}` })
 
 
 const answer = (status: number, body: unknown): Handler => (_request, response) => {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }
 
-t.test("a ticket is read with the request's id and the waiter's identity", async (t) => {
+t.test("a ticket is read with the request's id and the waiter's identity, signed for that call", async (t) => {
   const ticket = { order: buildOrder(), fingerprint: 'fp', cookedUnits: [], cookingAttempts: [] }
   const { client, requests } = await kitchenAnswering(t, answer(200, ticket))
   t.same(await client.getTicket(ticket.order.id, 'req-1'), ticket)
   t.equal(requests[0]?.url, `/internal/orders/${ticket.order.id}`)
-  t.match(requests[0]?.headers, { 'x-request-id': 'req-1', [IDENTITY_HEADER]: 'signed-identity' })
+  t.match(requests[0]?.headers, { 'x-request-id': 'req-1', [IDENTITY_HEADER]: `signed for GET /internal/orders/${ticket.order.id}` })
 })
 
 t.test('a ticket the kitchen does not hold is undefined', async (t) => {

@@ -1,9 +1,9 @@
 import type { Test } from 'tap'
 import { IDENTITY_HEADER, type Identity } from '@restaurant/contracts/identity'
 import type { AuditLog } from '@restaurant/platform/audit/audit-log'
-import type { ApiKey, ApiKeys } from '@restaurant/platform/auth/api-keys'
-import { createIdentitySigner } from '@restaurant/platform/auth/identity-tokens'
-import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import type { ApiKeyChanges } from '@restaurant/platform/audit/key-management'
+import type { ApiKey } from '@restaurant/platform/auth/api-keys'
+import type { ServiceVerifier } from '@restaurant/platform/auth/service-tokens'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import type { OrderEvent, OrderEventHub } from '../../src/adapters/order-event-hub.js'
 import { memoryAuditLog } from '../../../../shared/platform/test/audit/memory-audit-log.js'
@@ -11,6 +11,7 @@ import { buildWaiterApp } from '../../src/app.js'
 import { createPartners } from '../../src/use-cases/partners.js'
 import { createWaiter } from '../../src/use-cases/waiter.js'
 import { memoryPartnerStore } from '../use-cases/memory-partner-store.js'
+import { testCredentials } from './test-credentials.js'
 import { busWithKitchen, capturedLog, fakeKitchen, fakeMenu, fakeReservations, fakeViews } from '../use-cases/fake-ports.js'
 
 /** An event hub in memory: `emit` hands an event to the live subscribers and keeps it for replays. */
@@ -40,14 +41,13 @@ export function fakeApiKeys() {
   const available = () => {
     if (state.down) throw new Error('Connection is closed.')
   }
-  const apiKeys: ApiKeys = {
+  const apiKeys: ApiKeyChanges = {
     async create({ name, roles }) {
       available()
       const apiKey = { id: (keys.size + 1).toString(16).padStart(12, '0'), name, roles, createdAt: '2026-01-02T03:04:05.000Z' }
       keys.set(apiKey.id, apiKey)
       return { key: `rk_${apiKey.id}_secret`, apiKey }
     },
-    authenticate: async () => undefined,
     async list() {
       available()
       return [...keys.values()]
@@ -61,7 +61,14 @@ export function fakeApiKeys() {
   return Object.assign(state, { apiKeys })
 }
 
-const signIdentity = createIdentitySigner(DEVELOPMENT_SECRETS.IDENTITY_SECRET)
+/**
+ * Route tests call as the gateway would, the identity in the header as it is: what a signed token must be, and
+ * that a forged, replayed or misdirected one is refused, is tested with real tokens (identity-guard, service-tokens).
+ */
+const trustingVerifier: ServiceVerifier = (header) => {
+  if (!header) throw new Error('no identity')
+  return { caller: 'gateway', identity: JSON.parse(header) as Identity }
+}
 
 /** The waiter's app, its use cases on in-memory ports, its metrics, and a way to call it as the gateway would. */
 export async function buildTestApp(t: Test) {
@@ -69,6 +76,7 @@ export async function buildTestApp(t: Test) {
   const ports = { views: fakeViews(), reservations: fakeReservations(), kitchen: fakeKitchen(), menu: fakeMenu(), hub: fakeHub(), apiKeys: fakeApiKeys(), audit: memoryAuditLog() }
   const { log, lines } = capturedLog()
   const metrics = createMetricsRegistry('unit')
+  const { credentials, cached } = await testCredentials(t)
   const waiter = createWaiter({
     views: ports.views.views,
     reservations: ports.reservations.reservations,
@@ -88,8 +96,9 @@ export async function buildTestApp(t: Test) {
     log,
     waiter,
     apiKeys: ports.apiKeys.apiKeys,
+    credentials,
     audit: ports.audit.audit,
-    identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
+    verifyCaller: trustingVerifier,
     maxEventLoopDelayMs: 1_000,
     topology,
     events: { hub: ports.hub.hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },
@@ -97,8 +106,8 @@ export async function buildTestApp(t: Test) {
     partners: testPartners(bus.publish, ports.audit.audit),
   })
   t.teardown(() => app.close())
-  const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: signIdentity(identity) })
-  return { app, bus, received, lines, headersOf, metrics, ...ports }
+  const headersOf = (identity: Identity) => ({ [IDENTITY_HEADER]: JSON.stringify(identity) })
+  return { app, bus, received, lines, headersOf, metrics, cached, ...ports }
 }
 
 /** The partner use cases on an in-memory store; a URL on `refused.example` is refused, nothing is ever sent. */

@@ -3,8 +3,7 @@ import { buildAsyncApiDocument, type AsyncApiDocument } from '@restaurant/contra
 import { CancelOrderMessage, MenuChangedMessage, OrderPlacedMessage, OrderStatusChangedMessage, topologyFor, WebhookDeliveryMessage } from '@restaurant/contracts/messages'
 import { Problem, PROBLEM_CONTENT_TYPE } from '@restaurant/contracts/problem'
 import type { AuditLog } from '@restaurant/platform/audit/audit-log'
-import type { ApiKeys } from '@restaurant/platform/auth/api-keys'
-import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
+import type { ApiKeyChanges } from '@restaurant/platform/audit/key-management'
 import { createLogger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
 import { buildWaiterApp } from '../../src/app.js'
@@ -40,6 +39,8 @@ const publicRoutes = [
   'GET /api/events',
   'DELETE /api/keys/{id}',
   'GET /api/audit',
+  'POST /api/revocations',
+  'GET /api/revocations',
 ]
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
@@ -58,7 +59,8 @@ const waiter: Waiter = {
   menu: { read: () => uncalledNow(), add: uncalled, change: uncalled, retire: uncalled, setAvailability: uncalled, history: uncalled },
   applyStatus: uncalled,
 }
-const apiKeys: ApiKeys = { create: uncalled, authenticate: uncalled, list: uncalled, revoke: uncalled }
+const apiKeys: ApiKeyChanges = { create: uncalled, list: uncalled, revoke: uncalled }
+const credentials = { revoke: uncalled, revocations: uncalled, key: uncalled, snapshot: uncalled, tokenRevoked: uncalled }
 const partners: Partners = {
   webhooks: { create: uncalled, list: uncalled, get: uncalled, remove: uncalled, ping: uncalled, rotateSecret: uncalled, pause: uncalled, resume: uncalled, deliveries: uncalled },
   readFeed: uncalled,
@@ -71,8 +73,11 @@ async function buildApp(t: Test) {
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     waiter,
     apiKeys,
+    credentials,
     audit,
-    identitySecret: DEVELOPMENT_SECRETS.IDENTITY_SECRET,
+    verifyCaller: () => {
+      throw new Error('no identity')
+    },
     maxEventLoopDelayMs: 1000,
     topology: topologyFor('docs-test'),
     events: { hub, heartbeatMs: 5_000, maxUnreadBytes: 65_536 },

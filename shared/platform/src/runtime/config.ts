@@ -3,7 +3,12 @@ import { Type, type Static, type TProperties } from 'typebox'
 
 /** Defaults that make a fresh clone run under `NODE_ENV=development` or `test`; a production start refuses them. */
 export const DEVELOPMENT_SECRETS = {
-  IDENTITY_SECRET: 'development-only-identity-secret-change-me',
+  // Ed25519 keys each caller signs its calls with (auth/service-keys.ts), and their public halves, which a
+  // production start must not trust either: anyone can sign with the private halves printed here.
+  GATEWAY_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEILcMehjDRcIL62K7I70HT4V_eSGcR2GgeXeLwSp4xSvx',
+  GATEWAY_PUBLIC_KEYS: 'MCowBQYDK2VwAyEAXCNB4Ta5YvlPQdLWD6iDKl9M1cDrosEOfQMS4E4s1Cg',
+  WAITER_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIF85y8gp_VGAMN6LDmj38xF6kWnPP-6Je1i99VjfUVE7',
+  WAITER_PUBLIC_KEYS: 'MCowBQYDK2VwAyEA_VgWK6rtEkUk4mU7L5587BBr4gVqlobhA5TpgxoroiE',
   JWT_SECRET: 'development-only-jwt-secret-change-me-please',
   ORDER_ID_SECRET: 'development-only-order-id-secret',
 } as const
@@ -46,10 +51,16 @@ export const rabbitConfig = {
   AMQP_SET_ASIDE_MS: Type.Integer({ minimum: 100, default: 60_000 }),
 }
 
-/** The secret the gateway signs verified identities with, and the services check them with. */
-export const identityConfig = {
-  IDENTITY_SECRET: Type.String({ minLength: 32, default: DEVELOPMENT_SECRETS.IDENTITY_SECRET }),
-}
+const keySetting = (fallback: string) => Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: fallback })
+// More than one while a key is rotated: callees trust the new key before its caller signs with it.
+const keyListSetting = (fallback: string) => Type.String({ pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', default: fallback })
+
+/** Per hop, who signs and who checks: the gateway signs its calls to the waiter, which trusts its public keys. */
+export const gatewaySigningConfig = { GATEWAY_SIGNING_KEY: keySetting(DEVELOPMENT_SECRETS.GATEWAY_SIGNING_KEY) }
+export const gatewayTrustConfig = { GATEWAY_PUBLIC_KEYS: keyListSetting(DEVELOPMENT_SECRETS.GATEWAY_PUBLIC_KEYS) }
+/** The waiter signs its calls to the kitchen, which trusts its public keys. */
+export const waiterSigningConfig = { WAITER_SIGNING_KEY: keySetting(DEVELOPMENT_SECRETS.WAITER_SIGNING_KEY) }
+export const waiterTrustConfig = { WAITER_PUBLIC_KEYS: keyListSetting(DEVELOPMENT_SECRETS.WAITER_PUBLIC_KEYS) }
 
 /** The name the Sentinels watch the master under, unless REDIS_MASTER_NAME says otherwise. */
 export const DEFAULT_REDIS_MASTER_NAME = 'restaurant'
@@ -79,7 +90,7 @@ export const storeConfig = {
   DATA_DIR: Type.String({ default: './data' }),
 }
 
-export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...identityConfig, ...menuCopyConfig }
+export const backendConfig = { ...commonConfig, ...rabbitConfig, ...redisConfig, ...menuCopyConfig }
 
 export type RabbitSettings = Static<ReturnType<typeof Type.Object<typeof rabbitConfig>>>
 export type RedisSettings = Static<ReturnType<typeof Type.Object<typeof redisConfig>>>
@@ -103,7 +114,7 @@ export function loadConfig<P extends TProperties>(
 /** One secret, one purpose: a leaked token key must not also forge order ids or internal identities. */
 function refuseSharedSecrets(config: object): void {
   const purposeOf = new Map<unknown, string>()
-  for (const [name, value] of Object.entries(config).filter(([name]) => name.endsWith('_SECRET'))) {
+  for (const [name, value] of Object.entries(config).filter(([name]) => name.endsWith('_SECRET') || name.endsWith('_SIGNING_KEY'))) {
     const first = purposeOf.get(value)
     if (first !== undefined && value !== '') throw new Error(`env/${name} must differ from env/${first}: each secret serves one purpose`)
     purposeOf.set(value, name)
