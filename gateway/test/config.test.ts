@@ -1,4 +1,5 @@
 import t from 'tap'
+import { newKeyPair } from '@restaurant/platform/auth/service-keys'
 import { listOf, loadGatewayConfig } from '../src/config.js'
 
 t.test('a comma-separated setting is a list of its trimmed, non-empty entries', async (t) => {
@@ -17,7 +18,7 @@ t.test('a setting out of its range is refused', async (t) => {
 })
 
 t.test('the development sign-in cannot be switched on in production', async (t) => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-of-32-chars!', IDENTITY_SECRET: 'a-production-identity-secret-32-chars' }
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-of-32-chars!', GATEWAY_SIGNING_KEY: newKeyPair().signingKey }
   t.throws(() => loadGatewayConfig({ ...production, DEV_SIGN_IN: 'true' }), /DEV_SIGN_IN must be false in production/)
   t.equal(loadGatewayConfig(production).DEV_SIGN_IN, false)
 })

@@ -16,5 +16,5 @@ t.test('a setting out of its range is refused', async (t) => {
 })
 
 t.test('the development secrets are refused in production', async (t) => {
-  t.throws(() => loadWaiterConfig({ NODE_ENV: 'production' }), /ORDER_ID_SECRET|IDENTITY_SECRET/)
+  t.throws(() => loadWaiterConfig({ NODE_ENV: 'production' }), /ORDER_ID_SECRET|_SIGNING_KEY|_PUBLIC_KEYS/)
 })
