@@ -64,6 +64,7 @@ async function changeThroughTheApi(t: Test, stack: Stack): Promise<Expected[]> {
   const created = await call<{ id: string }>(stack, 'POST', '/api/keys', bearer(admin), { name: 'audit till', roles: ['staff'] })
   expect(created, 201, { action: 'api-key.created', actor: admin.subject, name: 'audit till' })
   expect(await call(stack, 'DELETE', `/api/keys/${created.body.id}`, bearer(admin)), 200, { action: 'api-key.revoked', actor: admin.subject, target: created.body.id })
+  expect(await call(stack, 'POST', '/api/revocations', bearer(admin), { subject: 'audit-leaver' }), 201, { action: 'tokens.revoked', actor: admin.subject, target: 'audit-leaver' })
   expect(await call(stack, 'PATCH', '/api/menu/fries', bearer(staff), { available: false }), 200, { action: 'menu-item.availability-changed', actor: staff.subject, target: 'fries' })
   expect(await call(stack, 'POST', '/api/menu/items', bearer(admin), soup), 201, { action: 'menu-item.added', actor: admin.subject, target: soup.id })
   const changed = await call(stack, 'PATCH', `/api/menu/items/${soup.id}`, bearer(admin), { priceCents: 750 }, { 'if-match': '"1"' })

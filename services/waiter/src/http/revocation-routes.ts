@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 import { NewRevocationBody, RevocationsSchema, SubjectRevocationSchema, TokenRevocationSchema } from '@restaurant/platform/auth/revocations'
+import type { RevocationManagement } from '@restaurant/platform/audit/revocation-management'
 import type { HttpServer } from '@restaurant/platform/http/server'
-import type { ManageCredentials } from '../use-cases/manage-credentials.js'
+import type { RequestContextOf } from './request-context.js'
 import { anyRequestErrors, invalid, json } from './route-docs.js'
 
 const tags = ['keys']
@@ -22,9 +23,9 @@ const list = {
 }
 
 /** Admins revoke people's tokens (JWTs), by subject or by token id, and list what is revoked. */
-export function registerRevocationRoutes(app: HttpServer, credentials: Pick<ManageCredentials, 'revoke' | 'revocations'>): void {
+export function registerRevocationRoutes(app: HttpServer, credentials: RevocationManagement, contextOf: RequestContextOf): void {
   app.post('/api/revocations', revoke, async (request, reply) => {
-    const revocation = await credentials.revoke(request.body)
+    const revocation = await credentials.revoke(request.body, contextOf(request))
     request.log.info({ revocation }, 'tokens revoked')
     return reply.code(201).send(revocation)
   })
