@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import type { Test } from 'tap'
+import { createCredentialCache } from '@restaurant/platform/auth/credential-cache'
 import { createRedis } from '@restaurant/platform/redis/redis'
 import { createLogger, type Logger } from '@restaurant/platform/runtime/logger'
 import { createMetricsRegistry } from '@restaurant/platform/runtime/metrics'
@@ -42,5 +43,13 @@ export async function startGateway(
   })
   await gateway.ready()
   if (waitForRedis && redis.status !== 'ready') await once(redis, 'ready')
+  // Its cache of credentials counts as filled (with what it holds: nothing revoked, unless the test shares a waiter's
+  // prefix), so that the waiters stood in for need not serve the internal credential routes.
+  if (waitForRedis) await markCredentialsCached(redis)
   return { gateway, redis, config, metrics }
+}
+
+async function markCredentialsCached(redis: Parameters<typeof createCredentialCache>[0]): Promise<void> {
+  const cache = createCredentialCache(redis)
+  await cache.fill({ keys: [], subjects: [], tokens: [] }, await cache.runId())
 }
