@@ -61,22 +61,25 @@ export function mayCall(route: PublicRoute, identity: Identity): boolean {
 /** The services that call others, each with keys of its own: the gateway calls the waiter, the waiter the kitchen. */
 export const callers = ['gateway', 'waiter'] as const
 export type Caller = (typeof callers)[number]
+/** The services that are called: each the audience of the tokens meant for it. */
+export type Callee = 'waiter' | 'kitchen'
 
 /**
- * The internal API's routes and which service may call each; a service answers its internal routes only to
- * a caller listed here, and its public ones (above) only to the gateway, which alone asserts end users.
+ * The internal API's routes, the service that serves each and the services that may call it: a service answers its
+ * internal routes only to a caller listed here, and its public ones (above) only to the gateway, which alone asserts
+ * end users.
  */
 export const internalRoutes = [
-  { method: 'GET', path: '/internal/orders', callers: ['waiter'] },
-  { method: 'GET', path: '/internal/orders/:id', callers: ['waiter'] },
-  { method: 'GET', path: '/internal/menu', callers: ['waiter'] },
-  { method: 'POST', path: '/internal/menu/items', callers: ['waiter'] },
-  { method: 'PATCH', path: '/internal/menu/items/:id', callers: ['waiter'] },
-  { method: 'GET', path: '/internal/menu/items/:id/history', callers: ['waiter'] },
-  { method: 'GET', path: '/internal/credentials', callers: ['gateway'] },
-  { method: 'POST', path: '/internal/credentials/api-key', callers: ['gateway'] },
-  { method: 'POST', path: '/internal/credentials/token', callers: ['gateway'] },
-] as const satisfies readonly { method: string; path: string; callers: readonly Caller[] }[]
+  { method: 'GET', path: '/internal/orders', service: 'kitchen', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/orders/:id', service: 'kitchen', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/menu', service: 'kitchen', callers: ['waiter'] },
+  { method: 'POST', path: '/internal/menu/items', service: 'kitchen', callers: ['waiter'] },
+  { method: 'PATCH', path: '/internal/menu/items/:id', service: 'kitchen', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/menu/items/:id/history', service: 'kitchen', callers: ['waiter'] },
+  { method: 'GET', path: '/internal/credentials', service: 'waiter', callers: ['gateway'] },
+  { method: 'POST', path: '/internal/credentials/api-key', service: 'waiter', callers: ['gateway'] },
+  { method: 'POST', path: '/internal/credentials/token', service: 'waiter', callers: ['gateway'] },
+] as const satisfies readonly { method: string; path: string; service: Callee; callers: readonly Caller[] }[]
 
 export type InternalRoute = (typeof internalRoutes)[number]
 

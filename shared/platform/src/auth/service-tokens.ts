@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt'
 import type { Identity } from '@restaurant/contracts/identity'
-import type { Caller } from '@restaurant/contracts/public-routes'
+import type { Callee, Caller } from '@restaurant/contracts/public-routes'
 import { identityFromClaims } from './identity-jwt.js'
 import { createReplayGuard } from './replay-guard.js'
 import type { SigningKey, VerifyingKey } from './service-keys.js'
 
-/** The services that are called; each is the audience of the tokens meant for it. */
-export type Callee = 'waiter' | 'kitchen'
+export type { Callee }
+
 
 /** The request a token is signed for: it is good for that method and path alone. */
 export interface ServiceCall {
