@@ -39,85 +39,96 @@ export const viewOf = ({ secrets: _secrets, ...view }: WebhookSubscription): Sub
 
 /** What admins do with webhook subscriptions, through the API or the CLI. Each change is recorded before it is made. */
 export function createManageWebhooks(deps: ManageWebhooksDeps) {
-  const { store, now } = deps
+  const changes = webhookChanges(deps)
   const recorded = <T>(ctx: RequestContext, action: string, id: string, change: () => Promise<T>, detail?: AuditEntry['detail']) =>
     recordThen(deps.audit, ctx, { action: `webhook.${action}`, target: id, ...(detail ? { detail } : {}) }, change)
-
-  async function found(id: string): Promise<WebhookSubscription> {
-    const subscription = await store.subscriptions.get(id)
-    if (!subscription) throw new WebhookNotFoundError(id)
-    return subscription
-  }
-
-  async function change(id: string, changes: Partial<WebhookSubscription>): Promise<WebhookSubscription> {
-    const changed = withChanges(await found(id), changes)
-    if (!(await store.subscriptions.update(changed))) throw new WebhookNotFoundError(id)
-    return changed
-  }
-
   return {
     async create(wanted: NewSubscription, ctx: RequestContext) {
       const refused = await deps.checkDestination(wanted.url)
       if (refused) throw Object.assign(new WebhookUrlRefusedError(refused), { invalidParams: [{ in: 'body', name: '/url', reason: refused }] })
       const secret = deps.newSecret()
-      const subscription: WebhookSubscription = {
-        id: `wh_${randomUUID().replaceAll('-', '')}`,
-        url: wanted.url,
-        types: [...new Set(wanted.types)],
-        scopes: [...new Set(wanted.scopes ?? [])],
-        ...(wanted.description === undefined ? {} : { description: wanted.description }),
-        secrets: [{ secret }],
-        state: 'active',
-        createdAt: now().toISOString(),
-        createdBy: ctx.identity.subject,
-      }
+      const subscription = newSubscription(wanted, secret, ctx.identity.subject, deps.now())
       // The destination's host alone: a receiver's URL may carry a credential in its path or query.
       const detail = { host: new URL(wanted.url).host, types: subscription.types, scopes: subscription.scopes }
-      await recorded(ctx, 'created', subscription.id, () => store.subscriptions.create(subscription), detail)
+      await recorded(ctx, 'created', subscription.id, () => deps.store.subscriptions.create(subscription), detail)
       return { subscription: viewOf(subscription), secret }
     },
-    list: async () => (await store.subscriptions.list()).map(viewOf),
-    get: async (id: string) => viewOf(await found(id)),
-    remove: (id: string, ctx: RequestContext) =>
-      recorded(ctx, 'deleted', id, async () => {
-        if (!(await store.subscriptions.delete(id))) throw new WebhookNotFoundError(id)
-      }),
-    ping: (id: string, ctx: RequestContext) => recorded(ctx, 'pinged', id, () => ping(id, ctx.requestId)),
-    rotateSecret: (id: string, ctx: RequestContext) => recorded(ctx, 'secret-rotated', id, () => rotateSecret(id)),
-    pause: (id: string, ctx: RequestContext) =>
-      recorded(ctx, 'paused', id, async () => viewOf(await change(id, { state: 'paused', pausedReason: `paused by ${ctx.identity.subject}`, pausedAt: now().toISOString() }))),
-    resume: (id: string, ctx: RequestContext) => recorded(ctx, 'resumed', id, () => resume(id, ctx.requestId)),
+    list: async () => (await deps.store.subscriptions.list()).map(viewOf),
+    get: async (id: string) => viewOf(await changes.found(id)),
+    remove: (id: string, ctx: RequestContext) => recorded(ctx, 'deleted', id, () => changes.remove(id)),
+    ping: (id: string, ctx: RequestContext) => recorded(ctx, 'pinged', id, () => changes.ping(id, ctx.requestId)),
+    rotateSecret: (id: string, ctx: RequestContext) => recorded(ctx, 'secret-rotated', id, () => changes.rotateSecret(id)),
+    pause: (id: string, ctx: RequestContext) => recorded(ctx, 'paused', id, () => changes.pause(id, ctx.identity.subject)),
+    resume: (id: string, ctx: RequestContext) => recorded(ctx, 'resumed', id, () => changes.resume(id, ctx.requestId)),
     async deliveries(id: string, limit: number) {
-      await found(id)
-      return store.deliveries.recent(id, limit)
+      await changes.found(id)
+      return deps.store.deliveries.recent(id, limit)
     },
   }
+}
 
-  /** Sends a `webhook.ping` through the same queue, signing and retries as any event. */
-  async function ping(id: string, requestId: string) {
-    const subscription = await found(id)
-    const event: PartnerEvent = { id: `evt_ping_${randomUUID()}`, type: 'webhook.ping', occurredAt: now().toISOString(), data: { subscriptionId: subscription.id } }
-    const delivery: WebhookDeliveryMessage = { subscriptionId: subscription.id, event, attempt: 1 }
-    await deps.publish(routingKeys.webhookDelivery, delivery, requestId)
-    return { eventId: event.id }
+function newSubscription(wanted: NewSubscription, secret: string, by: string, at: Date): WebhookSubscription {
+  return {
+    id: `wh_${randomUUID().replaceAll('-', '')}`,
+    url: wanted.url,
+    types: [...new Set(wanted.types)],
+    scopes: [...new Set(wanted.scopes ?? [])],
+    ...(wanted.description === undefined ? {} : { description: wanted.description }),
+    secrets: [{ secret }],
+    state: 'active',
+    createdAt: at.toISOString(),
+    createdBy: by,
   }
+}
 
-  async function rotateSecret(id: string) {
-    const subscription = await found(id)
-    const secret = deps.newSecret()
-    const secrets = rotated(subscription.secrets, secret, now(), deps.secretOverlapMs)
-    await change(id, { secrets })
-    return { secret, previousSecretsExpireAt: secrets[1]?.expiresAt }
+/** A subscription by its id, and a change to it; an unknown id is 404. */
+function subscriptionsIn(store: PartnerStore) {
+  async function found(id: string): Promise<WebhookSubscription> {
+    const subscription = await store.subscriptions.get(id)
+    if (!subscription) throw new WebhookNotFoundError(id)
+    return subscription
   }
+  async function change(id: string, changes: Partial<WebhookSubscription>): Promise<WebhookSubscription> {
+    const changed = withChanges(await found(id), changes)
+    if (!(await store.subscriptions.update(changed))) throw new WebhookNotFoundError(id)
+    return changed
+  }
+  return { found, change }
+}
 
-  /** Resumes deliveries, first sending again (as first attempts) every delivery kept while it was paused. */
-  async function resume(id: string, requestId: string) {
-    const subscription = await change(id, { state: 'active', pausedReason: undefined, pausedAt: undefined, failingSince: undefined })
-    for (let held = await store.deliveries.held(id, RESUME_PAGE); held.length > 0; held = await store.deliveries.held(id, RESUME_PAGE)) {
-      await Promise.all(held.map(({ event }) => deps.publish(routingKeys.webhookDelivery, { subscriptionId: id, event, attempt: 1 }, requestId)))
-      await store.deliveries.release(id, held.map(({ event }) => event.id))
-    }
-    return viewOf(subscription)
+/** The changes to a subscription as they are made: createManageWebhooks records each first. */
+function webhookChanges({ store, now, publish, newSecret, secretOverlapMs }: ManageWebhooksDeps) {
+  const { found, change } = subscriptionsIn(store)
+  const deliver = (subscriptionId: string, event: PartnerEvent, requestId: string) =>
+    publish(routingKeys.webhookDelivery, { subscriptionId, event, attempt: 1 } satisfies WebhookDeliveryMessage, requestId)
+  return {
+    found,
+    async remove(id: string) {
+      if (!(await store.subscriptions.delete(id))) throw new WebhookNotFoundError(id)
+    },
+    /** Sends a `webhook.ping` through the same queue, signing and retries as any event. */
+    async ping(id: string, requestId: string) {
+      const { id: subscriptionId } = await found(id)
+      const event: PartnerEvent = { id: `evt_ping_${randomUUID()}`, type: 'webhook.ping', occurredAt: now().toISOString(), data: { subscriptionId } }
+      await deliver(subscriptionId, event, requestId)
+      return { eventId: event.id }
+    },
+    async rotateSecret(id: string) {
+      const secret = newSecret()
+      const secrets = rotated((await found(id)).secrets, secret, now(), secretOverlapMs)
+      await change(id, { secrets })
+      return { secret, previousSecretsExpireAt: secrets[1]?.expiresAt }
+    },
+    pause: async (id: string, by: string) => viewOf(await change(id, { state: 'paused', pausedReason: `paused by ${by}`, pausedAt: now().toISOString() })),
+    /** Resumes deliveries, first sending again (as first attempts) every delivery kept while it was paused. */
+    async resume(id: string, requestId: string) {
+      const subscription = await change(id, { state: 'active', pausedReason: undefined, pausedAt: undefined, failingSince: undefined })
+      for (let held = await store.deliveries.held(id, RESUME_PAGE); held.length > 0; held = await store.deliveries.held(id, RESUME_PAGE)) {
+        await Promise.all(held.map(({ event }) => deliver(id, event, requestId)))
+        await store.deliveries.release(id, held.map(({ event }) => event.id))
+      }
+      return viewOf(subscription)
+    },
   }
 }
 
