@@ -11,10 +11,13 @@ import { join } from 'node:path'
 const randomSecret = () => randomBytes(32).toString('base64url')
 
 /** The secrets the services read, one line each. */
-const secrets = ['JWT_SECRET', 'IDENTITY_SECRET', 'ORDER_ID_SECRET']
+const secrets = ['JWT_SECRET', 'ORDER_ID_SECRET']
 
 /** Ed25519 key pairs, one line each: the setting of the private key (PKCS#8 DER) and that of its public half (SPKI DER). */
-const signingKeyPairs = []
+const signingKeyPairs = [
+  ['GATEWAY_SIGNING_KEY', 'GATEWAY_PUBLIC_KEYS'],
+  ['WAITER_SIGNING_KEY', 'WAITER_PUBLIC_KEYS'],
+]
 
 function ed25519Settings([privateName, publicName]) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
