@@ -13,8 +13,8 @@ t.test('the settings come from the environment, typed, with defaults for what is
 })
 
 t.test('a setting out of its range is refused', async (t) => {
-  t.throws(() => loadGatewayConfig({ JWT_SECRET: 'too short' }))
-  t.throws(() => loadGatewayConfig({ RATE_LIMIT_WINDOW_MS: '10' }))
+  t.throws(() => loadGatewayConfig({ NODE_ENV: 'test', JWT_SECRET: 'too short' }), /JWT_SECRET/)
+  t.throws(() => loadGatewayConfig({ NODE_ENV: 'test', RATE_LIMIT_WINDOW_MS: '10' }), /RATE_LIMIT_WINDOW_MS/)
 })
 
 t.test('the development sign-in cannot be switched on in production', async (t) => {

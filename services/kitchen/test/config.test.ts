@@ -8,7 +8,7 @@ t.test('without settings the kitchen listens on 3002 with the embedded store in 
 })
 
 t.test('a lease too short to renew in time is refused', async (t) => {
-  t.throws(() => loadKitchenConfig({ KITCHEN_LEASE_MS: '100' }))
+  t.throws(() => loadKitchenConfig({ NODE_ENV: 'test', KITCHEN_LEASE_MS: '100' }), /KITCHEN_LEASE_MS/)
   t.equal(loadKitchenConfig({ NODE_ENV: 'test', KITCHEN_LEASE_MS: '300', MONGO_URL: 'mongodb://db' }).MONGO_URL, 'mongodb://db')
 })
 

@@ -10,9 +10,9 @@ t.test('settings are read from the environment given, typed', async (t) => {
 })
 
 t.test('a setting out of its range is refused', async (t) => {
-  t.throws(() => loadWaiterConfig({ ORDER_ID_SECRET: 'too-short' }))
-  t.throws(() => loadWaiterConfig({ VIEW_REFRESH_AFTER_MS: '10' }))
-  t.throws(() => loadWaiterConfig({ PORT: '70000' }))
+  t.throws(() => loadWaiterConfig({ NODE_ENV: 'test', ORDER_ID_SECRET: 'too-short' }), /ORDER_ID_SECRET/)
+  t.throws(() => loadWaiterConfig({ NODE_ENV: 'test', VIEW_REFRESH_AFTER_MS: '10' }), /VIEW_REFRESH_AFTER_MS/)
+  t.throws(() => loadWaiterConfig({ NODE_ENV: 'test', PORT: '70000' }), /PORT/)
 })
 
 t.test('the development secrets are refused in production', async (t) => {
