@@ -4,10 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse, type ScalarTag } from 'yaml'
-import { gatewayConfigSchema, loadGatewayConfig } from '../gateway/src/config.js'
-import { kitchenConfigSchema, loadKitchenConfig } from '../services/kitchen/src/config.js'
-import { loadWaiterConfig, waiterConfigSchema } from '../services/waiter/src/config.js'
-import { generatedEnv, interpolate } from './support/compose-env.js'
+import { appNames, composeApps as apps, generatedEnv, interpolate, type AppName } from './support/compose-env.js'
 
 // No Docker engine runs here, so the compose files are checked against the code instead of being started.
 interface ComposeService {
@@ -58,13 +55,6 @@ const clusterFile = readServices('docker-compose.cluster.yml')
 const cluster = mergeServices(services, clusterFile)
 const stacks = { plain: services, cluster }
 
-const apps = {
-  gateway: { schema: gatewayConfigSchema, load: loadGatewayConfig },
-  waiter: { schema: waiterConfigSchema, load: loadWaiterConfig },
-  kitchen: { schema: kitchenConfigSchema, load: loadKitchenConfig },
-}
-type AppName = keyof typeof apps
-const appNames = Object.keys(apps) as AppName[]
 const schemas: Record<string, object>[] = appNames.map((name) => apps[name].schema)
 /** The apps that read Redis settings; the kitchen keeps all it needs in its own store. */
 const appsOnRedis = appNames.filter((name) => 'REDIS_URL' in apps[name].schema)

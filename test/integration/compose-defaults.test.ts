@@ -5,23 +5,13 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import { parse } from 'yaml'
 import { DEVELOPMENT_SECRETS, isProduction } from '@restaurant/platform/runtime/config'
-import { gatewayConfigSchema, loadGatewayConfig } from '../../gateway/src/config.js'
-import { kitchenConfigSchema, loadKitchenConfig } from '../../services/kitchen/src/config.js'
-import { loadWaiterConfig, waiterConfigSchema } from '../../services/waiter/src/config.js'
-import { generatedEnv, interpolate } from '../support/compose-env.js'
+import { appNames, composeApps as apps, generatedEnv, interpolate, type AppName } from '../support/compose-env.js'
 
 // `docker compose up` as it starts each app: the environment the file gives it, through compose's interpolation,
 // into the app's own configuration start-up. No Docker engine runs here.
 const root = join(import.meta.dirname, '..', '..')
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> }
 
-const apps = {
-  gateway: { schema: gatewayConfigSchema, load: loadGatewayConfig },
-  waiter: { schema: waiterConfigSchema, load: loadWaiterConfig },
-  kitchen: { schema: kitchenConfigSchema, load: loadKitchenConfig },
-}
-type AppName = keyof typeof apps
-const appNames = Object.keys(apps) as AppName[]
 const environmentOf = (name: AppName) => compose.services[name]?.environment ?? {}
 /** What compose would hand the app, given the shell's and `.env`'s variables; throws where compose would refuse. */
 const startedEnvironment = (name: AppName, variables: Record<string, string>) =>

@@ -2,8 +2,20 @@ import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseEnv, promisify } from 'node:util'
+import { gatewayConfigSchema, loadGatewayConfig } from '../../gateway/src/config.js'
+import { kitchenConfigSchema, loadKitchenConfig } from '../../services/kitchen/src/config.js'
+import { loadWaiterConfig, waiterConfigSchema } from '../../services/waiter/src/config.js'
 
 const root = join(import.meta.dirname, '..', '..')
+
+/** The apps the compose files run, by service name: the settings each reads, and its configuration start-up. */
+export const composeApps = {
+  gateway: { schema: gatewayConfigSchema, load: loadGatewayConfig },
+  waiter: { schema: waiterConfigSchema, load: loadWaiterConfig },
+  kitchen: { schema: kitchenConfigSchema, load: loadKitchenConfig },
+}
+export type AppName = keyof typeof composeApps
+export const appNames = Object.keys(composeApps) as AppName[]
 
 /**
  * A value of the compose file as compose hands it to the container, given the variables of the shell and `.env`:
