@@ -147,7 +147,7 @@ t.test('past its last attempt a delivery is dead-lettered; replayed, it is deliv
   await eventually(async () => ((await queueDepth(dead)) === 1 ? true : undefined), 20_000, 'the dead letter')
   t.same(receiver.received.map(({ attempt }) => attempt), [1, 2, 3, 4, 5], 'one attempt per delay and one more, each numbered')
   receiver.setMode('ok')
-  const env = { PATH: process.env.PATH ?? '', AMQP_URL, AMQP_NAMESPACE: stack.run.namespace }
+  const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', AMQP_URL, AMQP_NAMESPACE: stack.run.namespace, DATA_DIR: stack.run.dataDir }
   const { stdout } = await promisify(execFile)(process.execPath, [replayCommand, 'replay', topologyFor(stack.run.namespace).queues.waiterWebhooks.queue], { env })
   t.match(stdout, /replayed 1 dead letters/)
   await eventually(async () => (receiver.taken().has(body.eventId) ? true : undefined), 10_000, 'the replayed delivery')

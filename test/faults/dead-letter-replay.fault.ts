@@ -32,7 +32,7 @@ t.test('an order the broker dead-lettered after crash loops mid-cooking is finis
   t.equal(await queueDepth(dead), 1, `dead-lettered by the broker after ${kills} crashes`)
   t.equal(stranded?.status, 'cooking', 'its ticket is still open: nobody would finish it')
 
-  const env = { PATH: process.env.PATH ?? '', AMQP_URL, AMQP_NAMESPACE: stack.run.namespace }
+  const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', AMQP_URL, AMQP_NAMESPACE: stack.run.namespace, DATA_DIR: stack.run.dataDir }
   const { stdout } = await promisify(execFile)(process.execPath, [replayCommand, 'replay', kitchenOrders.queue], { env })
   t.match(stdout, /replayed 1 dead letters/)
   const finished = await eventually(async () => {

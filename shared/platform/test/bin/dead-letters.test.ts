@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { deadLetterQueueFor } from '@restaurant/contracts/messages'
+import { createSqliteAuditLog } from '../../src/stores/sqlite-audit-log.js'
 import { until } from '../messaging/bus-harness.js'
 import { declaredTopology, url } from '../messaging/rabbit-harness.js'
 
@@ -22,13 +23,14 @@ async function withDeadLetters(t: Test) {
     channel.nack(message, false, false)
     await until('the dead letter', async () => (await depth(deadLetterQueueFor(queue))) === index + 1)
   }
-  /** Runs the CLI on this namespace; resolves with how it ended rather than rejecting on a failure. */
+  const dataDir = t.testdir()
+  /** Runs the CLI on this namespace and DATA_DIR; resolves with how it ended rather than rejecting on a failure. */
   const run = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const env = { PATH: process.env['PATH'], AMQP_URL: url, AMQP_NAMESPACE: namespace }
+      const env = { PATH: process.env['PATH'], NODE_ENV: 'test', AMQP_URL: url, AMQP_NAMESPACE: namespace, DATA_DIR: dataDir }
       execFile(process.execPath, [cli, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }))
     })
-  return { namespace, topology, queue, channel, depth, run }
+  return { namespace, topology, queue, channel, depth, run, dataDir }
 }
 
 t.test('listing shows how many dead letters each queue holds, with a sample of each and why it died, and leaves them in place', async (t) => {
@@ -61,6 +63,14 @@ t.test('replay moves the oldest dead letter back onto its queue, marked as repla
   t.equal(replayed && replayed.properties.correlationId, 'order-1')
   t.match(replayed && replayed.properties.headers, { 'x-replayed': true })
   t.notOk(replayed && replayed.properties.headers?.['x-death'], 'its deaths are forgotten')
+})
+
+t.test("a replay is recorded in the audit log of the store's DATA_DIR, by the operator who ran it", async (t) => {
+  const { queue, run, dataDir } = await withDeadLetters(t)
+  await run('replay', queue, '1')
+  const audit = await createSqliteAuditLog({ dataDir })
+  t.teardown(() => audit.close())
+  t.match(await audit.read({ limit: 10 }), [{ action: 'dead-letters.replayed', target: queue, detail: { limit: 1 }, actor: { subject: /^cli:/, roles: ['admin'] }, requestId: /^cli-/ }])
 })
 
 // Closing the connection without closing the channel first drops the last ack (amqplib #637): the last letter
