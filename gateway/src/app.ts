@@ -67,7 +67,7 @@ export async function buildGatewayApp(config: GatewayConfig, { log, redis, metri
   const identityOf = guardPublicRoutes(app, createAuthenticator(app, credentials, config.JWT_MAX_LIFETIME_SECONDS), frontDoorLimitsOf(config), streams)
   await registerUpstreamProxy(app, upstream, identityOf)
   await registerStaticPages(app)
-  if (config.DEV_SIGN_IN) registerDevSignIn(app, tokens)
+  if (config.DEV_SIGN_IN) registerDevSignIn(app, tokens, config.JWT_MAX_LIFETIME_SECONDS)
   return app
 }
 

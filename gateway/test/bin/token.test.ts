@@ -20,8 +20,8 @@ t.test('--dev prints one token per role', async (t) => {
   t.same(tokens, [['customer', ['customer']], ['staff', ['staff']], ['admin', ['admin']]])
 })
 
-t.test('without a subject, with an unknown role or a duration that is not positive, it prints its usage and exits 2', async (t) => {
-  const attempts = [[], ['alice'], ['alice', 'root'], ['alice', 'customer', '0'], ['alice', 'customer', 'soon']]
+t.test('without a subject, with an unknown role, or a duration not positive or past JWT_MAX_LIFETIME_SECONDS, it prints its usage and exits 2', async (t) => {
+  const attempts = [[], ['alice'], ['alice', 'root'], ['alice', 'customer', '0'], ['alice', 'customer', 'soon'], ['alice', 'customer', '13']]
   const answers = await Promise.all(attempts.map(async (args) => ({ args, ...(await runCli('token.ts', args)) })))
   for (const { args, code, stdout, stderr } of answers) {
     t.equal(code, 2, args.join(' '))

@@ -9,9 +9,9 @@ import { registerDevSignIn } from '../../src/pages/dev-sign-in.js'
 
 const verify = createVerifier({ key: tokenSettings.secret, ...jwtOptions(tokenSettings).verify })
 
-async function signIn(t: Test, payload: object) {
+async function signIn(t: Test, payload: object, maxLifetimeSeconds = 43_200) {
   const app = await buildHttpServer(createLogger({ name: 'test', level: 'silent', pretty: false }), {})
-  registerDevSignIn(app, tokenSettings)
+  registerDevSignIn(app, tokenSettings, maxLifetimeSeconds)
   t.teardown(() => app.close())
   return app.inject({ method: 'POST', url: '/auth/dev-token', payload })
 }
@@ -30,9 +30,12 @@ t.test('without a name, a customer is the guest and staff the pass', async (t) =
   t.equal(await subjectOf('staff'), 'pass')
 })
 
-t.test('a token lasts twelve hours', async (t) => {
+t.test('a token lasts twelve hours, or the longest the gateway accepts when that is shorter, and has an id of its own', async (t) => {
   const claims = verify((await signIn(t, { role: 'customer' })).json<{ token: string }>().token)
   t.equal(claims.exp - claims.iat, 12 * 3600)
+  t.match(claims.jti, /^[0-9a-f-]{36}$/)
+  const bounded = verify((await signIn(t, { role: 'customer' }, 3_600)).json<{ token: string }>().token)
+  t.equal(bounded.exp - bounded.iat, 3_600)
 })
 
 t.test('no admin token, and no name with odd characters, is handed out', async (t) => {

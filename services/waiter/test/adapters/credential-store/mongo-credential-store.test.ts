@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
 import { createMongoCredentialStore } from '../../../src/adapters/credential-store/mongo-credential-store.js'
 import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
+import { emptyMongoDatabase } from '../../../../../test/support/isolation.js'
 import { credentialStoreContract } from './credential-store.contract.js'
 
 const url = process.env.MONGO_URL
 
-async function dropDatabase(mongoUrl: string, dbName: string): Promise<void> {
-  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5000 })
-  try {
-    await client.db(dbName).dropDatabase()
-  } finally {
-    await client.close()
-  }
-}
-
-/** A store over a database unique to the test, dropped once every store opened over it is closed. */
+/** A store over a database unique to the test, emptied once every store opened over it is closed. */
 function makeStore(t: Test, mongoUrl: string) {
   const dbName = `waiter-credentials-${randomUUID()}`
-  return reopenableStore(t, () => createMongoCredentialStore({ url: mongoUrl, dbName }), () => dropDatabase(mongoUrl, dbName))
+  return reopenableStore(t, () => createMongoCredentialStore({ url: mongoUrl, dbName }), () => emptyMongoDatabase(mongoUrl, dbName))
 }
 
 if (!url) console.log('# MongoDB credential store skipped: MONGO_URL is not set (CI sets it)')
