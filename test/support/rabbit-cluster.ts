@@ -20,7 +20,7 @@ export interface RabbitCluster {
   amqpUrl: string
   /** The member's Erlang node name, e.g. `restaurant-1@localhost`. */
   nodeOf(member: ClusterMember): string
-  /** Stops the member's Erlang VM, as a machine that goes away; resolves once it is down. Started again at teardown if still down. */
+  /** Kills the member's Erlang VM, as a machine that goes away; resolves once it is down. Started again at teardown if still down. */
   stopMember(member: ClusterMember): Promise<void>
   /** Starts a stopped member again with its data; resolves once it runs and has rejoined. */
   startMember(member: ClusterMember): Promise<void>
