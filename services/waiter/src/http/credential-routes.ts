@@ -1,11 +1,9 @@
-import createError from '@fastify/error'
 import { Type } from 'typebox'
 import { StoredApiKeySchema } from '@restaurant/platform/auth/api-keys'
 import { CredentialSnapshotSchema, TokenClaimsSchema } from '@restaurant/platform/auth/revocations'
 import type { HttpServer } from '@restaurant/platform/http/server'
 import type { ManageCredentials } from '../use-cases/manage-credentials.js'
-
-const UnknownApiKeyError = createError('API_KEY_NOT_FOUND', 'No API key %s', 404)
+import { ApiKeyNotFoundError } from './key-routes.js'
 
 const internal = { hide: true }
 const routes = {
@@ -22,7 +20,7 @@ export function registerCredentialRoutes(app: HttpServer, credentials: Pick<Mana
   app.get('/internal/credentials', routes.snapshot, () => credentials.snapshot())
   app.post('/internal/credentials/api-key', routes.apiKey, async (request) => {
     const stored = await credentials.key(request.body.id)
-    if (!stored) throw new UnknownApiKeyError(request.body.id)
+    if (!stored) throw new ApiKeyNotFoundError(request.body.id)
     return stored
   })
   app.post('/internal/credentials/token', routes.token, async (request) => ({ revoked: await credentials.tokenRevoked(request.body) }))
