@@ -28,7 +28,7 @@ export interface WaiterAppDeps {
   waiter: Waiter
   apiKeys: ApiKeyChanges
   /** Token revocations, and what the gateways' cache of credentials is filled from. */
-  credentials: Omit<ManageCredentials, 'keys'>
+  credentials: Pick<ManageCredentials, 'revoke' | 'revocations' | 'key' | 'snapshot' | 'tokenRevoked'>
   /** Where staff and admin actions are recorded, and read by admins. */
   audit: AuditLog
   /** Checks the token the gateway signs on every `/api` request (and its callers' on `/internal`). */

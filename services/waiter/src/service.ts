@@ -51,6 +51,7 @@ export async function startWaiterService(config: WaiterConfig, log: Logger) {
   const partners = await startPartners(config, { bus, topology, log, audit })
   const credentialStore = await createCredentialStore(config)
   const credentials = createManageCredentials({ store: credentialStore, cache: createCredentialCache(redis), now: () => new Date(), log })
+  redis.on('ready', () => void credentials.healCache().catch((err: unknown) => log.warn({ err }, 'credential cache not marked for refill')))
   const app = await buildWaiterApp({
     log,
     waiter,

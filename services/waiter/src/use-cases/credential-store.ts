@@ -26,4 +26,4 @@ export interface CredentialStore {
 }
 
 /** The writes a cache of the store takes: after the store's own, never instead of them. */
-export type CredentialCacheWrites = Pick<CredentialCache, 'putKey' | 'putSubject' | 'putToken'>
+export type CredentialCacheWrites = Pick<CredentialCache, 'putKey' | 'putSubject' | 'putToken' | 'forget'>

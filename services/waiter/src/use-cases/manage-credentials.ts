@@ -16,15 +16,19 @@ export interface ManageCredentialsDeps {
 /**
  * API keys and revocations: written to the store first, then to the cache the gateways read. A new key the cache
  * missed is still found (a gateway asks the waiter for a key it does not hold); a revocation the cache missed would
- * not be, so it answers 503 until the cache has it too (sending it again is harmless).
+ * not be, so it answers 503 (sending it again is harmless), and the cache is marked not filled once Redis answers
+ * again (`healCache`, on each reconnection), so that the gateways refill it from the store.
  */
 export function createManageCredentials({ store, cache, now, log }: ManageCredentialsDeps) {
+  let missedRevocation = false
   async function cached(write: Promise<void>, { mustReach }: { mustReach: boolean }): Promise<void> {
     try {
       await write
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'credential cache not updated')
-      if (mustReach) throw new CacheNotUpdatedError({ cause: err })
+      if (!mustReach) return
+      missedRevocation = true
+      throw new CacheNotUpdatedError({ cause: err })
     }
   }
 
@@ -47,6 +51,13 @@ export function createManageCredentials({ store, cache, now, log }: ManageCreden
 
   return {
     keys,
+    /** After a revocation the cache missed: marks it not filled. Call it whenever Redis is reachable again. */
+    async healCache(): Promise<void> {
+      if (!missedRevocation) return
+      await cache.forget()
+      missedRevocation = false
+      log.info('credential cache marked for refill')
+    },
     async revoke(body: NewRevocationBody): Promise<SubjectRevocation | TokenRevocation> {
       const revokedAt = now().toISOString()
       if ('subject' in body) {

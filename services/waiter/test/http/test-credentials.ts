@@ -16,6 +16,6 @@ export async function testCredentials(t: Test) {
   })
   const cached: unknown[] = []
   const keep = async (entry: unknown) => void cached.push(entry)
-  const credentials = createManageCredentials({ store, cache: { putKey: keep, putSubject: keep, putToken: keep }, now: () => new Date(), log: capturedLog().log })
+  const credentials = createManageCredentials({ store, cache: { putKey: keep, putSubject: keep, putToken: keep, forget: async () => undefined }, now: () => new Date(), log: capturedLog().log })
   return { credentials, cached }
 }

@@ -17,12 +17,16 @@ async function credentialsWith(t: Test) {
     await store.close()
     await rm(dataDir, { recursive: true, force: true })
   })
-  const cache = { down: false, writes: [] as unknown[] }
+  const cache = { down: false, writes: [] as unknown[], forgotten: 0 }
   const write = async (entry: unknown) => {
     if (cache.down) throw new Error('Connection is closed.')
     cache.writes.push(entry)
   }
-  const writes: CredentialCacheWrites = { putKey: write, putSubject: write, putToken: write }
+  const forget = async () => {
+    if (cache.down) throw new Error('Connection is closed.')
+    cache.forgotten++
+  }
+  const writes: CredentialCacheWrites = { putKey: write, putSubject: write, putToken: write, forget }
   const { log, lines } = capturedLog()
   return { credentials: createManageCredentials({ store, cache: writes, now: () => now, log }), store, cache, lines }
 }
@@ -54,6 +58,19 @@ t.test('a revocation the cache missed is stored but answered 503, and sending it
   cache.down = false
   t.equal((await credentials.keys.revoke(apiKey.id))?.revokedAt, now.toISOString())
   t.match(cache.writes.at(-1), { apiKey: { id: apiKey.id, revokedAt: now.toISOString() } })
+})
+
+t.test('after a revocation the cache missed, the cache is marked for refill once Redis answers again, and only then', async (t) => {
+  const { credentials, cache } = await credentialsWith(t)
+  await credentials.healCache()
+  t.equal(cache.forgotten, 0, 'nothing missed, nothing to heal')
+  cache.down = true
+  await t.rejects(credentials.revoke({ subject: 'alice' }), { code: 'CREDENTIAL_CACHE_NOT_UPDATED' })
+  await t.rejects(credentials.healCache(), 'Redis still away: the heal waits for the next reconnection')
+  cache.down = false
+  await credentials.healCache()
+  await credentials.healCache()
+  t.equal(cache.forgotten, 1)
 })
 
 t.test('tokens are revoked by subject or by id, listed, and told to the gateways', async (t) => {

@@ -45,6 +45,8 @@ export function createCredentialCache(redis: Redis) {
       })
       await redis.set(FILLED, runId)
     },
+    /** Marks the cache not filled: every gateway refills it from the store before it reads it again. */
+    forget: async (): Promise<void> => void (await redis.del(FILLED)),
     /** A key as cached, and the run the cache was filled on (null: never, or its data was lost). */
     async readKey(id: string): Promise<{ filledOn: string | null; stored?: StoredApiKey }> {
       const [filledOn, fields] = await Promise.all([redis.get(FILLED), redis.hgetall(keyRecord(id))])

@@ -26,6 +26,8 @@ t.test('a cached key reads back as it was written, with the run the cache was fi
   t.same(await cache.readKey(stored.apiKey.id), { filledOn: null }, 'nothing yet, and never filled')
   await cache.fill({ ...empty, keys: [stored] }, 'run-1')
   t.same(await cache.readKey(stored.apiKey.id), { filledOn: 'run-1', stored })
+  await cache.forget()
+  t.same(await cache.readKey(stored.apiKey.id), { filledOn: null, stored }, 'forgotten: to be refilled, its entries kept')
 })
 
 t.test('a fill from an older read never undoes a revocation written meanwhile', async (t) => {
