@@ -16,7 +16,7 @@ renderSignIn($('session'), 'admin', 'owner', (signedIn) => {
   $('admins-only').hidden = true
   $('admin').hidden = false
   feed = followMenu(renderItems)
-})
+}, (renewed) => (token = renewed))
 
 function adminsOnly(roles) {
   $('admin').hidden = true

@@ -22,11 +22,11 @@ renderSignIn($('session'), 'staff', 'pass', async (signedIn) => {
     received.push({ orderId: data.orderId, status: data.status, at: data.at, receivedAt: Date.now() })
     show(data.order)
   }
-  follow('/api/orders/events', { token, onEvent, onState: (state) => ($('connection').textContent = `Live updates: ${state}`) })
+  follow('/api/orders/events', { token: () => token, onEvent, onState: (state) => ($('connection').textContent = `Live updates: ${state}`) })
   const { orders } = await api(token, '/api/orders?limit=100')
   orders.forEach(show)
   renderStock()
-})
+}, (renewed) => (token = renewed))
 setInterval(render, 1000)
 
 function show(order) {

@@ -18,7 +18,7 @@ let idempotencyKey
 renderSignIn($('session'), 'customer', `guest-${crypto.randomUUID().slice(0, 8)}`, (signedIn) => {
   token = signedIn
   renderBasket()
-})
+}, (renewed) => (token = renewed))
 followMenu(showMenu)
 
 function showMenu(next) {
@@ -144,7 +144,7 @@ $('place').addEventListener('click', async () => {
     const order = await api(token, '/api/orders', { method: 'POST', body: { items }, headers: { 'idempotency-key': idempotencyKey } })
     basket.clear()
     renderBasket()
-    trackOrder(order, { token, orders, list: $('orders') })
+    trackOrder(order, { token: () => token, orders, list: $('orders') })
   } catch (err) {
     $('basket-error').textContent = problemText(err)
   }

@@ -2,7 +2,10 @@ import { follow } from './sse.js'
 import { api, isTerminal, money, rankOf, statusOrder } from './session.js'
 import { button } from './sign-in.js'
 
-/** Shows a placed order at the top of `list` and follows its status until it ends; `orders` keeps each one's view. */
+/**
+ * Shows a placed order at the top of `list` and follows its status until it ends; `orders` keeps each one's view.
+ * `token()` gives the customer's token of the moment.
+ */
 export function trackOrder(order, { token, orders, list }) {
   if (orders.has(order.id)) return
   const view = { order, received: [], element: document.createElement('li') }
@@ -53,7 +56,7 @@ function renderOrder(view, token) {
   if (order.reason) parts.push(Object.assign(document.createElement('p'), { className: 'error', textContent: order.reason }))
   if (view.connection === 'reconnecting') parts.push(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Reconnecting…' }))
   if (order.status === 'placed' || order.status === 'accepted') {
-    parts.push(button('Cancel order', 'secondary', () => api(token, `/api/orders/${order.id}/cancel`, { method: 'POST' }).catch(() => undefined)))
+    parts.push(button('Cancel order', 'secondary', () => api(token(), `/api/orders/${order.id}/cancel`, { method: 'POST' }).catch(() => undefined)))
   }
   view.element.replaceChildren(...parts)
 }

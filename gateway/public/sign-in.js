@@ -1,13 +1,14 @@
-import { devSignIn, keepToken, signOut, tokenFor } from './session.js'
+import { devSignIn, keepToken, renewBeforeEnd, signOut, tokenFor } from './session.js'
 
 // The development sign-in hands out no admin token: an admin pastes one.
 const devRoles = { customer: 'a guest', staff: 'staff' }
 
 /**
  * The header's sign-in: the person signed in as `role`, or a development sign-in button (for a guest or staff) and
- * a field to paste a token. Calls `onToken` with the token once there is one.
+ * a field to paste a token. Calls `onToken` with the token once there is one, and `onRenewed` with each token that
+ * replaces it before it ends (or asks for a new one to be pasted when none can be had).
  */
-export function renderSignIn(container, role, subject, onToken) {
+export function renderSignIn(container, role, subject, onToken, onRenewed) {
   const token = tokenFor(role)
   container.replaceChildren()
   if (token) {
@@ -17,12 +18,13 @@ export function renderSignIn(container, role, subject, onToken) {
     })
     container.append(out)
     onToken(token)
+    renewBeforeEnd(role, { onRenewed, onEnding: () => container.append(Object.assign(document.createElement('span'), { className: 'error', role: 'alert', textContent: ' Your token ends soon: sign out and paste a new one.' })) })
     return
   }
   const dev = button(`Sign in as ${devRoles[role]} (development)`, '', async () => {
     try {
       await devSignIn(role, subject)
-      renderSignIn(container, role, subject, onToken)
+      renderSignIn(container, role, subject, onToken, onRenewed)
     } catch (err) {
       message.textContent = err.message
     }
@@ -36,7 +38,7 @@ export function renderSignIn(container, role, subject, onToken) {
   const use = button('Use token', 'secondary', () => {
     if (!input.value.trim()) return
     keepToken(role, input.value)
-    renderSignIn(container, role, subject, onToken)
+    renderSignIn(container, role, subject, onToken, onRenewed)
   })
   const message = document.createElement('span')
   message.className = 'error'

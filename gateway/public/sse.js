@@ -1,5 +1,6 @@
 // Follows a Server-Sent Events stream with fetch, so that the request can carry the Authorization header
-// (EventSource cannot). Reconnects with Last-Event-ID after any break until `stop()` or `isDone()`.
+// (EventSource cannot). Reconnects with Last-Event-ID after any break until `stop()` or `isDone()`, with the token
+// `token()` gives then: the gateway ends a stream when its token ends, and the page has a new one by then.
 export function follow(url, { token, onEvent, onState = () => {}, isDone = () => false }) {
   let lastEventId
   let stopped = false
@@ -8,7 +9,7 @@ export function follow(url, { token, onEvent, onState = () => {}, isDone = () =>
     for (let pause = 250; !stopped && !isDone(); pause = Math.min(pause * 2, 4000)) {
       controller = new AbortController()
       try {
-        const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' }
+        const headers = { authorization: `Bearer ${token()}`, accept: 'text/event-stream' }
         if (lastEventId) headers['last-event-id'] = lastEventId
         const response = await fetch(url, { headers, signal: controller.signal })
         if (!response.ok || !response.body) throw new Error(`status ${response.status}`)
