@@ -65,3 +65,15 @@ export async function endlessStreams(t: Test, credentials: CredentialStandIn = c
   })
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
+
+/** A waiter stand-in shedding load: it answers every request 503 at once, and counts them. */
+export async function sheddingUpstream(t: Test) {
+  let asked = 0
+  const shedding = createServer((_request, response) => {
+    asked += 1
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{}')
+  })
+  await new Promise<void>((resolve) => shedding.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => shedding.close(() => resolve())))
+  return { url: `http://127.0.0.1:${(shedding.address() as AddressInfo).port}`, asked: () => asked }
+}

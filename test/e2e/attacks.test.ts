@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createSigner } from 'fast-jwt'
 import t from 'tap'
 import { IDENTITY_HEADER, anonymous, type Identity } from '@restaurant/contracts/identity'
@@ -9,6 +7,7 @@ import { newKeyPair, signingKeyFrom } from '@restaurant/platform/auth/service-ke
 import { createServiceSigner } from '@restaurant/platform/auth/service-tokens'
 import { DEVELOPMENT_SECRETS } from '@restaurant/platform/runtime/config'
 import { admin, bearer, customer, signedAsWaiter, signedIdentity, staff, tokenFor } from '../support/credentials.js'
+import { sheddingUpstream } from '../../gateway/test/upstream.js'
 import { startGateway } from '../support/gateway.js'
 import { readEventStream } from '../support/sse-client.js'
 import { startStack } from '../support/stack.js'
@@ -111,15 +110,9 @@ t.test('one IPv6 /64 is one address to the per-address limit: spreading over it 
 })
 
 t.test('a waiter shedding load with 503 gets one call per client request, however many come at once', async (t) => {
-  let asked = 0
-  const shedding = createServer((_request, response) => {
-    asked += 1
-    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{}')
-  })
-  await new Promise<void>((resolve) => shedding.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => shedding.close())
-  const { gateway } = await startGateway(t, `http://127.0.0.1:${(shedding.address() as AddressInfo).port}`)
+  const shedding = await sheddingUpstream(t)
+  const { gateway } = await startGateway(t, shedding.url)
   const answers = await Promise.all(Array.from({ length: 200 }, () => gateway.inject({ url: '/api/menu' })))
   t.same(new Set(answers.map((answer) => answer.statusCode)), new Set([503]), 'every client is told 503')
-  t.equal(asked, 200, '200 client requests, 200 upstream calls')
+  t.equal(shedding.asked(), 200, '200 client requests, 200 upstream calls')
 })

@@ -73,7 +73,6 @@ function partnerRoutes({ webhook, disposableWebhook }: MatrixIds): Row[] {
     { method: 'DELETE', url: `/api/webhooks/${disposableWebhook}`, expect: adminsOnly(204) },
     { method: 'GET', url: '/api/events', expect: { ...refused, ...customerRow(403, 403), staff: 403, admin: 200, ...partnerRow(200) } },
     { method: 'GET', url: '/api/audit', expect: adminsOnly(200) },
-    { method: 'GET', url: '/api/audit', expect: adminsOnly(200) },
   ]
 }
 

@@ -4,6 +4,7 @@ import t, { type Test } from 'tap'
 import { asCustomer } from '../../../test/support/credentials.js'
 import { startGateway } from '../../../test/support/gateway.js'
 import { failoverAcross } from '../../src/proxy/upstream-failover.js'
+import { sheddingUpstream } from '../upstream.js'
 
 interface Answer {
   replica: string
@@ -89,15 +90,9 @@ t.test('a refused connection goes elsewhere for any method, a cut one only for w
 })
 
 t.test('a GET the waiter answers 503 is passed on as it came, not tried again', async (t) => {
-  let asked = 0
-  const shedding = createServer((_request, response) => {
-    asked += 1
-    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' }).end('{}')
-  })
-  await new Promise<void>((resolve) => shedding.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => shedding.close())
-  const gateway = await gatewayBefore(t, [{ url: `http://127.0.0.1:${(shedding.address() as AddressInfo).port}` }])
+  const shedding = await sheddingUpstream(t)
+  const gateway = await gatewayBefore(t, [shedding])
   const answer = await gateway.inject({ url: '/api/menu' })
   t.equal(answer.statusCode, 503)
-  t.equal(asked, 1, 'one upstream call per client request')
+  t.equal(shedding.asked(), 1, 'one upstream call per client request')
 })
