@@ -57,6 +57,8 @@ async function ordersThroughClusterFaults(t: Test, store: 'sqlite' | 'mongo') {
   t.ok(members.size > 0 && [...members.values()].every((count) => count === 3), `every quorum queue has three members before any fault (${[...members.values()].join(', ')})`)
   const followers: StreamFollower[] = Array.from({ length: FOLLOWERS }, (_, i) => followEveryOrder(() => stack.gateways.map((gateway) => gateway.url), i))
   t.teardown(() => Promise.all(followers.map((follower) => follower.stop())))
+  // The boards are open before the first order, as the stream of every order starts from when it opens.
+  await Promise.all(followers.map((follower) => follower.opened))
   const gatewayUrl = spreadOver(stack)
   const started = Date.now()
   const settled: OrderRecord[] = []

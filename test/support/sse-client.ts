@@ -11,6 +11,8 @@ export interface StreamReading {
   timeoutMs?: number
   /** Called with each event as it comes, so that a reader whose connection breaks keeps what it had. */
   onEvent?: (event: ReceivedEvent) => void
+  /** Called once the stream is open (200): from then on, every event reaches this reader. */
+  onOpen?: () => void
 }
 
 /**
@@ -20,7 +22,7 @@ export interface StreamReading {
 export async function readEventStream(
   url: string,
   headers: Record<string, string>,
-  { lastEventId, done, timeoutMs = 20_000, onEvent }: StreamReading,
+  { lastEventId, done, timeoutMs = 20_000, onEvent, onOpen }: StreamReading,
 ): Promise<{ status: number; events: ReceivedEvent[] }> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
@@ -31,6 +33,7 @@ export async function readEventStream(
       signal: controller.signal,
     })
     if (!response.ok || !response.body) return { status: response.status, events }
+    onOpen?.()
     let buffer = ''
     const decoder = new TextDecoder()
     for await (const chunk of response.body) {

@@ -4,6 +4,8 @@ import { readEventStream, type ReceivedEvent } from './sse-client.js'
 
 export interface StreamFollower {
   events: readonly ReceivedEvent[]
+  /** Resolves once its first stream is open: the stream of every order replays nothing, so a board sees the orders placed after it opened. */
+  opened: Promise<void>
   /** How many times its connection ended and it resumed, through the next gateway. */
   resumptions: number
   stop(): Promise<void>
@@ -18,11 +20,13 @@ const RESUME_PAUSE_MS = 200
 export function followEveryOrder(gatewayUrls: () => readonly string[], first: number): StreamFollower {
   const events: ReceivedEvent[] = []
   const follower = { events, resumptions: 0, stopped: false }
+  let open = () => {}
+  const opened = new Promise<void>((resolve) => (open = resolve))
   const following = (async () => {
     for (let attempt = first; !follower.stopped; attempt++) {
       const urls = gatewayUrls()
       const url = `${urls[attempt % urls.length]}/api/orders/events`
-      const reading = { lastEventId: events.at(-1)?.id, done: () => follower.stopped, timeoutMs: 600_000, onEvent: (event: ReceivedEvent) => events.push(event) }
+      const reading = { lastEventId: events.at(-1)?.id, done: () => follower.stopped, timeoutMs: 600_000, onEvent: (event: ReceivedEvent) => events.push(event), onOpen: open }
       await readEventStream(url, bearer(staff), reading).catch(() => undefined)
       if (follower.stopped) return
       follower.resumptions += 1
@@ -31,6 +35,7 @@ export function followEveryOrder(gatewayUrls: () => readonly string[], first: nu
   })()
   return {
     events,
+    opened,
     get resumptions() {
       return follower.resumptions
     },
