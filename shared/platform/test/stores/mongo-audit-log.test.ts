@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
+import { emptyMongoDatabase } from '../../../../test/support/isolation.js'
 import { createMongoAuditLog } from '../../src/stores/mongo-audit-log.js'
 import { auditLogContract } from './audit-log.contract.js'
 import { reopenableStore } from './reopenable-store.js'
 
 const url = process.env.MONGO_URL
 
-async function dropDatabase(mongoUrl: string, dbName: string): Promise<void> {
-  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5000 })
-  try {
-    await client.db(dbName).dropDatabase()
-  } finally {
-    await client.close()
-  }
-}
-
-/** A log over a database unique to the test, dropped once every log opened over it is closed. */
+/** A log over a database unique to the test, emptied once every log opened over it is closed. */
 function makeLog(t: Test, mongoUrl: string) {
   const dbName = `audit-${randomUUID()}`
-  return reopenableStore(t, () => createMongoAuditLog({ url: mongoUrl, dbName }), () => dropDatabase(mongoUrl, dbName))
+  return reopenableStore(t, () => createMongoAuditLog({ url: mongoUrl, dbName }), () => emptyMongoDatabase(mongoUrl, dbName))
 }
 
 if (!url) console.log('# MongoDB audit log skipped: MONGO_URL is not set (CI sets it)')

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { MongoClient } from 'mongodb'
 import t, { type Test } from 'tap'
+import { emptyMongoDatabase } from '../../../../../test/support/isolation.js'
 import { createMongoPartnerStore, isMongoPartnerUnavailable } from '../../../src/adapters/partner-store/mongo-partner-store.js'
 import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import { partnerStoreContract } from './partner-store.contract.js'
 
 const url = process.env.MONGO_URL
 
-async function dropDatabase(mongoUrl: string, dbName: string): Promise<void> {
-  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5000 })
-  try {
-    await client.db(dbName).dropDatabase()
-  } finally {
-    await client.close()
-  }
-}
-
-/** A store over a database unique to the test, dropped once every store opened over it is closed. */
+/** A store over a database unique to the test, emptied once every store opened over it is closed. */
 async function makeStore(t: Test, mongoUrl: string) {
   const dbName = `waiter-partners-${randomUUID()}`
-  const opened = await reopenableStore(t, () => createMongoPartnerStore({ url: mongoUrl, dbName }), () => dropDatabase(mongoUrl, dbName))
+  const opened = await reopenableStore(t, () => createMongoPartnerStore({ url: mongoUrl, dbName }), () => emptyMongoDatabase(mongoUrl, dbName))
   return { ...opened, spec: { kind: 'mongo' as const, url: mongoUrl, dbName } }
 }
 
