@@ -1,9 +1,7 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { AuditRecord } from '@restaurant/contracts/audit'
 import type { AuditFilter, AuditLog } from '../audit/audit-log.js'
-import { guardedAccess, storeFileErrors } from './sqlite-access.js'
-import { openDatabase } from './sqlite-database.js'
+import { storeFileErrors } from './sqlite-access.js'
+import { openStoreFile } from './store-file.js'
 
 const auditFileErrors = storeFileErrors('AUDIT', 'audit')
 export const isSqliteAuditUnavailable = auditFileErrors.isUnavailable
@@ -27,10 +25,7 @@ type FilterRow = { action: string | null; actor: string | null; since: string | 
 
 /** The embedded audit log: `audit.sqlite` in `dataDir`, shared by every process of one machine (WAL). */
 export async function createSqliteAuditLog({ dataDir }: { dataDir: string }): Promise<AuditLog> {
-  await mkdir(dataDir, { recursive: true })
-  const filename = join(dataDir, 'audit.sqlite')
-  const db = openDatabase(filename, AUDIT_SCHEMA)
-  const { serve, write } = guardedAccess(db, filename, auditFileErrors.access)
+  const { db, serve, write } = await openStoreFile(dataDir, 'audit.sqlite', AUDIT_SCHEMA, auditFileErrors.access)
   const insert = db.prepare<[string, string, string, string, string]>('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)')
   const select = db.prepare<FilterRow, { json: string }>(
     `SELECT record_json AS json FROM audit_log

@@ -1,7 +1,5 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { guardedAccess, storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
-import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
+import { storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
+import { openStoreFile } from '@restaurant/platform/stores/store-file'
 import type { MenuStore } from '../../use-cases/menu-store.js'
 import { MENU_SCHEMA, menuStatements } from './sqlite-menu-statements.js'
 
@@ -19,10 +17,7 @@ export interface SqliteMenuStoreOptions {
  * this process or another, exactly one wins.
  */
 export async function createSqliteMenuStore({ dataDir }: SqliteMenuStoreOptions): Promise<MenuStore> {
-  await mkdir(dataDir, { recursive: true })
-  const filename = join(dataDir, 'menu.sqlite')
-  const db = openDatabase(filename, MENU_SCHEMA)
-  const { serve, write } = guardedAccess(db, filename, menuFileErrors.access)
+  const { db, serve, write } = await openStoreFile(dataDir, 'menu.sqlite', MENU_SCHEMA, menuFileErrors.access)
   const sql = menuStatements(db)
   return {
     items: () => serve(() => sql.items()),

@@ -1,7 +1,5 @@
-import { unavailableOnFailure } from '@restaurant/platform/runtime/dependencies'
-import { isMongoUnavailable } from '@restaurant/platform/stores/mongo-errors'
+import { openChosenStore, type StoreSettings } from '@restaurant/platform/stores/chosen-store'
 import type { CredentialStore } from '../../use-cases/credential-store.js'
-import type { PartnerStoreConfig } from '../partner-store/create-partner-store.js'
 import { createMongoCredentialStore } from './mongo-credential-store.js'
 import { createSqliteCredentialStore, isSqliteCredentialUnavailable } from './sqlite-credential-store.js'
 
@@ -10,8 +8,6 @@ import { createSqliteCredentialStore, isSqliteCredentialUnavailable } from './sq
  * `subject_revocations`, `token_revocations`), otherwise `credentials.sqlite` in DATA_DIR. A failure that means the
  * store cannot serve becomes DependencyUnavailableError (503).
  */
-export async function createCredentialStore(config: PartnerStoreConfig): Promise<CredentialStore> {
-  return config.MONGO_URL
-    ? unavailableOnFailure('the credential store', await createMongoCredentialStore({ url: config.MONGO_URL, dbName: config.MONGO_DB }), isMongoUnavailable)
-    : unavailableOnFailure('the credential store', await createSqliteCredentialStore({ dataDir: config.DATA_DIR }), isSqliteCredentialUnavailable)
+export function createCredentialStore(config: StoreSettings): Promise<CredentialStore> {
+  return openChosenStore('the credential store', config, { mongo: createMongoCredentialStore, sqlite: createSqliteCredentialStore, isSqliteUnavailable: isSqliteCredentialUnavailable })
 }

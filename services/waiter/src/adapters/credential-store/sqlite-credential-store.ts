@@ -1,10 +1,8 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { StoredApiKey } from '@restaurant/platform/auth/api-keys'
 import type { SubjectRevocation, TokenRevocation } from '@restaurant/platform/auth/revocations'
-import { guardedAccess, storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
-import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
+import { storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
+import { openStoreFile } from '@restaurant/platform/stores/store-file'
 import type { CredentialStore } from '../../use-cases/credential-store.js'
 
 const credentialFileErrors = storeFileErrors('CREDENTIAL', 'credential')
@@ -32,10 +30,7 @@ const tokenOf = (row: TokenRow): TokenRevocation => ({ tokenId: row.token_id, ex
 
 /** The embedded credential store: `credentials.sqlite` in `dataDir`, shared by the waiters of one machine (WAL). */
 export async function createSqliteCredentialStore({ dataDir }: { dataDir: string }): Promise<CredentialStore> {
-  await mkdir(dataDir, { recursive: true })
-  const filename = join(dataDir, 'credentials.sqlite')
-  const db = openDatabase(filename, CREDENTIAL_SCHEMA)
-  const { serve, write } = guardedAccess(db, filename, credentialFileErrors.access)
+  const { db, serve, write } = await openStoreFile(dataDir, 'credentials.sqlite', CREDENTIAL_SCHEMA, credentialFileErrors.access)
   const q = statements(db)
   return {
     addKey: ({ apiKey, hash }) => write(() => void q.addKey.run(apiKey.id, apiKey.createdAt, JSON.stringify(apiKey), hash)),

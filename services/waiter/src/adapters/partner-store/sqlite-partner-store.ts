@@ -1,7 +1,5 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { guardedAccess, storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
-import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
+import { storeFileErrors } from '@restaurant/platform/stores/sqlite-access'
+import { openStoreFile } from '@restaurant/platform/stores/store-file'
 import type { PartnerStore } from '../../use-cases/partner-store.js'
 import { deliveryStatements, feedStatements, PARTNER_SCHEMA, subscriptionStatements } from './sqlite-partner-statements.js'
 
@@ -18,10 +16,7 @@ export interface SqlitePartnerStoreOptions {
  * inside its writer's turn, numbers commit in order, and a reader never sees one before every smaller one.
  */
 export async function createSqlitePartnerStore({ dataDir }: SqlitePartnerStoreOptions): Promise<PartnerStore> {
-  await mkdir(dataDir, { recursive: true })
-  const filename = join(dataDir, 'partners.sqlite')
-  const db = openDatabase(filename, PARTNER_SCHEMA)
-  const { serve, write } = guardedAccess(db, filename, partnerFileErrors.access)
+  const { db, serve, write } = await openStoreFile(dataDir, 'partners.sqlite', PARTNER_SCHEMA, partnerFileErrors.access)
   const subscriptions = subscriptionStatements(db)
   const deliveries = deliveryStatements(db)
   const feed = feedStatements(db)
