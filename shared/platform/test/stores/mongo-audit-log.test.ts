@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { emptyMongoDatabase } from '../../../../test/support/isolation.js'
 import { createMongoAuditLog } from '../../src/stores/mongo-audit-log.js'
 import { auditLogContract } from './audit-log.contract.js'
-import { reopenableStore } from './reopenable-store.js'
+import { reopenableMongoStore } from './reopenable-store.js'
 
 const url = process.env.MONGO_URL
 
 /** A log over a database unique to the test, emptied once every log opened over it is closed. */
-function makeLog(t: Test, mongoUrl: string) {
-  const dbName = `audit-${randomUUID()}`
-  return reopenableStore(t, () => createMongoAuditLog({ url: mongoUrl, dbName }), () => emptyMongoDatabase(mongoUrl, dbName))
-}
+const makeLog = (t: Test, mongoUrl: string) => reopenableMongoStore(t, mongoUrl, 'audit', createMongoAuditLog)
 
 if (!url) console.log('# MongoDB audit log skipped: MONGO_URL is not set (CI sets it)')
 t.test('MongoDB audit log', { skip: url ? false : 'MONGO_URL is not set: no MongoDB server on this machine' }, (t) => {

@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { createMongoCredentialStore } from '../../../src/adapters/credential-store/mongo-credential-store.js'
-import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
-import { emptyMongoDatabase } from '../../../../../test/support/isolation.js'
+import { reopenableMongoStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import { credentialStoreContract } from './credential-store.contract.js'
 
 const url = process.env.MONGO_URL
 
 /** A store over a database unique to the test, emptied once every store opened over it is closed. */
-function makeStore(t: Test, mongoUrl: string) {
-  const dbName = `waiter-credentials-${randomUUID()}`
-  return reopenableStore(t, () => createMongoCredentialStore({ url: mongoUrl, dbName }), () => emptyMongoDatabase(mongoUrl, dbName))
-}
+const makeStore = (t: Test, mongoUrl: string) => reopenableMongoStore(t, mongoUrl, 'waiter-credentials', createMongoCredentialStore)
 
 if (!url) console.log('# MongoDB credential store skipped: MONGO_URL is not set (CI sets it)')
 t.test('MongoDB credential store', { skip: url ? false : 'MONGO_URL is not set: no MongoDB server on this machine' }, (t) => {
