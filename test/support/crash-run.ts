@@ -27,6 +27,10 @@ export async function ordersThroughCrashes(t: Test, service: 'kitchen' | 'waiter
  */
 export function assertCookedOnce(t: Test, score: Score, allowed: (overlap: Overlap) => boolean = () => false): void {
   const { witness } = score
+  for (const ticket of witness.evidence) {
+    const { id, status, history } = ticket.order
+    t.comment(`cooked twice or at once: ${JSON.stringify({ id, status, history, attempts: ticket.cookingAttempts, units: ticket.cookedUnits })}`)
+  }
   t.same(witness.unitsFinishedTwice, [], 'no unit of any order was finished twice')
   t.same(witness.unitsMissing, [], 'every unit of every ready order was finished')
   t.same(witness.completionProblems, [], 'every ready order has exactly one committed completion')

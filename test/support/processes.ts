@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { appendFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { eventually } from './isolation.js'
@@ -48,8 +49,14 @@ export async function startService(name: keyof typeof entries, env: Record<strin
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  // SERVICE_LOG_DIR keeps every service's log in a file of its own, to read after a failed fault run.
+  const logFile = process.env.SERVICE_LOG_DIR && join(process.env.SERVICE_LOG_DIR, `${name}-${child.pid ?? 'unknown'}.log`)
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString()
+    if (logFile) appendFileSync(logFile, chunk)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
   const url = `http://127.0.0.1:${port}`
   const internalUrl = `http://127.0.0.1:${internalPort}`
   const exited = once(child, 'exit')

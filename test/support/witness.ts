@@ -27,6 +27,8 @@ export interface WitnessScore {
   overlaps: Overlap[]
   /** Attempts after each order's first: claims taken over from another holder. */
   takeovers: number
+  /** The records of the first few orders cooked twice or at once by two kitchens, to show how it happened. */
+  evidence: TicketView[]
 }
 
 /** When an entry's kitchen stopped cooking; undefined while it may still be at it. */
@@ -85,13 +87,17 @@ export function takeoversOf(ticket: TicketView): number {
 export function scoreWitness(tickets: readonly TicketView[], endOf: EndOfKitchen = () => undefined): WitnessScore {
   const ready = tickets.filter((ticket) => ticket.order.status === 'ready')
   const now = Date.now()
+  const overlaps = tickets.flatMap((ticket) => overlapsOf(ticket, endOf, now))
+  const twice = tickets.filter(finishedTwice)
+  const overlapping = new Set(overlaps.map((overlap) => overlap.orderId))
   return {
     read: tickets.length,
-    unitsFinishedTwice: tickets.filter(finishedTwice).map((ticket) => ticket.order.id),
+    unitsFinishedTwice: twice.map((ticket) => ticket.order.id),
     unitsMissing: ready.filter((ticket) => missingUnits(ticket).length > 0).map((ticket) => ticket.order.id),
     completionProblems: ready.filter((ticket) => completions(ticket) !== 1).map((ticket) => ticket.order.id),
-    overlaps: tickets.flatMap((ticket) => overlapsOf(ticket, endOf, now)),
+    overlaps,
     takeovers: tickets.reduce((sum, ticket) => sum + takeoversOf(ticket), 0),
+    evidence: tickets.filter((ticket) => finishedTwice(ticket) || overlapping.has(ticket.order.id)).slice(0, 3),
   }
 }
 
