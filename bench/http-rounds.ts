@@ -1,4 +1,5 @@
-import { cpuFigures, cpuMsPer, type CpuReading } from './cpu-meter.js'
+import { figuresByName } from './counter-deltas.js'
+import { cpuMsPer, type CpuReading } from './cpu-meter.js'
 import { loadHttp, type HttpRun, type HttpTarget } from './http-load.js'
 import { figuresOfFields, totalOf, type Figure } from './stats.js'
 
@@ -54,7 +55,7 @@ export async function runInRounds(targets: readonly HttpTarget[], options: Round
 function figuresOf(runs: RoundRun[]): HttpFigures {
   return {
     ...figuresOfFields(runs, ['requestsPerSecond', 'p50Ms', 'p99Ms']),
-    cpuMsPerRequest: cpuFigures(runs.map((run) => run.cpuMsPerRequest)),
+    cpuMsPerRequest: figuresByName(runs.map((run) => run.cpuMsPerRequest)),
     non2xx: totalOf(runs, 'non2xx'),
     errors: totalOf(runs, 'errors'),
     runs,

@@ -1,11 +1,18 @@
 /**
- * `pnpm bench`: the figures of docs/benchmarks.md and docs/benchmarks.json, in one sitting of about eight
- * and a half minutes (five of them the steady run). Needs RabbitMQ and Redis on 127.0.0.1; starts
- * everything else (the three services as processes on an isolated namespace and key prefix, the reference
- * servers) and removes it all at the end. Never part of `npm test`.
+ * `pnpm bench`: the figures of docs/benchmarks.md and docs/benchmarks.json. Needs RabbitMQ and Redis on
+ * 127.0.0.1; starts everything else (the three services as processes on an isolated namespace and key prefix, the
+ * reference servers, the fixed-rate load generator) and removes it all at the end. Never part of `npm test`.
+ *
+ * Profiles (`pnpm bench -- --profile quick`): `full` (the default) measures everything and writes the report, in
+ * about 25 minutes (five of them the steady run, about twelve the fixed-rate runs); `quick` runs only the fixed-rate
+ * CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes) and prints it.
  *
  * Knobs (environment variables), with their defaults:
- *   BENCH_RUNS=3                 runs of every measurement (figures are the median and range)
+ *   BENCH_RUNS=5 (quick: 3)      runs of every measurement (figures are the median and range)
+ *   BENCH_RATES=100,200,400 (quick: 100,200)  order rates of the fixed-rate runs, open loop
+ *   BENCH_RATE_SECONDS=20        length of each fixed-rate run (and of the quiet window read before it)
+ *   BENCH_WARMUP_SECONDS=5       warm-up at the run's rate before each fixed-rate run
+ *   BENCH_STORE=sqlite           the fixed-rate runs' store: sqlite, or mongo (at MONGO_URL, e.g. the machine's FerretDB)
  *   BENCH_CONNECTIONS=50         concurrent connections of every HTTP measurement
  *   BENCH_HTTP_SECONDS=3         length of each HTTP run (intake, peer, bare servers)
  *   BENCH_PIPELINE_ORDERS=1500   orders of each pipeline run (1 and 2 kitchens)
@@ -19,7 +26,8 @@
  *   BENCH_SAMPLE_SECONDS=10      RSS sampling period of the steady run
  *   BENCH_PROFILE=auto           CPU-profile the workloads of missed targets: auto, always or never
  *   BENCH_OUT_DIR=docs           where benchmarks.md and benchmarks.json go
- * A quick look: BENCH_RUNS=1 BENCH_HTTP_SECONDS=2 BENCH_PIPELINE_ORDERS=300 BENCH_STEADY_SECONDS=20 BENCH_OUT_DIR=/tmp/bench pnpm bench
+ * A quick look at everything: BENCH_RUNS=1 BENCH_HTTP_SECONDS=2 BENCH_PIPELINE_ORDERS=300 BENCH_STEADY_SECONDS=20
+ *   BENCH_RATES=100 BENCH_OUT_DIR=/tmp/bench pnpm bench
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -30,6 +38,8 @@ import { measureMemory } from './measure-memory.js'
 import { measureServices } from './measure-services.js'
 import { profileWorkloads } from './profiling.js'
 import { renderCpuTable, renderTable, writeReport } from './report.js'
+import { renderFixedRates } from './fixed-rate-report.js'
+import { measureFixedRates } from './fixed-rates.js'
 import { goalsOf, type Results } from './results.js'
 import { loadSettings } from './settings.js'
 
@@ -44,22 +54,35 @@ const log = (line: string) => console.log(`[${elapsed()}] ${line}`)
 
 const machine = await describeMachine()
 log(`${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB; Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, Redis ${machine.redis}`)
-const limits = await measureLimits(settings, log)
-const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
-log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
-const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
-const partial = { startedAt, settings, machine, ...limits, ...measured, memory: { idle, underLoad: rssUnderLoad, steady } }
-const goals = goalsOf(partial)
+await (settings.benchProfile === 'quick' ? quick() : full())
 
-// Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.
-const missed = new Set(goals.filter((goal) => !goal.met).map((goal) => goal.workload))
-const profiled = (['intake', 'pipeline'] as const).filter((workload) => settings.profile === 'always' || (settings.profile === 'auto' && missed.has(workload)))
-if (profiled.length > 0) log(`CPU profiles of the services during: ${profiled.join(', ')}`)
-const profiles: Results['profiles'] =
-  profiled.length > 0 ? await profileWorkloads(profiled, { connections: settings.connections, seconds: settings.httpSeconds, orders: Math.min(settings.pipelineOrders, 600) }) : {}
+/** The fixed-rate CPU runs alone, printed. */
+async function quick() {
+  const fixedRates = await measureFixedRates(settings, log)
+  console.log(`\n${renderFixedRates(fixedRates)}\n`)
+  log(`quick profile done in ${((performance.now() - started) / 60_000).toFixed(1)} min`)
+}
 
-const results: Results = { ...partial, goals, profiles, wallSeconds: (performance.now() - started) / 1000 }
-await writeReport(results, settings.outDir, await readFile(join(import.meta.dirname, 'notes.md'), 'utf8'))
-console.log(`\n${renderTable(results)}\n\n${renderCpuTable(results)}\n`)
-for (const goal of goals) log(`${goal.met ? 'met   ' : 'MISSED'}  ${goal.name}: ${goal.value.toFixed(2)} (target ${goal.target})`)
-log(`written to ${settings.outDir}/benchmarks.md and benchmarks.json in ${(results.wallSeconds / 60).toFixed(1)} min`)
+/** Everything, written to BENCH_OUT_DIR. */
+async function full() {
+  const limits = await measureLimits(settings, log)
+  const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
+  const fixedRates = await measureFixedRates(settings, log)
+  log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
+  const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
+  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, memory: { idle, underLoad: rssUnderLoad, steady } }
+  const goals = goalsOf(partial)
+
+  // Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.
+  const missed = new Set(goals.filter((goal) => !goal.met).map((goal) => goal.workload))
+  const profiled = (['intake', 'pipeline'] as const).filter((workload) => settings.profile === 'always' || (settings.profile === 'auto' && missed.has(workload)))
+  if (profiled.length > 0) log(`CPU profiles of the services during: ${profiled.join(', ')}`)
+  const profiles: Results['profiles'] =
+    profiled.length > 0 ? await profileWorkloads(profiled, { connections: settings.connections, seconds: settings.httpSeconds, orders: Math.min(settings.pipelineOrders, 600) }) : {}
+
+  const results: Results = { ...partial, goals, profiles, wallSeconds: (performance.now() - started) / 1000 }
+  await writeReport(results, settings.outDir, await readFile(join(import.meta.dirname, 'notes.md'), 'utf8'))
+  console.log(`\n${renderTable(results)}\n\n${renderCpuTable(results)}\n\n${renderFixedRates(fixedRates)}\n`)
+  for (const goal of goals) log(`${goal.met ? 'met   ' : 'MISSED'}  ${goal.name}: ${goal.value.toFixed(2)} (target ${goal.target})`)
+  log(`written to ${settings.outDir}/benchmarks.md and benchmarks.json in ${(results.wallSeconds / 60).toFixed(1)} min`)
+}

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ServiceProcess } from '../test/support/processes.js'
 import type { Stack } from '../test/support/stack.js'
-import { cpuFigures, cpuMsPer, readCpu, type CpuReading } from './cpu-meter.js'
+import { figuresByName } from './counter-deltas.js'
+import { cpuMsPer, readCpu, type CpuReading } from './cpu-meter.js'
 import { loadHttp } from './http-load.js'
 import type { Watched } from './rss.js'
 import type { ReadyOrders } from './ready-orders.js'
@@ -109,7 +110,7 @@ function describe(round: number, run: PipelineRun): string {
 function figuresOf(runs: PipelineRun[]): PipelineFigures {
   return {
     ...figuresOfFields(runs, ['ordersPerSecond', 'publishesPerOrder', 'deliveriesPerOrder']),
-    cpuMsPerOrder: cpuFigures(runs.map((run) => run.cpuMsPerOrder)),
+    cpuMsPerOrder: figuresByName(runs.map((run) => run.cpuMsPerOrder)),
     non2xx: totalOf(runs, 'non2xx'),
     runs,
   }

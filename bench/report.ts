@@ -1,14 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { digits, show } from './figure-format.js'
+import { renderFixedRates } from './fixed-rate-report.js'
 import type { ProfileSummary } from './profiles.js'
 import type { Results } from './results.js'
 import type { Figure } from './stats.js'
 
 type Row = [measure: string, figure: string, unit: string, note: string]
 
-const digits = (value: number, places: number) => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: places, maximumFractionDigits: places }) : 'n/a')
-const show = (figure: Figure | undefined, places = 0) =>
-  figure ? `${digits(figure.median, places)} (${digits(figure.min, places)}–${digits(figure.max, places)})` : 'n/a'
 
 function problems(non2xx: number, errors = 0): string {
   return non2xx + errors > 0 ? `⚠ ${non2xx} non-2xx, ${errors} unanswered` : ''
@@ -131,6 +130,10 @@ function renderMarkdown(results: Results, notes: string): string {
     'the machine could sustain if nothing else ran and that CPU were the only limit:',
     '',
     renderCpuTable(results),
+    '',
+    '## CPU and Redis work per order at fixed rates',
+    '',
+    renderFixedRates(results.fixedRates),
     '',
     notes,
     '',

@@ -1,4 +1,5 @@
 import type { BrokerRun } from './broker-limits.js'
+import type { FixedRateFigures } from './fixed-rates.js'
 import type { ProfileSummary } from './profiles.js'
 import type { HttpFigures } from './http-rounds.js'
 import type { Machine } from './machine.js'
@@ -27,6 +28,8 @@ export interface Results {
     fractionOfBroker: { oneKitchen: Figure; twoKitchens: Figure }
   }
   latency: LatencyFigures & { ratePerSecond: number }
+  /** CPU and Redis work per order at fixed rates, open loop, the load generator a process of its own. */
+  fixedRates: FixedRateFigures
   memory: { idle: Record<string, Figure>; underLoad: Record<string, Figure>; steady: SteadyFigures }
   goals: Goal[]
   /** By workload that missed a goal, then by service. */

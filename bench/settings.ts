@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 
 const root = join(import.meta.dirname, '..')
 
@@ -20,10 +21,41 @@ function profileMode(): ProfileMode {
   return mode
 }
 
+/** The two sittings of `pnpm bench`: `quick` (the fixed-rate CPU runs, printed) and `full` (everything, written to docs). */
+const benchProfiles = {
+  quick: { runs: 3, rates: '100,200' },
+  full: { runs: 5, rates: '100,200,400' },
+} as const
+type BenchProfile = keyof typeof benchProfiles
+
+/** `--profile quick|full` on the command line (`pnpm bench -- --profile quick`); full when absent. */
+function benchProfile(): BenchProfile {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--')
+  const { profile = 'full' } = parseArgs({ args, options: { profile: { type: 'string' } } }).values
+  if (profile !== 'quick' && profile !== 'full') throw new Error(`--profile must be quick or full, not ${profile}`)
+  return profile
+}
+
+function rates(fallback: string): number[] {
+  const raw = process.env.BENCH_RATES || fallback
+  const list = raw.split(',').map(Number)
+  if (list.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`BENCH_RATES must be whole orders per second, comma-separated, not ${raw}`)
+  return list
+}
+
+function store(): 'sqlite' | 'mongo' {
+  const raw = process.env.BENCH_STORE ?? 'sqlite'
+  if (raw !== 'sqlite' && raw !== 'mongo') throw new Error(`BENCH_STORE must be sqlite or mongo, not ${raw}`)
+  if (raw === 'mongo' && !process.env.MONGO_URL) throw new Error('BENCH_STORE=mongo needs MONGO_URL (FerretDB: mongodb://127.0.0.1:27017)')
+  return raw
+}
+
 /** The knobs of `pnpm bench`, read once from the environment (documented in bench/main.ts). */
 export function loadSettings() {
+  const sitting = benchProfile()
   return {
-    runs: whole('BENCH_RUNS', 3),
+    benchProfile: sitting,
+    runs: whole('BENCH_RUNS', benchProfiles[sitting].runs),
     connections: whole('BENCH_CONNECTIONS', 50),
     httpSeconds: whole('BENCH_HTTP_SECONDS', 3),
     pipelineOrders: whole('BENCH_PIPELINE_ORDERS', 1500),
@@ -35,6 +67,12 @@ export function loadSettings() {
     steadySeconds: whole('BENCH_STEADY_SECONDS', 300, 10),
     steadyRate: whole('BENCH_STEADY_RATE', 50),
     sampleSeconds: whole('BENCH_SAMPLE_SECONDS', 10),
+    rates: rates(benchProfiles[sitting].rates),
+    rateSeconds: whole('BENCH_RATE_SECONDS', 20),
+    warmUpSeconds: whole('BENCH_WARMUP_SECONDS', 5),
+    store: store(),
+    /** Read again by the stack it starts (test/support/stack.ts) when the store is mongo. */
+    mongoUrl: process.env.BENCH_STORE === 'mongo' ? process.env.MONGO_URL : undefined,
     profile: profileMode(),
     outDir: process.env.BENCH_OUT_DIR ?? join(root, 'docs'),
   }

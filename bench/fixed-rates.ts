@@ -1,0 +1,105 @@
+import { Redis } from 'ioredis'
+import { REDIS_URL } from '../test/support/isolation.js'
+import { startStack } from '../test/support/stack.js'
+import { figuresByName, tallyTotal } from './counter-deltas.js'
+import { brokerAndRedis, listenerOf } from './cpu-meter.js'
+import { measureAtRate, type FixedRateRun, type RateContext } from './fixed-rate-run.js'
+import { serviceEnv, type Settings } from './settings.js'
+import { figureOf, type Figure } from './stats.js'
+
+/** What was measured, so that every report says it. */
+export interface FixedRateSetup {
+  profile: Settings['benchProfile']
+  store: 'sqlite' | 'mongo'
+  brokerNodes: number
+  kitchens: number
+  identity: string
+  runs: number
+  seconds: number
+  warmUpSeconds: number
+}
+
+export interface RateFigures {
+  ratePerSecond: number
+  ordersReady: Figure
+  cpuMsPerOrder: Record<string, Figure>
+  /** The processes above added up, run by run: unlike `machine`, blind to whatever else the machine runs. */
+  processesCpuMsPerOrder: Figure
+  redisCallsPerOrder: Record<string, Figure>
+  redisCallsTotalPerOrder: Figure
+  redisRoundTripsPerOrder: Figure
+  latencyP50Ms: Figure
+  latencyP99Ms: Figure
+  maxLagMs: Figure
+  sent: number
+  accepted: number
+  refused: number
+  unanswered: number
+  runs: FixedRateRun[]
+}
+
+export interface FixedRateFigures {
+  setup: FixedRateSetup
+  rates: RateFigures[]
+}
+
+const identity = "customer JWT (HS256) checked at the gateway; per-hop EdDSA service tokens, one per request, bound to the callee, method and path"
+
+function figuresOf(ratePerSecond: number, runs: FixedRateRun[]): RateFigures {
+  const over = (pick: (run: FixedRateRun) => number) => figureOf(runs.map(pick))
+  return {
+    ratePerSecond,
+    ordersReady: over((run) => run.ordersReady),
+    cpuMsPerOrder: figuresByName(runs.map((run) => run.cpuMsPerOrder)),
+    processesCpuMsPerOrder: over(({ cpuMsPerOrder }) => tallyTotal(cpuMsPerOrder) - (cpuMsPerOrder.machine ?? 0)),
+    redisCallsPerOrder: figuresByName(runs.map((run) => run.redisCallsPerOrder)),
+    redisCallsTotalPerOrder: over((run) => tallyTotal(run.redisCallsPerOrder)),
+    redisRoundTripsPerOrder: over((run) => run.redisRoundTripsPerOrder),
+    latencyP50Ms: over((run) => run.load.latencyMs.p50),
+    latencyP99Ms: over((run) => run.load.latencyMs.p99),
+    maxLagMs: over((run) => run.load.maxLagMs),
+    sent: runs.reduce((sum, run) => sum + run.load.sent, 0),
+    accepted: runs.reduce((sum, run) => sum + run.load.accepted, 0),
+    refused: runs.reduce((sum, run) => sum + tallyTotal(run.load.otherStatuses), 0),
+    unanswered: runs.reduce((sum, run) => sum + run.load.unanswered, 0),
+    runs,
+  }
+}
+
+function describe(round: number, run: FixedRateRun): string {
+  const { load } = run
+  const problems = load.unanswered + tallyTotal(load.otherStatuses) > 0 ? `  ⚠ ${JSON.stringify(load.otherStatuses)} refused, ${load.unanswered} unanswered` : ''
+  const machine = run.cpuMsPerOrder.machine ?? Number.NaN
+  return (
+    `  round ${round} ${run.ratePerSecond}/s: ${load.accepted} of ${load.sent} accepted, ${run.ordersReady} ready in ${run.windowSeconds.toFixed(1)} s; ` +
+    `machine ${machine.toFixed(2)} CPU ms/order, Redis ${tallyTotal(run.redisCallsPerOrder).toFixed(1)} calls and ${run.redisRoundTripsPerOrder.toFixed(1)} reads/order; ` +
+    `p99 ${load.latencyMs.p99.toFixed(0)} ms${problems}`
+  )
+}
+
+/**
+ * CPU and Redis work per order at fixed order rates, open loop, POST through the gateway to `ready` at speed 0:
+ * one stack (one kitchen), the rates alternating round after round.
+ */
+export async function measureFixedRates(settings: Settings, log: (line: string) => void): Promise<FixedRateFigures> {
+  const setup: FixedRateSetup = { profile: settings.benchProfile, store: settings.store, brokerNodes: 1, kitchens: 1, identity, runs: settings.runs, seconds: settings.rateSeconds, warmUpSeconds: settings.warmUpSeconds }
+  log(`fixed rates ${settings.rates.join(', ')} orders/s, ${settings.runs} rounds of ${settings.rateSeconds} s after ${settings.warmUpSeconds} s of warm-up, store ${settings.store}`)
+  const stack = await startStack(serviceEnv, { store: settings.store })
+  const redis = new Redis(REDIS_URL)
+  try {
+    const mongo = settings.mongoUrl ? [listenerOf('ferretdb', settings.mongoUrl)] : []
+    const context: RateContext = { stack, machine: [...brokerAndRedis(), ...mongo], redis, warmUpSeconds: settings.warmUpSeconds, seconds: settings.rateSeconds, log }
+    const runs = new Map<number, FixedRateRun[]>(settings.rates.map((rate) => [rate, []]))
+    for (let round = 1; round <= settings.runs; round++) {
+      for (const rate of settings.rates) {
+        const run = await measureAtRate(context, rate)
+        runs.get(rate)?.push(run)
+        log(describe(round, run))
+      }
+    }
+    return { setup, rates: [...runs].map(([rate, taken]) => figuresOf(rate, taken)) }
+  } finally {
+    redis.disconnect()
+    await stack.stop()
+  }
+}
