@@ -29,7 +29,7 @@ export interface KitchenDeps {
 export function createKitchen(deps: KitchenDeps) {
   const { store, stations, clock, metrics, announce } = deps
   const claims = createClaims({ store, kitchen: deps.kitchen, leaseMs: deps.leaseMs, clock, metrics })
-  const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock, recordForMs: deps.maxStationWaitMs })
+  const { cookUnits } = createUnitCooking({ store, kitchen: deps.kitchen, clock, recordForMs: deps.maxStationWaitMs, metrics })
   const waitForStations = createStationWaits({ stations, store, clock, maxWaitMs: deps.maxStationWaitMs, checkEveryMs: renewalIntervalOf(deps.leaseMs) })
   const underClaim = { store, claims, stations, metrics }
   return {

@@ -74,6 +74,12 @@ export function attemptOf(claim: Claim, completion: { committedBy?: number; at?:
   return abandonedAt === undefined ? { kitchen, startedAt } : { kitchen, startedAt, abandonedAt }
 }
 
+/** A unit's cooking as the witness records it when it starts. */
+export type StartedUnit = Omit<CookedUnit, 'endedAt' | 'abandonedAt'>
+
+/** How one cooking of a unit was settled: finished, or stopped unfinished. */
+export type UnitEnd = { endedAt: string } | { abandonedAt: string }
+
 /** The units some kitchen finished: the witness says so with an end. */
 export function finishedUnits(witness: readonly CookedUnit[]): Map<number, CookedUnit> {
   return new Map(witness.filter((cooked) => cooked.endedAt !== undefined).map((cooked) => [cooked.unit, cooked]))

@@ -1,3 +1,4 @@
+import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { OrderPlacedMessage } from '@restaurant/contracts/messages'
 import { isTerminal } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
@@ -69,11 +70,17 @@ async function nextState(deps: PrepareOrderDeps, order: Order, hold: Hold, job: 
     return plan && acceptedOrRejected(deps, order, 'cooking')
   }
   // Only a claim that took an order over can find units cooked before it.
-  const finished = finishedUnits(hold.claim.number > 1 ? await deps.store.cookedUnits(order.id) : [])
+  const finished = finishedUnits(hold.claim.number > 1 ? await cookedBefore(deps, order.id, hold.claim.number, units.length) : [])
   const plan = await deps.waitForStations(order, units.filter((unit) => !finished.has(unit.unit)), untilDrained(hold, job))
   if (!plan) return undefined
   for (const cooked of await deps.cookUnits(order.id, plan.filter((unit) => !finished.has(unit.unit)), hold)) finished.set(cooked.unit, cooked)
   return advance(order, 'ready', new Date(deps.clock.now()), { result: resultOf(units, finished) })
+}
+
+/** What the earlier claims cooked, read once they are closed: none of their holders can finish a unit after that. */
+async function cookedBefore(deps: PrepareOrderDeps, orderId: string, claimNumber: number, units: number): Promise<CookedUnit[]> {
+  await deps.store.closeEarlierClaims(orderId, claimNumber, units, new Date(deps.clock.now()).toISOString())
+  return deps.store.cookedUnits(orderId)
 }
 
 async function acceptedOrRejected(deps: PrepareOrderDeps, order: Order, to: 'accepted' | 'cooking'): Promise<Order> {

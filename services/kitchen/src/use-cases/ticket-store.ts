@@ -2,7 +2,7 @@ import createError from '@fastify/error'
 import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { OrderStatus } from '@restaurant/contracts/order-status'
 import type { Order } from '@restaurant/contracts/orders'
-import type { Claim, ClaimChange, KitchenLease } from '../domain/claims.js'
+import type { Claim, ClaimChange, KitchenLease, StartedUnit, UnitEnd } from '../domain/claims.js'
 import type { Ticket } from '../domain/ticket.js'
 
 export interface ListQuery {
@@ -43,11 +43,19 @@ export interface TicketStore {
   /** Moves the lease's end (only its kitchen does), by its key. */
   renewLease(id: string, expiresAt: number): Promise<void>
   lease(id: string): Promise<KitchenLease | undefined>
+  /** The witness: records that one cooking of one unit started, keyed by order, claim number and unit. */
+  recordUnit(orderId: string, claimNumber: number, started: StartedUnit): Promise<void>
   /**
-   * The witness: records (inserts or overwrites) one cooking of one unit, keyed by order, claim number and
-   * unit. Written by the cooking code as it cooks; never fenced.
+   * Settles a started cooking of one unit: the first settlement stands, and false says that another came first.
+   * A finish is refused once a later claim closed the claim (closeEarlierClaims): what decides whether a unit was
+   * finished is the store, never a holder's clock, so a finish that reaches the store late cannot go unseen.
    */
-  recordUnit(orderId: string, claimNumber: number, cooked: CookedUnit): Promise<void>
+  settleUnit(orderId: string, claimNumber: number, unit: number, end: UnitEnd): Promise<boolean>
+  /**
+   * Settles as abandoned, at `at`, every cooking under the claims before `claimNumber` of the order's `units` that
+   * none settled, started or not: from then on no earlier holder can finish a unit, so what they finished is final.
+   */
+  closeEarlierClaims(orderId: string, claimNumber: number, units: number, at: string): Promise<void>
   /** Every recorded cooking of the order's units, by claim number then unit. */
   cookedUnits(orderId: string): Promise<CookedUnit[]>
   /** Newest first (placedAt, then id, descending). */

@@ -1,8 +1,7 @@
 import type { Test } from 'tap'
-import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
-import type { Claim } from '../../src/domain/claims.js'
+import type { Claim, StartedUnit } from '../../src/domain/claims.js'
 import { ClaimTakenOverError, type TicketStore } from '../../src/use-cases/ticket-store.js'
 
 /** The contract's claims, fencing and witness: every store keeps them by key, so each number and record is unique. */
@@ -87,29 +86,52 @@ export function claimsContract(t: Test, makeStore: (t: Test) => Promise<TicketSt
     t.strictSame(await store.get(placed.id), { order: placed })
   })
 
-  t.test("a unit recorded by its claim's holder is read back, then overwritten with its end", async (t) => {
+  t.test("a unit's start is read back, then its end: the first settlement stands", async (t) => {
     const store = await makeStore(t)
     const order = await placedWithUnits(store, 3)
     await store.insertClaim(buildClaim(order, 1))
     const started = buildCookedUnit(order, 1)
     await store.recordUnit(order.id, 1, started)
-    t.strictSame(await store.cookedUnits(order.id), [started])
-    const ended = { ...started, endedAt: instant(40) }
-    await store.recordUnit(order.id, 1, ended)
-    t.strictSame(await store.cookedUnits(order.id), [ended])
+    await store.recordUnit(order.id, 1, started)
+    t.strictSame(await store.cookedUnits(order.id), [started], 'a start recorded again is the same start')
+    t.equal(await store.settleUnit(order.id, 1, 1, { endedAt: instant(40) }), true)
+    t.equal(await store.settleUnit(order.id, 1, 1, { abandonedAt: instant(41) }), false, 'a second settlement is refused')
+    t.strictSame(await store.cookedUnits(order.id), [{ ...started, endedAt: instant(40) }])
   })
 
   t.test("every claim's record of a unit is kept, by claim then unit", async (t) => {
     const store = await makeStore(t)
     const order = await placedWithUnits(store, 3)
-    for (const number of [1, 2]) await store.insertClaim(buildClaim(order, number))
+    await store.insertClaim(buildClaim(order, 1))
     const records = [
-      { claim: 2, cooked: buildCookedUnit(order, 0, { kitchen: 'k2' }) },
-      { claim: 1, cooked: buildCookedUnit(order, 2, { kitchen: 'k1', endedAt: instant(45) }) },
-      { claim: 1, cooked: buildCookedUnit(order, 0, { kitchen: 'k1', abandonedAt: instant(50) }) },
+      { claim: 1, cooked: buildCookedUnit(order, 2, { kitchen: 'k1' }), end: { endedAt: instant(45) } },
+      { claim: 1, cooked: buildCookedUnit(order, 0, { kitchen: 'k1' }), end: { abandonedAt: instant(50) } },
     ]
-    for (const { claim, cooked } of records) await store.recordUnit(order.id, claim, cooked)
-    t.strictSame(await store.cookedUnits(order.id), [records[2]?.cooked, records[1]?.cooked, records[0]?.cooked])
+    for (const { claim, cooked, end } of records) {
+      await store.recordUnit(order.id, claim, cooked)
+      await store.settleUnit(order.id, claim, cooked.unit, end)
+    }
+    await store.insertClaim(buildClaim(order, 2))
+    const taker = buildCookedUnit(order, 0, { kitchen: 'k2' })
+    await store.recordUnit(order.id, 2, taker)
+    t.strictSame(await store.cookedUnits(order.id), [{ ...records[1]?.cooked, ...records[1]?.end }, { ...records[0]?.cooked, ...records[0]?.end }, taker])
+  })
+
+  t.test('once a later claim closed the earlier ones, no earlier holder can finish a unit, started before the close or after it', async (t) => {
+    const store = await makeStore(t)
+    const order = await placedWithUnits(store, 3)
+    await store.insertClaim(buildClaim(order, 1))
+    const [cooking, finished, late] = [0, 1, 2].map((unit) => buildCookedUnit(order, unit, { kitchen: 'k1' }))
+    for (const unit of [cooking, finished]) if (unit) await store.recordUnit(order.id, 1, unit)
+    await store.settleUnit(order.id, 1, 1, { endedAt: instant(45) })
+    await store.insertClaim(buildClaim(order, 2))
+    await store.closeEarlierClaims(order.id, 2, 3, instant(60))
+    t.equal(await store.settleUnit(order.id, 1, 0, { endedAt: instant(70) }), false, 'a finish that comes after the close is refused')
+    if (late) await store.recordUnit(order.id, 1, late)
+    t.equal(await store.settleUnit(order.id, 1, 2, { endedAt: instant(75) }), false, 'so is one of a unit whose start comes after it')
+    const units = await store.cookedUnits(order.id)
+    t.match(units, [{ unit: 0, abandonedAt: instant(60) }, { unit: 1, endedAt: instant(45) }, { unit: 2 }], 'the open cooking was abandoned at the close; the finished one stands')
+    t.notOk(units.some((unit) => unit.unit !== 1 && unit.endedAt), 'no unit but the one finished before the close is finished')
   })
 
   t.test('an unknown order has no cooked units', async (t) => {
@@ -130,7 +152,7 @@ function buildClaim(order: Order, number: number, overrides: Partial<Claim> = {}
   return { orderId: order.id, number, holder: `holder-${number}`, kitchen: `kitchen-${number}`, startedAt: instant(number), lease: `kitchen-${number}/lease`, ...overrides }
 }
 
-function buildCookedUnit(order: Order, unit: number, overrides: Partial<CookedUnit> = {}): CookedUnit {
+function buildCookedUnit(order: Order, unit: number, overrides: Partial<StartedUnit> = {}): StartedUnit {
   return { kitchen: 'kitchen-1', unit, menuItemId: order.lines[0]?.menuItemId ?? 'classic-burger', startedAt: instant(10 + unit), ...overrides }
 }
 

@@ -9,6 +9,7 @@ t.test('an order whose holder died mid-cooking is taken over once its lease ran 
   await othersClaim(store, placed.id)
   const done = { kitchen: 'gone', unit: 0, menuItemId: 'fries', startedAt: new Date(0).toISOString(), endedAt: new Date(1).toISOString() }
   await store.recordUnit(placed.id, 1, done)
+  await store.settleUnit(placed.id, 1, 0, { endedAt: done.endedAt })
   await store.recordUnit(placed.id, 1, { kitchen: 'gone', unit: 1, menuItemId: 'fries', startedAt: new Date(0).toISOString() })
   await kitchen.prepare({ order: placed, fingerprint: 'fp' }, job())
   const ticket = await store.get(placed.id)

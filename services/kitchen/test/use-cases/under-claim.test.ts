@@ -6,7 +6,7 @@ import { currentOrder, fencedWrite, underClaim } from '../../src/use-cases/under
 import { captureLogs } from '../support/log-capture.js'
 import { buildKitchen, burgers, heldElsewhere, othersClaim, waitFor } from '../support/kitchen-harness.js'
 
-t.test('a holder whose claim was taken over is fenced: its ready write is refused and counted, and its delivery waits', async (t) => {
+t.test("a holder whose claim was taken over is fenced: the end of the unit in its hands is refused and counted, and its delivery waits", async (t) => {
   const built = await buildKitchen(t, { speedFactor: 1, leaseMs: 60_000 })
   const order = burgers(1)
   const fenced = t.rejects(built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job()), heldElsewhere)
@@ -17,7 +17,7 @@ t.test('a holder whose claim was taken over is fenced: its ready write is refuse
   await fenced
   t.equal((await built.store.get(order.id))?.order.status, 'cooking', 'the fenced holder wrote nothing')
   t.equal((await built.metrics.fencedWrites.get()).values[0]?.value, 1)
-  t.match(await built.store.cookedUnits(order.id), [{ endedAt: String }], 'the witness still says what it cooked: the witness is never fenced')
+  t.match(await built.store.cookedUnits(order.id), [{ abandonedAt: new Date(8_000).toISOString() }], 'the witness says it stopped unfinished at its end: the taker cooks it')
 })
 
 /** underClaim on fakes of its ports: claims that hand out one recorded hold, stations that record what was freed. */

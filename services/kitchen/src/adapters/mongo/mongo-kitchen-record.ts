@@ -1,14 +1,16 @@
-import type { Collection } from 'mongodb'
+import type { Collection, OptionalUnlessRequiredId } from 'mongodb'
 import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { Order } from '@restaurant/contracts/orders'
 import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
-import type { Claim, ClaimChange, KitchenLease } from '../../domain/claims.js'
+import type { Claim, ClaimChange, KitchenLease, UnitEnd } from '../../domain/claims.js'
 import type { TicketStore } from '../../use-cases/ticket-store.js'
 
 /** A claim under `_id` `{orderId}#{number}`, unique: of two takers of one number, the insert of exactly one succeeds. */
 export type ClaimDocument = Claim & { _id: string }
 /** One cooking of one unit under `_id` `{orderId}#{claim}#{unit}`: each claim's cooking of a unit has its own record. */
 export type WitnessDocument = CookedUnit & { _id: string; orderId: string; claim: number }
+/** How that cooking was settled, under the same `_id`. */
+export type UnitEndDocument = { _id: string; endedAt?: string; abandonedAt?: string }
 
 const claimId = (orderId: string, number: number) => `${orderId}#${number}`
 const witnessId = (orderId: string, claim: number, unit: number) => `${orderId}#${claim}#${unit}`
@@ -32,15 +34,7 @@ export function mongoClaims(claims: Collection<ClaimDocument>): ClaimMethods & {
         found.push(claim)
       }
     },
-    async insertClaim(claim) {
-      try {
-        await claims.insertOne({ _id: claimId(claim.orderId, claim.number), ...claim })
-        return true
-      } catch (error) {
-        if (isDuplicate(error)) return false
-        throw error
-      }
-    },
+    insertClaim: (claim) => insertedFirst(claims, { _id: claimId(claim.orderId, claim.number), ...claim }),
     async updateClaim(orderId, number, change) {
       const set = definedFields(change)
       // A `$set` of nothing is an error to the server.
@@ -64,39 +58,59 @@ export function mongoLeases(leases: Collection<LeaseDocument>): Pick<TicketStore
   }
 }
 
+/** The two collections of the witness: each cooking's start, and its settlement (its end, or its abandonment). */
+export interface WitnessCollections {
+  starts: Collection<WitnessDocument>
+  ends: Collection<UnitEndDocument>
+}
+
 /**
- * The witness, keyed by order, claim and unit. Its records are read by `_id` (every claim of the order times
- * every unit the order has), in parallel: a filter on `orderId` would scan the collection on FerretDB 1.x.
+ * The witness, keyed by order, claim and unit. A cooking is settled by the insert of its end, so exactly one
+ * settlement stands whoever races: the holder finishing it, or a taker closing the claim. Its records are read by
+ * `_id` (every claim of the order times every unit the order has), in parallel: a filter on `orderId` would scan the
+ * collection on FerretDB 1.x.
  */
 export function mongoWitness(
-  witness: Collection<WitnessDocument>,
+  { starts, ends }: WitnessCollections,
   claimNumbers: (orderId: string) => Promise<number[]>,
   linesOf: (orderId: string) => Promise<Order['lines'] | undefined>,
-): Pick<TicketStore, 'recordUnit' | 'cookedUnits'> {
+): Pick<TicketStore, 'recordUnit' | 'settleUnit' | 'closeEarlierClaims' | 'cookedUnits'> {
+  const settle = async (orderId: string, claim: number, unit: number, end: UnitEnd) => insertedFirst(ends, { _id: witnessId(orderId, claim, unit), ...end })
   return {
-    async recordUnit(orderId, claim, cooked) {
-      const _id = witnessId(orderId, claim, cooked.unit)
-      // The start is new, the end replaces it: an insert first spares the start a lookup (on FerretDB 1.x, a
-      // lookup of an `_id` that is not there scans the whole collection).
-      try {
-        await witness.insertOne({ _id, orderId, claim, ...cooked })
-      } catch (error) {
-        if (!isDuplicate(error)) throw error
-        await witness.replaceOne({ _id }, { orderId, claim, ...cooked })
-      }
+    // A start recorded by an earlier try of the same insert is the same start.
+    recordUnit: async (orderId, claim, started) => void (await insertedFirst(starts, { _id: witnessId(orderId, claim, started.unit), orderId, claim, ...started })),
+    settleUnit: settle,
+    async closeEarlierClaims(orderId, claim, units, at) {
+      const earlier = Array.from({ length: claim - 1 }, (_, i) => i + 1)
+      await Promise.all(earlier.flatMap((number) => Array.from({ length: units }, (_, unit) => settle(orderId, number, unit, { abandonedAt: at }))))
     },
     async cookedUnits(orderId) {
       const [numbers, lines] = await Promise.all([claimNumbers(orderId), linesOf(orderId)])
       const units = lines ? unitCount(lines) : 0
       const ids = numbers.flatMap((claim) => Array.from({ length: units }, (_, unit) => witnessId(orderId, claim, unit)))
-      const docs = await Promise.all(ids.map((_id) => witness.findOne({ _id })))
-      return docs.flatMap((doc) => {
-        if (!doc) return []
-        const { _id, orderId: _orderId, claim: _claim, ...cooked } = doc
-        return [cooked]
+      const read = (_id: string) => Promise.all([starts.findOne({ _id }), ends.findOne({ _id })])
+      return (await Promise.all(ids.map(read))).flatMap(([start, end]) => {
+        if (!start) return []
+        const { _id, orderId: _orderId, claim: _claim, ...cooked } = start
+        return [{ ...cooked, ...(end && endOf(end)) }]
       })
     },
   }
+}
+
+/** True when the document was inserted, false when one with its `_id` was there first. */
+async function insertedFirst<T extends { _id: string }>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>): Promise<boolean> {
+  try {
+    await collection.insertOne(doc)
+    return true
+  } catch (error) {
+    if (isDuplicate(error)) return false
+    throw error
+  }
+}
+
+function endOf({ endedAt, abandonedAt }: UnitEndDocument): Partial<CookedUnit> {
+  return endedAt === undefined ? (abandonedAt === undefined ? {} : { abandonedAt }) : { endedAt }
 }
 
 /** Units are numbered from 0 across the order's lines in line order: one per unit of each line's quantity. */

@@ -34,6 +34,11 @@ export function witnessCollectionOf(collectionName: string): string {
   return `${collectionName}.witness`
 }
 
+/** Where the settlements of those cookings are kept: one per cooking, the first inserted. */
+export function unitEndsCollectionOf(collectionName: string): string {
+  return `${collectionName}.unit-ends`
+}
+
 export function toDocument(ticket: Ticket): TicketDocument {
   const { order, fingerprint, committedBy } = ticket
   const doc: TicketDocument = { _id: order.id, orderId: order.id, placedAt: order.placedAt, status: order.status, order, ...committer(committedBy) }

@@ -2,7 +2,7 @@ import { MongoClient, type Collection, type Db, type Filter } from 'mongodb'
 import { isDuplicate } from '@restaurant/platform/stores/mongo-errors'
 import { storedOrder, type Ticket } from '../../domain/ticket.js'
 import { ClaimTakenOverError, type TicketStore } from '../../use-cases/ticket-store.js'
-import { mongoClaims, mongoLeases, mongoWitness, type ClaimDocument, type LeaseDocument, type WitnessDocument } from './mongo-kitchen-record.js'
+import { mongoClaims, mongoLeases, mongoWitness, type ClaimDocument, type LeaseDocument, type UnitEndDocument, type WitnessDocument } from './mongo-kitchen-record.js'
 import { mongoSteps, type StepDocument } from './mongo-steps.js'
 import {
   claimsCollectionOf,
@@ -11,6 +11,7 @@ import {
   stepsCollectionOf,
   ticketOfDocument,
   toDocument,
+  unitEndsCollectionOf,
   witnessCollectionOf,
   type TicketDocument,
 } from './mongo-ticket-documents.js'
@@ -98,7 +99,11 @@ function kitchenRecord(db: Db, collection: Collection<TicketDocument>, claims: M
     insertClaim: claims.insertClaim,
     updateClaim: claims.updateClaim,
     ...mongoLeases(db.collection<LeaseDocument>(leasesCollectionOf(name))),
-    ...mongoWitness(db.collection<WitnessDocument>(witnessCollectionOf(name)), claimNumbers, linesOf),
+    ...mongoWitness(
+      { starts: db.collection<WitnessDocument>(witnessCollectionOf(name)), ends: db.collection<UnitEndDocument>(unitEndsCollectionOf(name)) },
+      claimNumbers,
+      linesOf,
+    ),
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { Order } from '@restaurant/contracts/orders'
-import type { Claim, KitchenLease } from '../../domain/claims.js'
+import type { Claim, KitchenLease, StartedUnit } from '../../domain/claims.js'
 import { storedOrder, ticketOf, type Ticket } from '../../domain/ticket.js'
 
 /** Rows of the ticket database (see sqlite-database.ts) and their translation; SQL's NULL is an absent field. */
@@ -79,17 +79,9 @@ export function claimOf(row: ClaimRow): Claim {
   return row.abandoned_at === null ? claim : { ...claim, abandonedAt: row.abandoned_at }
 }
 
-export function witnessRow(orderId: string, claim: number, cooked: CookedUnit): WitnessRow {
-  return {
-    order_id: orderId,
-    claim,
-    unit: cooked.unit,
-    kitchen: cooked.kitchen,
-    menu_item_id: cooked.menuItemId,
-    started_at: cooked.startedAt,
-    ended_at: cooked.endedAt ?? null,
-    abandoned_at: cooked.abandonedAt ?? null,
-  }
+export function witnessRow(orderId: string, claim: number, started: StartedUnit): WitnessRow {
+  const { unit, kitchen, menuItemId, startedAt } = started
+  return { order_id: orderId, claim, unit, kitchen, menu_item_id: menuItemId, started_at: startedAt, ended_at: null, abandoned_at: null }
 }
 
 export function cookedUnitOf(row: WitnessRow): CookedUnit {

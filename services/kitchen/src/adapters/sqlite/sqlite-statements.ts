@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { CookedUnit } from '@restaurant/contracts/kitchen-api'
 import type { Order } from '@restaurant/contracts/orders'
 import { claimOf, claimRow, cookedUnitOf, leaseOf, orderOf, ticketOfRow, ticketRow, witnessRow, type ClaimRow, type LeaseRow, type TicketRow, type WitnessRow } from './sqlite-rows.js'
-import type { Claim, ClaimChange, KitchenLease } from '../../domain/claims.js'
+import type { Claim, ClaimChange, KitchenLease, StartedUnit, UnitEnd } from '../../domain/claims.js'
 import type { Ticket } from '../../domain/ticket.js'
 import type { ListQuery } from '../../use-cases/ticket-store.js'
 
@@ -60,13 +59,30 @@ function claimStatements(db: Database.Database) {
   }
 }
 
+type UnitKey = { order_id: string; claim: number; unit: number; at: string }
+
+const UNSETTLED = 'ended_at IS NULL AND abandoned_at IS NULL'
+
 function witnessStatements(db: Database.Database) {
   const recordUnit = db.prepare<WitnessRow>(
-    `INSERT OR REPLACE INTO witness VALUES (@order_id, @claim, @unit, @kitchen, @menu_item_id, @started_at, @ended_at, @abandoned_at)`,
+    `INSERT INTO witness VALUES (@order_id, @claim, @unit, @kitchen, @menu_item_id, @started_at, @ended_at, @abandoned_at) ON CONFLICT DO NOTHING`,
   )
+  const key = 'order_id = @order_id AND claim = @claim AND unit = @unit'
+  // One statement: a takeover's claim insert and a finish cannot interleave, so a closed claim finishes nothing.
+  const finish = db.prepare<UnitKey>(
+    `UPDATE witness SET ended_at = @at WHERE ${key} AND ${UNSETTLED} AND NOT EXISTS (SELECT 1 FROM claims WHERE order_id = @order_id AND number > @claim)`,
+  )
+  const abandon = db.prepare<UnitKey>(`UPDATE witness SET abandoned_at = @at WHERE ${key} AND ${UNSETTLED}`)
+  const closeEarlier = db.prepare<Omit<UnitKey, 'unit'>>(`UPDATE witness SET abandoned_at = @at WHERE order_id = @order_id AND claim < @claim AND ${UNSETTLED}`)
   const cookedUnits = db.prepare<[string], WitnessRow>('SELECT * FROM witness WHERE order_id = ? ORDER BY claim, unit')
   return {
-    recordUnit: (orderId: string, claim: number, cooked: CookedUnit) => void recordUnit.run(witnessRow(orderId, claim, cooked)),
+    recordUnit: (orderId: string, claim: number, started: StartedUnit) => void recordUnit.run(witnessRow(orderId, claim, started)),
+    settleUnit: (orderId: string, claim: number, unit: number, end: UnitEnd) => {
+      const settle = 'endedAt' in end ? finish.run({ order_id: orderId, claim, unit, at: end.endedAt }) : abandon.run({ order_id: orderId, claim, unit, at: end.abandonedAt })
+      return settle.changes === 1
+    },
+    // Cookings an earlier holder starts later are closed by `finish`'s condition, as units it never started are.
+    closeEarlierClaims: (orderId: string, claim: number, at: string) => void closeEarlier.run({ order_id: orderId, claim, at }),
     cookedUnits: (orderId: string) => cookedUnits.all(orderId).map(cookedUnitOf),
   }
 }

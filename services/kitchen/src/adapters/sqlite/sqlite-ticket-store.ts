@@ -42,7 +42,9 @@ export async function createSqliteTicketStore({ dataDir, nativeBinding }: Sqlite
     insertLease: (lease) => access.write(() => sql.insertLease(lease)),
     renewLease: (id, expiresAt) => access.write(() => sql.renewLease(id, expiresAt)),
     lease: (id) => access.serve(() => sql.lease(id)),
-    recordUnit: (orderId, claimNumber, cooked) => access.write(() => sql.recordUnit(orderId, claimNumber, cooked)),
+    recordUnit: (orderId, claimNumber, started) => access.write(() => sql.recordUnit(orderId, claimNumber, started)),
+    settleUnit: (orderId, claimNumber, unit, end) => access.write(() => sql.settleUnit(orderId, claimNumber, unit, end)),
+    closeEarlierClaims: (orderId, claimNumber, _units, at) => access.write(() => sql.closeEarlierClaims(orderId, claimNumber, at)),
     cookedUnits: (orderId) => access.serve(() => sql.cookedUnits(orderId)),
     ping: () =>
       access.serve(() => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { MongoClient } from 'mongodb'
 import type { Test } from 'tap'
 import { createMongoTicketStore } from '../../../src/adapters/mongo/mongo-ticket-store.js'
-import { claimsCollectionOf, leasesCollectionOf, stepsCollectionOf, witnessCollectionOf } from '../../../src/adapters/mongo/mongo-ticket-documents.js'
+import { claimsCollectionOf, leasesCollectionOf, stepsCollectionOf, unitEndsCollectionOf, witnessCollectionOf } from '../../../src/adapters/mongo/mongo-ticket-documents.js'
 import { reopenableStore } from '../../../../../shared/platform/test/stores/reopenable-store.js'
 import type { StoreSpec } from '../store-spec.js'
 
@@ -12,7 +12,7 @@ export const dbName = 'kitchen-contract-tests'
 export async function makeReopenableStore(t: Test, mongoUrl: string) {
   const collectionName = `tickets-${randomUUID()}`
   // These exist only once something was written to them.
-  const others = [stepsCollectionOf, claimsCollectionOf, leasesCollectionOf, witnessCollectionOf].map((of) => of(collectionName))
+  const others = [stepsCollectionOf, claimsCollectionOf, leasesCollectionOf, witnessCollectionOf, unitEndsCollectionOf].map((of) => of(collectionName))
   const opened = await reopenableStore(t, () => createMongoTicketStore({ url: mongoUrl, dbName, collectionName }), () => dropCollections(mongoUrl, [collectionName, ...others]))
   const spec: StoreSpec = { kind: 'mongo', url: mongoUrl, dbName, collectionName }
   return { ...opened, spec, collectionName }
