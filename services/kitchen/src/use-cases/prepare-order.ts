@@ -38,8 +38,9 @@ export function prepareOrder(deps: PrepareOrderDeps) {
 }
 
 /**
- * Moves the order on until it ends; resolves with the end when this claim committed it. A resumed order's
- * stored state is announced first: the delivery that stored it may have died before announcing it.
+ * Moves the order on until it ends; resolves with the end when this claim committed it. A state this delivery
+ * did not write is announced when it meets it (the stored state of a resumed order, and the one a lost step leads
+ * to): the delivery that stored it may have died before announcing it.
  */
 async function cook(deps: PrepareOrderDeps, hold: Hold, { job, announceLater, resumed }: { job: Job; announceLater: AnnounceLater; resumed: boolean }): Promise<Order | undefined> {
   let current = await currentOrder(deps.store, hold.claim.orderId)
@@ -48,14 +49,16 @@ async function cook(deps: PrepareOrderDeps, hold: Hold, { job, announceLater, re
   while (!isTerminal(current.status)) {
     hold.check()
     const next = await nextState(deps, current, hold, job)
-    // Released from its station wait, or lost the step to a cancellation: see where the ticket stands.
-    if (!next || !(await fencedWrite(deps, next, current.status, hold))) current = await currentOrder(deps.store, current.id)
-    else {
+    if (next && (await fencedWrite(deps, next, current.status, hold))) {
       job.log.info({ orderId: next.id, status: next.status }, 'order status changed')
       announceLater(next)
       current = next
       if (isTerminal(next.status)) committed = next
+      continue
     }
+    // Released from its station wait, or lost the step (to a cancellation, or to a writer that may be gone).
+    current = await currentOrder(deps.store, current.id)
+    if (next) announceLater(current)
   }
   return committed
 }

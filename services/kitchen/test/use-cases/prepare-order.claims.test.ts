@@ -1,5 +1,7 @@
 import t from 'tap'
+import type { Order } from '@restaurant/contracts/orders'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
+import { DependencyUnavailableError } from '@restaurant/platform/runtime/errors'
 import { buildKitchen, burgers, heldElsewhere, othersClaim, waitFor } from '../support/kitchen-harness.js'
 
 t.test('an order whose holder died mid-cooking is taken over once its lease ran out, and only its unfinished units are cooked', async (t) => {
@@ -61,4 +63,27 @@ t.test('a delivery whose channel closed mid-cooking stops, records the unit aban
   await redelivered
   t.same(await built.finishedUnits(order.id), [1], 'finished once, by the redelivery')
   t.equal((await built.store.get(order.id))?.committedBy, 2)
+})
+
+t.test('a step won by a delivery that failed before writing the ticket and announcing it is announced by the delivery that finds it', async (t) => {
+  // As on MongoDB, where a step is won by its insert and the ticket written after: the first ready is won, then
+  // the store fails before the ticket is written; the next writer of that version loses it and writes the ticket.
+  let won: Order | undefined
+  const built = await buildKitchen(t, {
+    store: (real) => ({
+      ...real,
+      async replaceIfStatus(order, expected, fence) {
+        if (order.status !== 'ready') return real.replaceIfStatus(order, expected, fence)
+        if (won) return real.replaceIfStatus(won, expected, fence).then(() => false)
+        won = order
+        throw new DependencyUnavailableError('the ticket store')
+      },
+    }),
+  })
+  const order = buildOrder()
+  await t.rejects(built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job()), { code: 'DEPENDENCY_UNAVAILABLE' })
+  t.same(built.statusesOf(order.id), ['accepted', 'cooking'], 'the ready it won was never announced')
+  await built.kitchen.prepare({ order, fingerprint: 'fp' }, built.job())
+  t.equal((await built.store.get(order.id))?.order.status, 'ready')
+  t.equal(built.statusesOf(order.id).at(-1), 'ready', 'the retry, which lost that step, announces where it led')
 })
