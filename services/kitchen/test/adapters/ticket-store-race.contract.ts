@@ -37,4 +37,21 @@ export function raceContract(t: Test, makeSharedStore: (t: Test) => Promise<{ st
     t.strictSame(claims.map((list) => list.map((claim) => claim.holder)), claimersOf.map((name) => [name]), "the winner's claim is stored")
     t.comment(`transitions won by racer-a in ${moversOf.filter((name) => name === 'racer-a').length} of ${ROUNDS} rounds`)
   })
+
+  t.test(`a holder finishing a unit while a taker closes its claim, ${ROUNDS} times in two processes: the unit is settled once, as the holder was told`, async (t) => {
+    const { store, spec } = await makeSharedStore(t)
+    const orders = Array.from({ length: ROUNDS }, () => buildOrder())
+    for (const order of orders) {
+      await store.insertIfAbsent({ order })
+      await store.insertClaim({ orderId: order.id, number: 1, holder: 'holder/1', kitchen: 'holder', startedAt: new Date().toISOString(), lease: 'holder/lease' })
+      await store.recordUnit(order.id, 1, { kitchen: 'holder', unit: 0, menuItemId: 'classic-burger', startedAt: new Date().toISOString() })
+    }
+    const racers = ['holder', 'taker'].map((role) => startRacer(t, 'settlement-racer.ts', [JSON.stringify(spec), role, JSON.stringify(orders.map((order) => order.id))]))
+    const { results: rounds, exitCodes } = await raceRounds<{ finished: boolean }>(racers, ROUNDS)
+    t.strictSame(exitCodes, racers.map(() => 0), 'both racers closed the store and exited')
+    const told = rounds.map(([holder]) => holder?.finished === true)
+    const witnessed = await Promise.all(orders.map(async (order) => (await store.cookedUnits(order.id)).map((unit) => ('endedAt' in unit ? 'finished' : 'abandonedAt' in unit ? 'abandoned' : 'open'))))
+    t.strictSame(witnessed, told.map((finished) => [finished ? 'finished' : 'abandoned']), 'finished where the holder was told so, abandoned by the close everywhere else')
+    t.comment(`the holder's finish stood in ${told.filter(Boolean).length} of ${ROUNDS} rounds`)
+  })
 }
