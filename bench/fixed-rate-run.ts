@@ -28,6 +28,8 @@ export interface RateContext {
   /** The machine's servers the services use: RabbitMQ, Redis, FerretDB. */
   machine: Watched[]
   redis: Redis
+  /** Messages waiting in the run's work queues (orders for the kitchen, statuses for the waiter). */
+  queueDepth: () => Promise<number>
   warmUpSeconds: number
   seconds: number
   log: (line: string) => void
@@ -37,30 +39,31 @@ interface Reading {
   at: number
   cpu: Tally
   redis: RedisWork
-  ready: { kitchen: number; waiter: number }
+  /** Orders the kitchens have made ready so far. */
+  ready: number
 }
 
 // Orders still short of `ready` this long after the last answer are left out (and the shortfall shown).
 const catchUpMs = 60_000
 
-const readyCounts = async ({ stack }: RateContext) => (await readCounters([stack.waiter.internalUrl, ...stack.kitchens.map((kitchen) => kitchen.internalUrl)])).ready
+const readyCount = async ({ stack }: RateContext) => (await readCounters(stack.kitchens.map((kitchen) => kitchen.internalUrl))).readyByKitchens
 
 async function readAll(context: RateContext, watched: readonly Watched[]): Promise<Reading> {
-  const ready = await readyCounts(context)
+  const ready = await readyCount(context)
   const redis = await readRedisWork(context.redis)
   return { at: performance.now(), cpu: { ...cpuSecondsByName(watched), machine: machineBusySeconds() }, redis, ready }
 }
 
-/** Waits until the kitchens have made `orders` more orders ready than at `since`, and the waiter has taken them in. */
+/**
+ * Waits until the kitchens have made `orders` more orders ready than at `since` and the waiter has taken in every
+ * status (its queue is empty): the work of those orders is done.
+ */
 async function untilReady(context: RateContext, since: Reading, orders: number): Promise<void> {
   const deadline = performance.now() + catchUpMs
   for (;;) {
-    const ready = await readyCounts(context)
-    if (ready.kitchen - since.ready.kitchen >= orders && ready.waiter - since.ready.waiter >= orders) return
-    if (performance.now() > deadline) {
-      const short = { kitchens: orders - (ready.kitchen - since.ready.kitchen), waiter: orders - (ready.waiter - since.ready.waiter) }
-      return context.log(`  ⚠ orders not ready ${catchUpMs / 1000} s after their answers: ${JSON.stringify(short)}`)
-    }
+    const short = orders - ((await readyCount(context)) - since.ready)
+    if (short <= 0 && (await context.queueDepth()) === 0) return
+    if (performance.now() > deadline) return context.log(`  ⚠ ${short} orders not ready ${catchUpMs / 1000} s after their answers`)
     await sleep(200)
   }
 }
@@ -73,7 +76,7 @@ const windowOf = (before: Reading, after: Reading, pick: (reading: Reading) => T
 
 /** Per order that reached `ready`: CPU by process, Redis calls by command and round trips, each less idle. */
 function perOrder(idle: [Reading, Reading], work: [Reading, Reading]) {
-  const orders = work[1].ready.kitchen - work[0].ready.kitchen
+  const orders = work[1].ready - work[0].ready
   const net = (pick: (reading: Reading) => Tally) => lessIdle(windowOf(...work, pick), windowOf(...idle, pick))
   const roundTrips = net((reading) => ({ reads: reading.redis.readsProcessed })).reads ?? Number.NaN
   const redisCallsPerOrder = perUnit(net((reading) => reading.redis.calls), orders)

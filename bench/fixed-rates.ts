@@ -4,6 +4,7 @@ import { startStack } from '../test/support/stack.js'
 import { figuresByName, tallyTotal } from './counter-deltas.js'
 import { brokerAndRedis, listenerOf } from './cpu-meter.js'
 import { measureAtRate, type FixedRateRun, type RateContext } from './fixed-rate-run.js'
+import { openQueues } from './queues.js'
 import { serviceEnv, type Settings } from './settings.js'
 import { figureOf, type Figure } from './stats.js'
 
@@ -77,19 +78,34 @@ function describe(round: number, run: FixedRateRun): string {
   )
 }
 
+/** One stack (one kitchen) and what the runs read beside it, for `measure`; all of it stopped afterwards. */
+async function withRateContext<T>(settings: Settings, log: (line: string) => void, measure: (context: RateContext) => Promise<T>): Promise<T> {
+  const stack = await startStack(serviceEnv, { store: settings.store })
+  const redis = new Redis(REDIS_URL)
+  try {
+    const queues = await openQueues(stack.run.namespace)
+    try {
+      const mongo = settings.mongoUrl ? [listenerOf('ferretdb', settings.mongoUrl)] : []
+      const machine = [...brokerAndRedis(), ...mongo]
+      return await measure({ stack, machine, redis, queueDepth: queues.depth, warmUpSeconds: settings.warmUpSeconds, seconds: settings.rateSeconds, log })
+    } finally {
+      await queues.close()
+    }
+  } finally {
+    redis.disconnect()
+    await stack.stop()
+  }
+}
+
 /**
- * CPU and Redis work per order at fixed order rates, open loop, POST through the gateway to `ready` at speed 0:
- * one stack (one kitchen), the rates alternating round after round.
+ * CPU and Redis work per order at fixed order rates, open loop, POST through the gateway to `ready` at speed 0,
+ * the rates alternating round after round.
  */
 export async function measureFixedRates(settings: Settings, log: (line: string) => void): Promise<FixedRateFigures> {
   const setup: FixedRateSetup = { profile: settings.benchProfile, store: settings.store, brokerNodes: 1, kitchens: 1, identity, runs: settings.runs, seconds: settings.rateSeconds, warmUpSeconds: settings.warmUpSeconds }
   log(`fixed rates ${settings.rates.join(', ')} orders/s, ${settings.runs} rounds of ${settings.rateSeconds} s after ${settings.warmUpSeconds} s of warm-up, store ${settings.store}`)
-  const stack = await startStack(serviceEnv, { store: settings.store })
-  const redis = new Redis(REDIS_URL)
-  try {
-    const mongo = settings.mongoUrl ? [listenerOf('ferretdb', settings.mongoUrl)] : []
-    const context: RateContext = { stack, machine: [...brokerAndRedis(), ...mongo], redis, warmUpSeconds: settings.warmUpSeconds, seconds: settings.rateSeconds, log }
-    const runs = new Map<number, FixedRateRun[]>(settings.rates.map((rate) => [rate, []]))
+  const runs = new Map<number, FixedRateRun[]>(settings.rates.map((rate) => [rate, []]))
+  await withRateContext(settings, log, async (context) => {
     for (let round = 1; round <= settings.runs; round++) {
       for (const rate of settings.rates) {
         const run = await measureAtRate(context, rate)
@@ -97,9 +113,6 @@ export async function measureFixedRates(settings: Settings, log: (line: string) 
         log(describe(round, run))
       }
     }
-    return { setup, rates: [...runs].map(([rate, taken]) => figuresOf(rate, taken)) }
-  } finally {
-    redis.disconnect()
-    await stack.stop()
-  }
+  })
+  return { setup, rates: [...runs].map(([rate, taken]) => figuresOf(rate, taken)) }
 }

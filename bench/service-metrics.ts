@@ -6,8 +6,8 @@ export interface Counters {
   deliveries: number
   /** Time from `placed` to each later status, from each order's own history, as the waiter saw it. */
   sincePlaced: Record<'accepted' | 'cooking' | 'ready', { seconds: number; count: number }>
-  /** Orders the kitchens have made `ready`, and `ready` statuses the waiter has taken in. */
-  ready: { kitchen: number; waiter: number }
+  /** Orders the kitchens have made `ready` (an order announced again after a redelivery counts again). */
+  readyByKitchens: number
 }
 
 /** Sums every sample of `metric` (all label sets, or those containing `label`) in a Prometheus exposition. */
@@ -30,7 +30,7 @@ export async function readCounters(internalUrls: readonly string[]): Promise<Cou
     confirmSeconds: sumOf(all, 'amqp_publish_confirm_seconds_sum'),
     deliveries: sumOf(all, 'amqp_deliveries_total'),
     sincePlaced: { accepted: sincePlaced('accepted'), cooking: sincePlaced('cooking'), ready: sincePlaced('ready') },
-    ready: { kitchen: sumOf(all, 'kitchen_order_statuses_total', 'status="ready"'), waiter: sumOf(all, 'waiter_order_statuses_total', 'status="ready"') },
+    readyByKitchens: sumOf(all, 'kitchen_order_statuses_total', 'status="ready"'),
   }
 }
 
