@@ -8,7 +8,6 @@ import type { Figure } from './stats.js'
 
 type Row = [measure: string, figure: string, unit: string, note: string]
 
-
 function problems(non2xx: number, errors = 0): string {
   return non2xx + errors > 0 ? `⚠ ${non2xx} non-2xx, ${errors} unanswered` : ''
 }

@@ -52,10 +52,10 @@ function store(): 'sqlite' | 'mongo' {
 
 /** The knobs of `pnpm bench`, read once from the environment (documented in bench/main.ts). */
 export function loadSettings() {
-  const sitting = benchProfile()
+  const chosen = benchProfile()
   return {
-    benchProfile: sitting,
-    runs: whole('BENCH_RUNS', benchProfiles[sitting].runs),
+    benchProfile: chosen,
+    runs: whole('BENCH_RUNS', benchProfiles[chosen].runs),
     connections: whole('BENCH_CONNECTIONS', 50),
     httpSeconds: whole('BENCH_HTTP_SECONDS', 3),
     pipelineOrders: whole('BENCH_PIPELINE_ORDERS', 1500),
@@ -67,7 +67,7 @@ export function loadSettings() {
     steadySeconds: whole('BENCH_STEADY_SECONDS', 300, 10),
     steadyRate: whole('BENCH_STEADY_RATE', 50),
     sampleSeconds: whole('BENCH_SAMPLE_SECONDS', 10),
-    rates: rates(benchProfiles[sitting].rates),
+    rates: rates(benchProfiles[chosen].rates),
     rateSeconds: whole('BENCH_RATE_SECONDS', 20),
     warmUpSeconds: whole('BENCH_WARMUP_SECONDS', 5),
     store: store(),
