@@ -86,9 +86,11 @@ export async function connectToBroker(urls: readonly string[] = [AMQP_URL]): Pro
 export async function removeRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL)
   try {
-    const keys: string[] = []
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]))
-    if (keys.length > 0) await redis.del(...keys)
+    // Batch by batch: a run of a benchmark leaves hundreds of thousands of keys, too many for one call's arguments.
+    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+      const keys = batch as string[]
+      if (keys.length > 0) await redis.unlink(...keys)
+    }
   } finally {
     redis.disconnect()
   }
