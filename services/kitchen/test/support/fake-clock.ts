@@ -4,7 +4,10 @@ import type { Clock } from '../../src/use-cases/ports.js'
 export function createFakeClock(): Clock & { advance(ms: number): Promise<void> } {
   let current = 0
   const sleepers = new Set<{ until: number; wake(): void }>()
-  const flush = () => new Promise((resolve) => setImmediate(resolve))
+  // Lets what woke run to its next wait: a few turns of the loop, as the stores commit writes a turn after they are asked.
+  const flush = async () => {
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve))
+  }
   const nextDue = (target: number) =>
     [...sleepers].filter((sleeper) => sleeper.until <= target).sort((a, b) => a.until - b.until)[0]
   return {

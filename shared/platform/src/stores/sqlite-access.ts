@@ -29,19 +29,57 @@ export function storeFileErrors(code: string, what: string) {
 
 export type GuardedAccess = ReturnType<typeof guardedAccess>
 
+interface QueuedWrite {
+  change: () => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
 /**
- * Runs reads (and writes, each in an immediate transaction) on the open database, while the file at its path is
- * still the one it opened: if its folder was moved, replaced or removed, writing on to the open file would write
- * where no one will read.
+ * Runs reads, and writes in immediate transactions, on the open database while the file at its path is still the one
+ * it opened: if its folder was moved, replaced or removed, writing on to the open file would write where no one will
+ * read. Writes asked for in one turn of the event loop commit together (group commit): a transaction costs far more
+ * than the rows in it. Each runs in a savepoint of its own, so one that throws undoes only itself, and each answers
+ * only once the transaction holding it has committed.
  */
 export function guardedAccess(db: Database.Database, filename: string, errors: AccessErrors) {
   const opened = statSync(filename)
-  const serve = async <T>(read: () => T): Promise<T> => {
+  const check = () => {
     if (!db.open) throw errors.closed()
     if (!sameFile(opened, filename)) throw errors.moved(filename)
+  }
+  const serve = async <T>(read: () => T): Promise<T> => {
+    check()
     return read()
   }
-  return { serve, write: <T>(change: () => T) => serve(() => db.transaction(change).immediate()) }
+  let queued: QueuedWrite[] = []
+  const commitQueued = () => {
+    const batch = queued
+    queued = []
+    const outcomes: (() => void)[] = []
+    try {
+      check()
+      db.transaction(() => {
+        for (const { change, resolve, reject } of batch) {
+          try {
+            const value = db.transaction(change)()
+            outcomes.push(() => resolve(value))
+          } catch (error) {
+            outcomes.push(() => reject(error))
+          }
+        }
+      }).immediate()
+    } catch (error) {
+      for (const { reject } of batch) reject(error)
+      return
+    }
+    for (const answer of outcomes) answer()
+  }
+  const write = <T>(change: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      if (queued.push({ change, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(commitQueued)
+    })
+  return { serve, write }
 }
 
 function sameFile(opened: Stats, filename: string): boolean {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -40,4 +41,33 @@ t.test('a constraint broken is the request, not unavailability', async (t) => {
   const failure = await write(() => db.prepare('INSERT INTO notes VALUES (NULL)').run()).catch((error: unknown) => error)
   t.match(failure, { code: 'SQLITE_CONSTRAINT_NOTNULL' })
   t.equal(errors.isUnavailable(failure), false)
+})
+
+t.test('writes asked for together commit in one transaction, and one that fails undoes only itself', async (t) => {
+  const { db, write, serve } = openNotes(t)
+  const insert = (id: string | null) => () => db.prepare('INSERT INTO notes VALUES (?)').run(id).changes
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  const outcomes = await Promise.allSettled([write(insert('a')), write(insert(null)), write(insert('b'))])
+  t.same(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled'])
+  t.match(outcomes[1], { reason: { code: 'SQLITE_CONSTRAINT_NOTNULL' } })
+  t.same(await serve(() => db.prepare('SELECT id FROM notes ORDER BY id').pluck().all()), ['a', 'b'])
+  t.match(db.pragma('wal_checkpoint(PASSIVE)'), [{ log: 1 }], 'the table’s page went to the log once: one commit, not one per write')
+})
+
+t.test('a write answers only once its transaction has committed', async (t) => {
+  const { db, filename, write } = openNotes(t)
+  const written = write(() => db.prepare("INSERT INTO notes VALUES ('a')").run())
+  const other = openDatabase(filename, '')
+  t.teardown(() => other.close())
+  t.same(other.prepare('SELECT id FROM notes').all(), [], 'nothing is committed while the write is queued')
+  await written
+  t.same(other.prepare('SELECT id FROM notes').all(), [{ id: 'a' }])
+})
+
+t.test('when the file was removed, every write queued with others fails as unavailable', async (t) => {
+  const { db, filename, write } = openNotes(t)
+  const writes = [write(() => db.prepare("INSERT INTO notes VALUES ('a')").run()), write(() => db.prepare("INSERT INTO notes VALUES ('b')").run())]
+  rmSync(filename)
+  const failures = await Promise.all(writes.map((written) => written.catch((error: unknown) => error)))
+  t.match(failures, [{ code: 'NOTE_FILE_MOVED' }, { code: 'NOTE_FILE_MOVED' }])
 })
