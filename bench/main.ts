@@ -13,6 +13,7 @@
  *   BENCH_RATE_SECONDS=20        length of each fixed-rate run (and of the quiet window read before it)
  *   BENCH_WARMUP_SECONDS=5       warm-up at the run's rate before each fixed-rate run
  *   BENCH_STORE=sqlite           the fixed-rate runs' store: sqlite, or mongo (at MONGO_URL, e.g. the machine's FerretDB)
+ *   BENCH_PEER_PIPELINE=on (quick: off)  the peer pipeline at the same rates, right after ours (as long again as them)
  *   BENCH_CONNECTIONS=50         concurrent connections of every HTTP measurement
  *   BENCH_HTTP_SECONDS=3         length of each HTTP run (intake, peer, bare servers)
  *   BENCH_PIPELINE_ORDERS=1500   orders of each pipeline run (1 and 2 kitchens)
@@ -40,6 +41,8 @@ import { profileWorkloads } from './profiling.js'
 import { renderCpuTable, renderTable, writeReport } from './report.js'
 import { renderFixedRates } from './fixed-rate-report.js'
 import { measureFixedRates } from './fixed-rates.js'
+import { measurePeerAgainst } from './peer-pipeline.js'
+import { renderPeerPipeline } from './peer-pipeline-report.js'
 import { goalsOf, type Results } from './results.js'
 import { loadSettings } from './settings.js'
 
@@ -60,6 +63,10 @@ await (settings.benchProfile === 'quick' ? quick() : full())
 async function quick() {
   const fixedRates = await measureFixedRates(settings, log)
   console.log(`\n${renderFixedRates(fixedRates)}\n`)
+  if (settings.peerPipeline) {
+    const { figures, comparison } = await measurePeerAgainst(fixedRates, settings, log)
+    console.log(`\n${renderPeerPipeline(figures, comparison)}\n`)
+  }
   log(`quick profile done in ${((performance.now() - started) / 60_000).toFixed(1)} min`)
 }
 
@@ -68,9 +75,10 @@ async function full() {
   const limits = await measureLimits(settings, log)
   const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
   const fixedRates = await measureFixedRates(settings, log)
+  const peerPipeline = settings.peerPipeline ? await measurePeerAgainst(fixedRates, settings, log) : undefined
   log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
   const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
-  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, memory: { idle, underLoad: rssUnderLoad, steady } }
+  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, peerPipeline, memory: { idle, underLoad: rssUnderLoad, steady } }
   const goals = goalsOf(partial)
 
   // Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.

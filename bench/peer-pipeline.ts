@@ -7,6 +7,8 @@ import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
 import { AMQP_URL } from '../test/support/isolation.js'
 import { figuresByName, tallyTotal } from './counter-deltas.js'
 import { brokerAndRedis } from './cpu-meter.js'
+import type { FixedRateFigures } from './fixed-rates.js'
+import { compareWithPeer } from './peer-pipeline-comparison.js'
 import { measurePeerAtRate, type PeerContext, type PeerRun } from './peer-pipeline-run.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
 import { peerQueues, peerStoreFiles, readyCountQuery, statusSchema } from './servers/peer-pipeline/peer-setup.js'
@@ -104,4 +106,10 @@ export async function measurePeerPipeline(settings: Settings, log: (line: string
     await peer.stop()
   }
   return { runs: settings.runs, seconds: settings.rateSeconds, warmUpSeconds: settings.warmUpSeconds, rates: [...runs].map(([rate, taken]) => figuresOf(rate, taken)) }
+}
+
+/** The peer pipeline measured after ours, and orders per CPU-second against ours at each rate. */
+export async function measurePeerAgainst(ours: FixedRateFigures, settings: Settings, log: (line: string) => void) {
+  const figures = await measurePeerPipeline(settings, log)
+  return { figures, comparison: compareWithPeer(ours.rates, figures.rates) }
 }

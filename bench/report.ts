@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { digits, show } from './figure-format.js'
 import { renderFixedRates } from './fixed-rate-report.js'
+import { renderPeerPipeline } from './peer-pipeline-report.js'
 import type { ProfileSummary } from './profiles.js'
 import type { Results } from './results.js'
 import type { Figure } from './stats.js'
@@ -134,6 +135,7 @@ function renderMarkdown(results: Results, notes: string): string {
     '',
     renderFixedRates(results.fixedRates),
     '',
+    ...(results.peerPipeline ? ['## Peer pipeline', '', renderPeerPipeline(results.peerPipeline.figures, results.peerPipeline.comparison), ''] : []),
     notes,
     '',
     renderProfiles(results.profiles),

@@ -3,6 +3,8 @@ import type { FixedRateFigures } from './fixed-rates.js'
 import type { ProfileSummary } from './profiles.js'
 import type { HttpFigures } from './http-rounds.js'
 import type { Machine } from './machine.js'
+import { peerGoals, type PeerComparison } from './peer-pipeline-comparison.js'
+import type { PeerPipelineFigures } from './peer-pipeline.js'
 import type { PipelineFigures } from './pipeline.js'
 import type { LatencyFigures } from './ready-latency.js'
 import type { RedisRun } from './redis-limits.js'
@@ -30,6 +32,8 @@ export interface Results {
   latency: LatencyFigures & { ratePerSecond: number }
   /** CPU and Redis work per order at fixed rates, open loop, the load generator a process of its own. */
   fixedRates: FixedRateFigures
+  /** The peer pipeline at the same rates, right after ours, and orders per CPU-second against ours. */
+  peerPipeline?: { figures: PeerPipelineFigures; comparison: PeerComparison[] }
   memory: { idle: Record<string, Figure>; underLoad: Record<string, Figure>; steady: SteadyFigures }
   goals: Goal[]
   /** By workload that missed a goal, then by service. */
@@ -60,6 +64,7 @@ export function goalsOf(results: Omit<Results, 'goals' | 'profiles' | 'wallSecon
     },
     { name: 'POST → ready p99 (ms) at half load', value: results.latency.p99Ms.median, target: '< 100', met: results.latency.p99Ms.median < 100, workload: 'pipeline' },
   ]
+  goals.push(...peerGoals(results.peerPipeline?.comparison ?? []))
   for (const [service, growth] of Object.entries(results.memory.steady.growthPercent)) {
     goals.push({ name: `RSS growth of the ${service} over the steady run (%)`, value: growth, target: '≤ 10', met: growth <= 10, workload: 'memory' })
   }

@@ -50,6 +50,12 @@ function store(): 'sqlite' | 'mongo' {
   return raw
 }
 
+function onOff(name: string, fallback: boolean): boolean {
+  const raw = process.env[name] || (fallback ? 'on' : 'off')
+  if (raw !== 'on' && raw !== 'off') throw new Error(`${name} must be on or off, not ${raw}`)
+  return raw === 'on'
+}
+
 /** The knobs of `pnpm bench`, read once from the environment (documented in bench/main.ts). */
 export function loadSettings() {
   const chosen = benchProfile()
@@ -71,6 +77,8 @@ export function loadSettings() {
     rateSeconds: whole('BENCH_RATE_SECONDS', 20),
     warmUpSeconds: whole('BENCH_WARMUP_SECONDS', 5),
     store: store(),
+    /** The peer pipeline after the fixed-rate runs: on in the full profile, off in the quick one. */
+    peerPipeline: onOff('BENCH_PEER_PIPELINE', chosen === 'full'),
     /** Read again by the stack it starts (test/support/stack.ts) when the store is mongo. */
     mongoUrl: process.env.BENCH_STORE === 'mongo' ? process.env.MONGO_URL : undefined,
     profile: profileMode(),
