@@ -1,6 +1,7 @@
 import type { Channel } from 'amqplib'
 import type { Logger } from 'pino'
 import type { BusMetrics } from '../runtime/metrics.js'
+import { createAckBatcher, type AckBatcher } from './ack-batcher.js'
 import { createBroadcastDelivery, subscribedNotice, type BroadcastSpec } from './broadcast-delivery.js'
 import { createDelivery, type ConsumerSpec, type DeliveryPolicy, type Inbound, type Signals } from './delivery.js'
 import { inboundFrom } from './rabbit-delivery.js'
@@ -33,8 +34,9 @@ interface Consumers {
   subscriptions: Subscription[]
   inFlight: Set<Promise<void>>
   draining: AbortController
+  log: Logger
   /** The consumers' channels on the current session. */
-  subscribed: Array<{ channel: Channel; tag: string }>
+  subscribed: Array<{ channel: Channel; tag: string; acks: AckBatcher }>
 }
 
 /**
@@ -44,8 +46,8 @@ interface Consumers {
  * A broadcast subscription declares a queue of its own on each session (the last one's went with it).
  */
 export function createConsumers(options: ConsumersOptions) {
-  const consumers: Consumers = { workQueues: [], subscriptions: [], inFlight: new Set(), draining: new AbortController(), subscribed: [] }
   const { log, metrics } = options
+  const consumers: Consumers = { workQueues: [], subscriptions: [], inFlight: new Set(), draining: new AbortController(), log, subscribed: [] }
   return {
     /** The work queues consumed; not the instance's own queues. */
     queues: () => [...consumers.workQueues],
@@ -72,7 +74,13 @@ export function createConsumers(options: ConsumersOptions) {
     },
     // connection.close() drops frames still queued on channels, acks included (amqplib #637);
     // closing each channel first is a round trip that flushes them.
-    closeChannels: () => Promise.all(consumers.subscribed.map(({ channel }) => channel.close().catch(() => undefined))).then(() => undefined),
+    closeChannels: () =>
+      Promise.all(
+        consumers.subscribed.map(({ channel, acks }) => {
+          acks.flush()
+          return channel.close().catch(() => undefined)
+        }),
+      ).then(() => undefined),
   }
 }
 
@@ -102,15 +110,16 @@ async function subscribe(consumers: Consumers, session: Session, { queueOn, pref
   const signals = { signal: AbortSignal.any([channelClosed.signal, draining.signal]), channelClosed: channelClosed.signal }
   // Parked copies go out only on a session still open: never on a lost one, whose publisher is gone.
   const publisher = () => (session.closed ? undefined : session.publisher)
+  const acks = createAckBatcher(channel, (deliveries, err) => consumers.log.warn({ err, deliveries }, 'could not send acks; the broker will redeliver those messages'))
   await channel.prefetch(prefetch)
   const { consumerTag } = await channel.consume(await queueOn(channel), (raw) => {
     // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.
     if (!raw) return void channel.close().catch(() => undefined)
-    const work = deliver(inboundFrom(channel, raw, publisher), signals)
+    const work = deliver(inboundFrom(channel, acks, raw, publisher), signals)
     inFlight.add(work)
     void work.finally(() => inFlight.delete(work))
   })
   // Read now, not before the awaits: a new session may have replaced the list meanwhile.
-  consumers.subscribed.push({ channel, tag: consumerTag })
+  consumers.subscribed.push({ channel, tag: consumerTag, acks })
   onSubscribed?.()
 }

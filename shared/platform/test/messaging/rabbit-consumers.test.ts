@@ -141,3 +141,18 @@ t.test('closing the channels aborts the work in flight as no longer settleable, 
   await until('the message back on its queue', async () => (await depth()) === 1)
   t.equal(handler.started.length, 1, 'and it is not handled again on a closed channel')
 })
+
+t.test('handlers finishing in any order, their acks batched, leave nothing unacked', async (t) => {
+  const { queue, open, send, depth, consumersWith } = await setup(t)
+  const consumers = consumersWith(20)
+  const gates = new Map<string, () => void>()
+  const handler = async ({ greeting }: { greeting: string }) => new Promise<void>((resolve) => gates.set(greeting, resolve))
+  await consumers.add(await open(), { queue, check: Compile(Greeting), handler })
+  const greetings = Array.from({ length: 20 }, (_, n) => `greeting ${n}`)
+  await send(...greetings)
+  await until('every handler to start', () => gates.size === 20)
+  for (const greeting of [...greetings].sort(() => Math.random() - 0.5)) gates.get(greeting)?.()
+  await consumers.cancel()
+  await consumers.closeChannels()
+  t.equal(await depth(), 0, 'no delivery came back to the queue: every one was acked')
+})
