@@ -13,6 +13,9 @@ export interface StationWaitDeps {
   checkEveryMs: number
 }
 
+// One reason for every order: abort() without one builds a DOMException, stack trace and all, each time.
+const WAIT_OVER = new Error('the wait for stations is over')
+
 /**
  * An order's wait for its stations. Its place in line is the time it was accepted. A cancellation stored by
  * another kitchen cannot wake it as one made here does, so a cancellable order looks at its ticket now and then.
@@ -26,7 +29,7 @@ export function createStationWaits({ stations, store, clock, maxWaitMs, checkEve
     try {
       return await stations.cook(booking, { maxWaitMs, signal })
     } finally {
-      done.abort()
+      done.abort(WAIT_OVER)
     }
   }
 

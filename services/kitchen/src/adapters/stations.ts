@@ -72,11 +72,14 @@ function release(state: StationsState, orderId: string): void {
   else if (plan) replan(state)
 }
 
+// One reason for every wake: abort() without one builds a DOMException, stack trace and all, each time.
+const PLANS_CHANGED = new Error('the station plans changed')
+
 function replan(state: StationsState): void {
   const now = state.clock.now()
   for (const plan of state.timeline) if (finishedAt(plan, now) === now) state.timeline.delete(plan)
   state.plans = planBookings(state.capacity, [...state.timeline].flat(), [...state.waiting.values()].map((order) => order.booking), now)
-  state.change.abort()
+  state.change.abort(PLANS_CHANGED)
   state.change = new AbortController()
 }
 
