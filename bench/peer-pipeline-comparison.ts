@@ -11,7 +11,7 @@ export interface RateRuns {
 /** Orders per CPU-second at one rate, ours and the peer's, and ours over the peer's run by run. */
 export interface PeerComparison {
   ratePerSecond: number
-  /** From the processes of each side (services, RabbitMQ, Redis), the load generator left out. */
+  /** From the processes of each side (services, RabbitMQ, and Redis for ours), the load generator left out. */
   ours: Figure
   peer: Figure
   oursOverPeer: Figure

@@ -2,7 +2,7 @@ import { show } from './figure-format.js'
 import { PEER_TARGET, type PeerComparison } from './peer-pipeline-comparison.js'
 import type { PeerPipelineFigures } from './peer-pipeline.js'
 
-const processOrder = ['order api', 'kitchen worker', 'rabbitmq', 'redis', 'load generator', 'machine']
+const processOrder = ['order api', 'kitchen worker', 'rabbitmq', 'load generator', 'machine']
 
 function setupLine(figures: PeerPipelineFigures): string {
   return (
@@ -46,7 +46,7 @@ function comparisonTable(comparisons: readonly PeerComparison[]): string {
 /** The peer pipeline's section: what it is, its CPU per order by process, and orders per CPU-second against ours. */
 export function renderPeerPipeline(figures: PeerPipelineFigures, comparisons: readonly PeerComparison[]): string {
   const basis =
-    'Orders per CPU-second = 1000 ÷ CPU ms per order; the first columns add up each side\'s processes (its services, RabbitMQ, Redis), ' +
+    'Orders per CPU-second = 1000 ÷ CPU ms per order; the first columns add up each side\'s processes (its services, RabbitMQ, and Redis for ours: the peer uses none), ' +
     'the load generator left out as it is the same for both; ratios are taken run by run (round i of ours with round i of the peer).'
   return [setupLine(figures), cpuTable(figures), basis, comparisonTable(comparisons)].join('\n\n')
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { lessIdle, perUnit, type Tally } from './counter-deltas.js'
 import { cpuSecondsByName, machineBusySeconds } from './cpu-meter.js'
+import type { RateContext } from './fixed-rate-run.js'
 import type { LoadOutcome } from './open-loop.js'
 import { startOrderLoad } from './order-load.js'
 import type { Watched } from './rss.js'
@@ -17,15 +18,13 @@ export interface PeerRun {
   cpuMsPerOrder: Tally
 }
 
-export interface PeerContext {
+/** As ours (warm-up, run length, log), with the peer's URL, processes and ready count. */
+export interface PeerContext extends Pick<RateContext, 'warmUpSeconds' | 'seconds' | 'log'> {
   apiUrl: string
-  /** The order API, the kitchen worker, RabbitMQ and Redis (which the peer leaves alone). */
+  /** The order API, the kitchen worker and RabbitMQ (the peer uses no Redis, so other clients' work there is not charged to it). */
   watched: Watched[]
   /** Orders whose recorded status is `ready`, counted in the order API's store. */
   readyCount: () => number
-  warmUpSeconds: number
-  seconds: number
-  log: (line: string) => void
 }
 
 interface Reading {

@@ -6,7 +6,7 @@ import amqp from 'amqplib'
 import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
 import { AMQP_URL } from '../test/support/isolation.js'
 import { figuresByName, tallyTotal } from './counter-deltas.js'
-import { brokerAndRedis } from './cpu-meter.js'
+import { listenerOf } from './cpu-meter.js'
 import type { FixedRateFigures } from './fixed-rates.js'
 import { compareWithPeer } from './peer-pipeline-comparison.js'
 import { measurePeerAtRate, type PeerContext, type PeerRun } from './peer-pipeline-run.js'
@@ -92,7 +92,7 @@ export async function measurePeerPipeline(settings: Settings, log: (line: string
   const countReady = store.prepare(readyCountQuery).pluck()
   const runs = new Map<number, PeerRun[]>(settings.rates.map((rate) => [rate, []]))
   try {
-    const watched = [{ name: 'order api', pid: peer.api.pid }, { name: 'kitchen worker', pid: peer.worker.pid }, ...brokerAndRedis()]
+    const watched = [{ name: 'order api', pid: peer.api.pid }, { name: 'kitchen worker', pid: peer.worker.pid }, listenerOf('rabbitmq', AMQP_URL)]
     const context: PeerContext = { apiUrl: peer.api.url, watched, readyCount: () => Number(countReady.get()), warmUpSeconds: settings.warmUpSeconds, seconds: settings.rateSeconds, log }
     for (let round = 1; round <= settings.runs; round++) {
       for (const rate of settings.rates) {

@@ -1,8 +1,9 @@
 /**
  * The peer pipeline's order service, written as the popular guides write it: the RabbitMQ tutorials' "Work
  * Queues" (durable queue, persistent messages) and "Publisher Confirms" pages, amqplib's `waitForConfirms` example,
- * and the usual "order service + kitchen service with Express and RabbitMQ" microservice walk-throughs (an Express
- * `POST /orders` that publishes the order and answers at once; a consumer that records the status events).
+ * and the usual Express + amqplib microservice walk-throughs (devcraftly's "Project: Microservices System",
+ * cosmiclearn's "Node.js Microservices": an Express app per service with its own database, an order published to a
+ * queue, a consumer that records what comes back). bench/notes.md says what it leaves out.
  * With our queue type (quorum), publisher confirms and store (SQLite, WAL), so the comparison is fair.
  *
  * `POST /api/orders` checks the body minimally, publishes the order persistently on a confirm channel and answers
