@@ -46,7 +46,7 @@ export interface FixedRateFigures {
 
 const identity = "customer JWT (HS256) checked at the gateway; per-hop EdDSA service tokens, one per request, bound to the callee, method and path"
 
-function figuresOf(ratePerSecond: number, runs: FixedRateRun[]): RateFigures {
+export function figuresOf(ratePerSecond: number, runs: FixedRateRun[]): RateFigures {
   const over = (pick: (run: FixedRateRun) => number) => figureOf(runs.map(pick))
   return {
     ratePerSecond,
@@ -79,7 +79,7 @@ function describe(round: number, run: FixedRateRun): string {
 }
 
 /** One stack (one kitchen) and what the runs read beside it, for `measure`; all of it stopped afterwards. */
-async function withRateContext<T>(settings: Settings, log: (line: string) => void, measure: (context: RateContext) => Promise<T>): Promise<T> {
+export async function withRateContext<T>(settings: Settings, log: (line: string) => void, measure: (context: RateContext) => Promise<T>): Promise<T> {
   const stack = await startStack(serviceEnv, { store: settings.store })
   const redis = new Redis(REDIS_URL)
   try {

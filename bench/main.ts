@@ -33,6 +33,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { measureCapacityAndWork, measureOnly, renderCapacityAndWork } from './capacity-and-work.js'
 import { measureLimits } from './limits.js'
 import { describeMachine } from './machine.js'
 import { measureMemory } from './measure-memory.js'
@@ -57,7 +58,7 @@ const log = (line: string) => console.log(`[${elapsed()}] ${line}`)
 
 const machine = await describeMachine()
 log(`${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB; Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, Redis ${machine.redis}`)
-await (settings.benchProfile === 'quick' ? quick() : full())
+await (settings.only.length > 0 ? measureOnly(settings, log) : settings.benchProfile === 'quick' ? quick() : full())
 
 /** The fixed-rate CPU runs alone, printed. */
 async function quick() {
@@ -76,9 +77,10 @@ async function full() {
   const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
   const fixedRates = await measureFixedRates(settings, log)
   const peerPipeline = settings.peerPipeline ? await measurePeerAgainst(fixedRates, settings, log) : undefined
+  const capacityAndWork = await measureCapacityAndWork(settings, log)
   log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
   const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
-  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, peerPipeline, memory: { idle, underLoad: rssUnderLoad, steady } }
+  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, peerPipeline, ...capacityAndWork, memory: { idle, underLoad: rssUnderLoad, steady } }
   const goals = goalsOf(partial)
 
   // Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.
@@ -90,7 +92,7 @@ async function full() {
 
   const results: Results = { ...partial, goals, profiles, wallSeconds: (performance.now() - started) / 1000 }
   await writeReport(results, settings.outDir, await readFile(join(import.meta.dirname, 'notes.md'), 'utf8'))
-  console.log(`\n${renderTable(results)}\n\n${renderCpuTable(results)}\n\n${renderFixedRates(fixedRates)}\n`)
+  console.log(`\n${renderTable(results)}\n\n${renderCpuTable(results)}\n\n${renderFixedRates(fixedRates)}\n\n${renderCapacityAndWork(capacityAndWork)}\n`)
   for (const goal of goals) log(`${goal.met ? 'met   ' : 'MISSED'}  ${goal.name}: ${goal.value.toFixed(2)} (target ${goal.target})`)
   log(`written to ${settings.outDir}/benchmarks.md and benchmarks.json in ${(results.wallSeconds / 60).toFixed(1)} min`)
 }

@@ -83,6 +83,19 @@ export function loadSettings() {
     mongoUrl: process.env.BENCH_STORE === 'mongo' ? process.env.MONGO_URL : undefined,
     profile: profileMode(),
     outDir: process.env.BENCH_OUT_DIR ?? join(root, 'docs'),
+    capacity: {
+      start: whole('BENCH_CAPACITY_START', 100),
+      max: whole('BENCH_CAPACITY_MAX', 1600),
+      resolution: whole('BENCH_CAPACITY_RESOLUTION', 50),
+      seconds: whole('BENCH_CAPACITY_SECONDS', 8),
+      warmUpSeconds: whole('BENCH_CAPACITY_WARMUP_SECONDS', 2),
+      kitchens: whole('BENCH_CAPACITY_KITCHENS', 3),
+      p99BoundMs: 100,
+    },
+    workCounts: { ratePerSecond: whole('BENCH_WORK_RATE', 400), seconds: whole('BENCH_WORK_SECONDS', 10), straceSeconds: whole('BENCH_STRACE_SECONDS', 3) },
+    dataSize: { storedOrders: whole('BENCH_STORED_ORDERS', 100_000), ratePerSecond: whole('BENCH_DATA_SIZE_RATE', 200) },
+    /** Only these parts of the full profile (capacity, work-counts, data-size), printed, not written; all when empty. */
+    only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   }
 }
 export type Settings = ReturnType<typeof loadSettings>
