@@ -110,7 +110,7 @@ async function subscribe(consumers: Consumers, session: Session, { queueOn, pref
   const signals = { signal: AbortSignal.any([channelClosed.signal, draining.signal]), channelClosed: channelClosed.signal }
   // Parked copies go out only on a session still open: never on a lost one, whose publisher is gone.
   const publisher = () => (session.closed ? undefined : session.publisher)
-  const acks = createAckBatcher(channel, (deliveries, err) => consumers.log.warn({ err, deliveries }, 'could not send acks; the broker will redeliver those messages'))
+  const acks = createAckBatcher(channel, channelClosed.signal, (deliveries, err) => consumers.log.warn({ err, deliveries }, 'could not send acks; the broker will redeliver those messages'))
   await channel.prefetch(prefetch)
   const { consumerTag } = await channel.consume(await queueOn(channel), (raw) => {
     // A null delivery means the broker cancelled the consumer (queue deleted or moved): start over.

@@ -14,7 +14,8 @@ function recorded(failWith?: Error) {
       sent.push([message.fields.deliveryTag, multiple])
     },
   }
-  return { sent, unsent, acks: createAckBatcher(channel, (deliveries) => unsent.push(deliveries)) }
+  const closed = new AbortController()
+  return { sent, unsent, closed, acks: createAckBatcher(channel, closed.signal, (deliveries) => unsent.push(deliveries)) }
 }
 
 t.test('acks of one turn go out as one multiple ack for the run from the oldest open delivery, the rest one by one', async (t) => {
@@ -50,4 +51,13 @@ t.test('acks that cannot be sent are reported with their count', async (t) => {
   })
   await nextTurn()
   t.same(unsent, [2])
+})
+
+t.test('an ack asked for once the channel closed throws at once, for its caller to log with the delivery', async (t) => {
+  const { sent, closed, acks } = recorded()
+  acks.delivered(delivery(1))
+  closed.abort(new Error('the channel closed'))
+  t.throws(() => acks.ack(delivery(1)), { message: 'the channel closed' })
+  await nextTurn()
+  t.same(sent, [])
 })
