@@ -6,7 +6,8 @@ export function renderDataSize(figures: DataSizeFigures): string {
   const { empty, stored } = figures
   return [
     `Data size: ${empty.ratePerSecond} orders/s on two stacks side by side, runs alternating, as the fixed-rate runs take them; one kitchen store empty, ` +
-      `the other holding ${digits(figures.storedOrders, 0)} served tickets written through the kitchen's own store adapter (${digits(figures.fillSeconds, 0)} s) before the runs. The waiter's Redis views are not filled.`,
+      `the other holding ${digits(figures.storedOrders, 0)} served orders placed over the last day, written before the runs (${digits(figures.fillSeconds, 0)} s) beside the running services through their own adapters: ` +
+      "tickets in the kitchen's store, the waiter's views in Redis with their statuses on its event streams.",
     '',
     '| store | these processes, CPU ms per order | whole machine | ready per run | p99 answer (ms) |',
     '|---|---|---|---|---|',

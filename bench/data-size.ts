@@ -1,7 +1,8 @@
 import { tallyTotal } from './counter-deltas.js'
 import { figuresOf, withRateContext, type RateFigures } from './fixed-rates.js'
 import { measureAtRate, type FixedRateRun, type RateContext } from './fixed-rate-run.js'
-import { prefillTickets } from './prefill-store.js'
+import { REDIS_URL } from '../test/support/isolation.js'
+import { prefillOrders } from './prefill-store.js'
 import type { Settings } from './settings.js'
 import { ratioOf, type Figure } from './stats.js'
 
@@ -19,9 +20,10 @@ type Log = (line: string) => void
 async function fill(context: RateContext, settings: Settings, log: Log): Promise<number> {
   const started = Date.now()
   const { run } = context.stack
-  await prefillTickets({ DATA_DIR: run.dataDir, MONGO_DB: run.mongoDb, MONGO_URL: settings.mongoUrl }, settings.dataSize.storedOrders)
+  const store = { DATA_DIR: run.dataDir, MONGO_DB: run.mongoDb, MONGO_URL: settings.mongoUrl }
+  await prefillOrders({ store, redisUrl: REDIS_URL, redisPrefix: run.redisPrefix }, settings.dataSize.storedOrders)
   const seconds = (Date.now() - started) / 1000
-  log(`  ${settings.dataSize.storedOrders} served tickets written into the kitchen's store in ${seconds.toFixed(0)} s`)
+  log(`  ${settings.dataSize.storedOrders} served orders written into the kitchen's store and the waiter's views in ${seconds.toFixed(0)} s`)
   return seconds
 }
 

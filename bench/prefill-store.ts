@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
 import type { StoreSettings } from '@restaurant/platform/stores/chosen-store'
 import { buildOrder, withStatus } from '@restaurant/contracts/testing'
 import type { Order } from '@restaurant/contracts/orders'
 import { createTicketStore } from '../services/kitchen/src/adapters/create-ticket-store.js'
 import type { Ticket } from '../services/kitchen/src/domain/ticket.js'
+import { createOrderViews } from '../services/waiter/src/adapters/order-views.js'
 
 const served = ['accepted', 'cooking', 'ready'] as const
 const dayMs = 86_400_000
@@ -23,15 +25,34 @@ export function servedTicket(ageMs: number, now = Date.now()): Ticket {
   return { order, fingerprint: randomUUID() }
 }
 
+export interface PrefillTarget {
+  /** The kitchens' store. */
+  store: StoreSettings
+  /** The waiter's Redis and key prefix, for its order views and event streams. */
+  redisUrl: string
+  redisPrefix: string
+}
+
+// Tickets written between the views' batches, each batch's views applied at once.
+const batch = 1000
+
 /**
- * Writes `count` served tickets into the kitchen's store through its own adapter (the store a stack's kitchens
- * use, beside them), placed over the last day: what a store holds after a day of service.
+ * Writes `count` served orders, placed over the last day, where a stack keeps them, beside its running services:
+ * each a ticket in the kitchens' store (through the kitchen's own adapter) and the waiter's view of it with its
+ * statuses on the event streams (through the waiter's own adapter): what they hold after a day of service.
  */
-export async function prefillTickets(settings: StoreSettings, count: number): Promise<void> {
-  const store = await createTicketStore(settings)
+export async function prefillOrders(target: PrefillTarget, count: number): Promise<void> {
+  const store = await createTicketStore(target.store)
+  const redis = new Redis(target.redisUrl, { keyPrefix: target.redisPrefix })
+  const views = createOrderViews(redis, { viewTtlSeconds: 86_400 })
   try {
-    for (let n = 0; n < count; n++) await store.insertIfAbsent(servedTicket((n * dayMs) / count))
+    for (let first = 0; first < count; first += batch) {
+      const tickets = Array.from({ length: Math.min(batch, count - first) }, (_, n) => servedTicket(((first + n) * dayMs) / count))
+      for (const ticket of tickets) await store.insertIfAbsent(ticket)
+      await Promise.all(tickets.map(({ order }) => views.apply(order, 'prefill')))
+    }
   } finally {
+    redis.disconnect()
     await store.close()
   }
 }
