@@ -2,6 +2,8 @@ import { measureCapacity, type CapacityFigures } from './capacity.js'
 import { renderCapacity } from './capacity-report.js'
 import { measureDataSize, type DataSizeFigures } from './data-size.js'
 import { renderDataSize } from './data-size-report.js'
+import { digits } from './figure-format.js'
+import type { Goal } from './results.js'
 import type { Settings } from './settings.js'
 import { measureWorkCounts, type WorkCounts } from './work-counts.js'
 import { renderWorkCounts } from './work-counts-report.js'
@@ -21,8 +23,24 @@ export async function measureCapacityAndWork(settings: Settings, log: Log): Prom
   return { capacity, workCounts, dataSize: await measureDataSize(settings, log) }
 }
 
-export function renderCapacityAndWork({ capacity, workCounts, dataSize }: Partial<CapacityAndWork>): string {
-  return [capacity && renderCapacity(capacity), workCounts && renderWorkCounts(workCounts), dataSize && renderDataSize(dataSize)].filter(Boolean).join('\n\n')
+/** Capacity with one kitchen, CPU per order with orders already stored against none, and the kitchen store's write syscalls. */
+export function capacityAndWorkGoals({ capacity, dataSize, workCounts }: CapacityAndWork): Goal[] {
+  const oneKitchen = capacity.searches.find((search) => search.kitchens === 1)?.ordersPerSecond ?? Number.NaN
+  const ratio = dataSize.processesCpuRatio.median
+  const storeWrites = workCounts.trace.storeWritesPerStateChange.kitchen ?? Number.NaN
+  return [
+    { name: `capacity (orders/s) at p99 POST → ready < ${capacity.p99BoundMs} ms, 1 kitchen`, value: oneKitchen, target: '≥ 600', met: oneKitchen >= 600, workload: 'pipeline' },
+    { name: `CPU per order with ${dataSize.storedOrders} orders stored ÷ with none`, value: ratio, target: '0.9–1.1', met: Math.abs(ratio - 1) <= 0.1, workload: 'pipeline' },
+    { name: `kitchen store write syscalls per state change at ${workCounts.ratePerSecond} orders/s`, value: storeWrites, target: '≤ 1', met: storeWrites <= 1, workload: 'pipeline' },
+  ]
+}
+
+/** Each part measured, and the goals when all three were. */
+export function renderCapacityAndWork(figures: Partial<CapacityAndWork>): string {
+  const { capacity, workCounts, dataSize } = figures
+  const goals = capacity && workCounts && dataSize ? capacityAndWorkGoals({ capacity, workCounts, dataSize }) : []
+  const goalLines = goals.map((goal) => `- ${goal.name}: ${digits(goal.value, 2)}, target ${goal.target}: ${goal.met ? 'met' : '**missed**'}`)
+  return [capacity && renderCapacity(capacity), workCounts && renderWorkCounts(workCounts), dataSize && renderDataSize(dataSize), goalLines.join('\n')].filter(Boolean).join('\n\n')
 }
 
 /** `BENCH_ONLY=capacity,work-counts,data-size`: those parts alone, printed. */

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { renderCapacityAndWork } from './capacity-and-work.js'
 import { digits, show } from './figure-format.js'
 import { renderFixedRates } from './fixed-rate-report.js'
 import { renderPeerPipeline } from './peer-pipeline-report.js'
@@ -136,6 +137,10 @@ function renderMarkdown(results: Results, notes: string): string {
     renderFixedRates(results.fixedRates),
     '',
     ...(results.peerPipeline ? ['## Peer pipeline', '', renderPeerPipeline(results.peerPipeline.figures, results.peerPipeline.comparison), ''] : []),
+    '## Capacity, work per order and data size',
+    '',
+    renderCapacityAndWork(results),
+    '',
     notes,
     '',
     renderProfiles(results.profiles),

@@ -1,7 +1,5 @@
 import type { BrokerRun } from './broker-limits.js'
-import type { CapacityFigures } from './capacity.js'
-import type { DataSizeFigures } from './data-size.js'
-import type { WorkCounts } from './work-counts.js'
+import { capacityAndWorkGoals, type CapacityAndWork } from './capacity-and-work.js'
 import type { FixedRateFigures } from './fixed-rates.js'
 import type { ProfileSummary } from './profiles.js'
 import type { HttpFigures } from './http-rounds.js'
@@ -38,9 +36,9 @@ export interface Results {
   /** The peer pipeline at the same rates, right after ours, and orders per CPU-second against ours. */
   peerPipeline?: { figures: PeerPipelineFigures; comparison: PeerComparison[] }
   memory: { idle: Record<string, Figure>; underLoad: Record<string, Figure>; steady: SteadyFigures }
-  capacity: CapacityFigures
-  workCounts: WorkCounts
-  dataSize: DataSizeFigures
+  capacity: CapacityAndWork['capacity']
+  workCounts: CapacityAndWork['workCounts']
+  dataSize: CapacityAndWork['dataSize']
   goals: Goal[]
   /** By workload that missed a goal, then by service. */
   profiles: Record<string, Record<string, ProfileSummary>>
@@ -71,21 +69,10 @@ export function goalsOf(results: Omit<Results, 'goals' | 'profiles' | 'wallSecon
     { name: 'POST → ready p99 (ms) at half load', value: results.latency.p99Ms.median, target: '< 100', met: results.latency.p99Ms.median < 100, workload: 'pipeline' },
   ]
   goals.push(...peerGoals(results.peerPipeline?.comparison ?? []))
-  goals.push(...issue18Goals(results))
+  goals.push(...capacityAndWorkGoals(results))
   for (const [service, growth] of Object.entries(results.memory.steady.growthPercent)) {
     goals.push({ name: `RSS growth of the ${service} over the steady run (%)`, value: growth, target: '≤ 10', met: growth <= 10, workload: 'memory' })
   }
   return goals
 }
 
-/** Capacity, CPU per order with orders already stored, and the kitchen store's write syscalls. */
-function issue18Goals({ capacity, dataSize, workCounts }: Pick<Results, 'capacity' | 'dataSize' | 'workCounts'>): Goal[] {
-  const oneKitchen = capacity.searches.find((search) => search.kitchens === 1)?.ordersPerSecond ?? Number.NaN
-  const ratio = dataSize.processesCpuRatio.median
-  const storeWrites = workCounts.trace.storeWritesPerStateChange.kitchen ?? Number.NaN
-  return [
-    { name: `capacity (orders/s) at p99 POST → ready < ${capacity.p99BoundMs} ms, 1 kitchen`, value: oneKitchen, target: '≥ 600', met: oneKitchen >= 600, workload: 'pipeline' },
-    { name: `CPU per order with ${dataSize.storedOrders} stored ÷ empty`, value: ratio, target: '0.9–1.1', met: Math.abs(ratio - 1) <= 0.1, workload: 'pipeline' },
-    { name: `kitchen store write syscalls per state change at ${workCounts.ratePerSecond} orders/s`, value: storeWrites, target: '≤ 1', met: storeWrites <= 1, workload: 'pipeline' },
-  ]
-}
