@@ -27,6 +27,14 @@
  *   BENCH_SAMPLE_SECONDS=10      RSS sampling period of the steady run
  *   BENCH_PROFILE=auto           CPU-profile the workloads of missed targets: auto, always or never
  *   BENCH_OUT_DIR=docs           where benchmarks.md and benchmarks.json go
+ * Capacity, work per order and data size (full profile, about 13 minutes of it: capacity 3–5, work counts under 1,
+ * data size about 8 with 5 runs; BENCH_ONLY=capacity,work-counts,data-size runs just those and prints them):
+ *   BENCH_CAPACITY_START=100, BENCH_CAPACITY_MAX=1600, BENCH_CAPACITY_RESOLUTION=50  rates of the capacity search
+ *     (doubling from the start until p99 POST → ready reaches 100 ms or an order is refused, then bisecting)
+ *   BENCH_CAPACITY_SECONDS=8, BENCH_CAPACITY_WARMUP_SECONDS=2  each step's run, after a warm-up at its rate
+ *   BENCH_CAPACITY_KITCHENS=3    kitchens of the second search (the first has one)
+ *   BENCH_WORK_RATE=400, BENCH_WORK_SECONDS=10, BENCH_STRACE_SECONDS=3  the work-count run and its strace window
+ *   BENCH_STORED_ORDERS=100000, BENCH_DATA_SIZE_RATE=200  orders stored beforehand, and the rate compared
  * A quick look at everything: BENCH_RUNS=1 BENCH_HTTP_SECONDS=2 BENCH_PIPELINE_ORDERS=300 BENCH_STEADY_SECONDS=20
  *   BENCH_RATES=100 BENCH_OUT_DIR=/tmp/bench pnpm bench
  */
