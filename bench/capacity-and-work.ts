@@ -27,7 +27,7 @@ export async function measureCapacityAndWork(settings: Settings, log: Log): Prom
 export function capacityAndWorkGoals({ capacity, dataSize, workCounts }: CapacityAndWork): Goal[] {
   const oneKitchen = capacity.searches.find((search) => search.kitchens === 1)?.ordersPerSecond ?? Number.NaN
   const ratio = dataSize.processesCpuRatio.median
-  const storeWrites = workCounts.trace.storeWritesPerStateChange.kitchen ?? Number.NaN
+  const storeWrites = 'unavailable' in workCounts.trace ? Number.NaN : (workCounts.trace.storeWritesPerStateChange.kitchen ?? Number.NaN)
   return [
     { name: `capacity (orders/s) at p99 POST → ready < ${capacity.p99BoundMs} ms, 1 kitchen`, value: oneKitchen, target: '≥ 600', met: oneKitchen >= 600, workload: 'pipeline' },
     { name: `CPU per order with ${dataSize.storedOrders} orders stored ÷ with none`, value: ratio, target: '0.9–1.1', met: Math.abs(ratio - 1) <= 0.1, workload: 'pipeline' },

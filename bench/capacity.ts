@@ -12,6 +12,8 @@ export interface CapacityStepRun extends CapacityStep {
   p50Ms: number
   /** NaN when the run's orders did not all turn ready in time. */
   p99Ms: number
+  /** Why the step has no figures. */
+  failure?: string
 }
 
 export interface CapacitySearch {
@@ -38,8 +40,8 @@ async function tryRate(stack: Stack, ready: ReadyOrders, rate: number, settings:
     const run = await measureReadyLatency(stack.gateway.url, metricsUrls, ready, rate, settings.seconds)
     const held = run.refused === 0 && run.p99Ms < settings.p99BoundMs
     return { ratePerSecond: rate, held, orders: run.orders, refused: run.refused, p50Ms: run.p50Ms, p99Ms: run.p99Ms }
-  } catch {
-    return { ratePerSecond: rate, held: false, orders: 0, refused: 0, p50Ms: Number.NaN, p99Ms: Number.NaN }
+  } catch (err) {
+    return { ratePerSecond: rate, held: false, orders: 0, refused: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, failure: err instanceof Error ? err.message : String(err) }
   }
 }
 
@@ -51,7 +53,7 @@ async function search(stack: Stack, ready: ReadyOrders, kitchens: number, settin
     for (let rate = nextRate(steps, settings); rate !== undefined; rate = nextRate(steps, settings)) {
       const step = await tryRate(stack, ready, rate, settings)
       steps.push(step)
-      log(`  ${kitchens} kitchen(s), ${rate}/s: p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms over ${step.orders} orders${step.refused ? `, ${step.refused} refused` : ''}: ${step.held ? 'held' : 'missed'}`)
+      log(`  ${kitchens} kitchen(s), ${rate}/s: p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms over ${step.orders} orders${step.refused ? `, ${step.refused} refused` : ''}: ${step.held ? 'held' : 'missed'}${step.failure ? ` (${step.failure})` : ''}`)
       if (!step.held) await queues.drainOrders()
     }
     return { kitchens, ordersPerSecond: highestHeld(steps), steps }

@@ -43,11 +43,18 @@ export const fileWrites = (tally: Tally) => Object.entries(tally).reduce((sum, [
 export async function traceWrites(processes: readonly Watched[], seconds: number, dir: string): Promise<Record<string, Tally>> {
   const tracers = processes.map(({ name, pid }) => {
     const output = join(dir, `strace-${name}-${pid}.txt`)
-    const tracer = spawn('/usr/bin/strace', ['-f', '-y', '-e', `trace=${traced.join(',')}`, '-p', String(pid), '-o', output], { stdio: 'ignore' })
-    return { name, output, tracer, exited: once(tracer, 'exit') }
+    const tracer = spawn('/usr/bin/strace', ['-f', '-y', '-e', `trace=${traced.join(',')}`, '-p', String(pid), '-o', output], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let errors = ''
+    tracer.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()))
+    return { name, output, tracer, exited: once(tracer, 'exit'), errors: () => errors }
   })
   await sleep(seconds * 1000)
   for (const { tracer } of tracers) tracer.kill('SIGINT')
   await Promise.all(tracers.map(({ exited }) => exited))
-  return Object.fromEntries(await Promise.all(tracers.map(async ({ name, output }) => [name, writesByKind(await readFile(output, 'utf8'))] as const)))
+  // Attaching needs ptrace rights (kernel.yama.ptrace_scope, CAP_SYS_PTRACE): without them strace says why.
+  const read = async ({ name, output, errors }: (typeof tracers)[number]) => {
+    if (/attach: |Operation not permitted/.test(errors())) throw new Error(`strace could not trace the ${name}: ${errors().trim()}`)
+    return [name, writesByKind(await readFile(output, 'utf8'))] as const
+  }
+  return Object.fromEntries(await Promise.all(tracers.map(read)))
 }

@@ -24,8 +24,15 @@ export interface WorkCounts {
   ordersReady: number
   contextSwitchesPerOrder: Tally
   amqp: { publishesPerOrder: number; deliveriesPerOrder: number }
-  /** Over a window of `straceSeconds` inside the run, the services traced: calls per order made ready in it. */
-  trace: { seconds: number; ordersReady: number; writesPerOrder: Record<string, Tally>; storeWritesPerStateChange: Record<string, number> }
+  /** Over a window of `straceSeconds` inside the run, the services traced: calls per order made ready in it; or why strace could not. */
+  trace: TracedWrites | { unavailable: string }
+}
+
+export interface TracedWrites {
+  seconds: number
+  ordersReady: number
+  writesPerOrder: Record<string, Tally>
+  storeWritesPerStateChange: Record<string, number>
 }
 
 const internalUrls = ({ stack }: RateContext) => [stack.gateway, stack.waiter, ...stack.kitchens].map((service) => service.internalUrl)
@@ -41,7 +48,7 @@ async function readyBeyond(context: RateContext, since: Counters, orders: number
 }
 
 /** Traces the services a second into the run, counting the orders made ready over the trace's window. */
-async function traceDuringRun(context: RateContext, services: Watched[], seconds: number) {
+async function traceDuringRun(context: RateContext, services: Watched[], seconds: number): Promise<WorkCounts['trace']> {
   await sleep(1000)
   const dir = await mkdtemp(join(tmpdir(), 'bench-strace-'))
   try {
@@ -54,6 +61,8 @@ async function traceDuringRun(context: RateContext, services: Watched[], seconds
       waiter: fileWrites(writesPerOrder.waiter ?? {}) / stateChangesPerOrder,
     }
     return { seconds, ordersReady, writesPerOrder, storeWritesPerStateChange }
+  } catch (err) {
+    return { unavailable: err instanceof Error ? err.message : String(err) }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
