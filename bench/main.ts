@@ -5,7 +5,8 @@
  *
  * Profiles (`pnpm bench -- --profile quick`): `full` (the default) measures everything and writes the report, in
  * about 25 minutes (five of them the steady run, about twelve the fixed-rate runs); `quick` runs only the fixed-rate
- * CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes) and prints it.
+ * CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes) and capacity with one kitchen
+ * (1–3 minutes), and prints them.
  *
  * Knobs (environment variables), with their defaults:
  *   BENCH_RUNS=5 (quick: 3)      runs of every measurement (figures are the median and range)
@@ -41,6 +42,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { measureCapacity } from './capacity.js'
 import { measureCapacityAndWork, measureOnly, renderCapacityAndWork } from './capacity-and-work.js'
 import { measureLimits } from './limits.js'
 import { describeMachine } from './machine.js'
@@ -76,6 +78,7 @@ async function quick() {
     const { figures, comparison } = await measurePeerAgainst(fixedRates, settings, log)
     console.log(`\n${renderPeerPipeline(figures, comparison)}\n`)
   }
+  console.log(`\n${renderCapacityAndWork({ capacity: await measureCapacity({ ...settings.capacity, kitchens: 1 }, log) })}\n`)
   log(`quick profile done in ${((performance.now() - started) / 60_000).toFixed(1)} min`)
 }
 
