@@ -12,6 +12,8 @@ export function openDatabase(filename: string, schema: string, nativeBinding?: s
     // In WAL mode NORMAL never corrupts the file and a process crash loses nothing; a power cut may lose the
     // last commits. FULL would fsync every commit: see the README's figures.
     db.pragma('synchronous = NORMAL')
+    // The savepoints of a group commit journal in memory, not in a temporary file written for each of them.
+    db.pragma('temp_store = MEMORY')
     db.exec(schema)
   } catch (error) {
     db.close()
