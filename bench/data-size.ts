@@ -41,9 +41,12 @@ export async function measureDataSize(settings: Settings, log: Log): Promise<Dat
       const fillSeconds = await fill(stored, settings, log)
       const runs = { empty: [] as FixedRateRun[], stored: [] as FixedRateRun[] }
       for (let round = 1; round <= settings.runs; round++) {
-        runs.empty.push(await measureAtRate(empty, ratePerSecond))
-        runs.stored.push(await measureAtRate(stored, ratePerSecond))
-        log(`  round ${round}: these processes ${processesCpu(runs.empty.at(-1) as FixedRateRun).toFixed(2)} CPU ms/order empty, ${processesCpu(runs.stored.at(-1) as FixedRateRun).toFixed(2)} with ${storedOrders} stored`)
+        // Which goes first alternates too, so that neither always follows the other's load.
+        const measure = (context: RateContext) => measureAtRate(context, ratePerSecond)
+        const taken = round % 2 === 1 ? { empty: await measure(empty), stored: await measure(stored) } : { stored: await measure(stored), empty: await measure(empty) }
+        runs.empty.push(taken.empty)
+        runs.stored.push(taken.stored)
+        log(`  round ${round}: these processes ${processesCpu(taken.empty).toFixed(2)} CPU ms/order empty, ${processesCpu(taken.stored).toFixed(2)} with ${storedOrders} stored`)
       }
       const [emptyFigures, storedFigures] = [figuresOf(ratePerSecond, runs.empty), figuresOf(ratePerSecond, runs.stored)]
       return { storedOrders, fillSeconds, empty: emptyFigures, stored: storedFigures, processesCpuRatio: ratioOf(storedFigures.processesCpuMsPerOrder, emptyFigures.processesCpuMsPerOrder) }
