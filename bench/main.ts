@@ -4,7 +4,8 @@
  * reference servers, the fixed-rate load generator) and removes it all at the end. Never part of `npm test`.
  *
  * Profiles (`pnpm bench -- --profile quick`): `full` (the default) measures everything and writes the report, in
- * about 25 minutes (five of them the steady run, about twelve the fixed-rate runs); `quick` runs only the fixed-rate
+ * about an hour (ten minutes the steady run, about twelve the fixed-rate runs and as many the peer pipeline's, about
+ * thirteen capacity, work counts and data size); `quick` runs only the fixed-rate
  * CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes) and capacity with one kitchen
  * (1–3 minutes), and prints them.
  *
@@ -23,10 +24,10 @@
  *   BENCH_BROKER_WINDOW=1000     publisher confirms outstanding (and consumer prefetch) in that run
  *   BENCH_REDIS_ROUND_TRIPS=3000 timed PINGs and GETs of each Redis run
  *   BENCH_REDIS_PIPELINED=50000  GETs of each pipelined Redis run
- *   BENCH_STEADY_SECONDS=300     length of the steady run that watches memory (at least 10)
+ *   BENCH_STEADY_SECONDS=600     length of the steady run that watches memory (at least 10)
  *   BENCH_STEADY_RATE=50         orders per second of the steady run
  *   BENCH_SAMPLE_SECONDS=10      RSS sampling period of the steady run
- *   BENCH_PROFILE=auto           CPU-profile the workloads of missed targets: auto, always or never
+ *   BENCH_CPU_PROFILES=auto      CPU-profile the workloads of missed targets: auto, always or never
  *   BENCH_OUT_DIR=docs           where benchmarks.md and benchmarks.json go
  * Capacity, work per order and data size (full profile, about 13 minutes of it: capacity 3–5, work counts under 1,
  * data size about 8 with 5 runs; BENCH_ONLY=capacity,work-counts,data-size runs just those and prints them):

@@ -15,9 +15,9 @@ const profileModes = ['auto', 'always', 'never'] as const
 type ProfileMode = (typeof profileModes)[number]
 
 function profileMode(): ProfileMode {
-  const raw = process.env.BENCH_PROFILE ?? 'auto'
+  const raw = process.env.BENCH_CPU_PROFILES ?? 'auto'
   const mode = profileModes.find((candidate) => candidate === raw)
-  if (!mode) throw new Error(`BENCH_PROFILE must be one of ${profileModes.join(', ')}, not ${raw}`)
+  if (!mode) throw new Error(`BENCH_CPU_PROFILES must be one of ${profileModes.join(', ')}, not ${raw}`)
   return mode
 }
 
@@ -70,7 +70,7 @@ export function loadSettings() {
     brokerWindow: whole('BENCH_BROKER_WINDOW', 1000),
     redisRoundTrips: whole('BENCH_REDIS_ROUND_TRIPS', 3000),
     redisPipelined: whole('BENCH_REDIS_PIPELINED', 50_000),
-    steadySeconds: whole('BENCH_STEADY_SECONDS', 300, 10),
+    steadySeconds: whole('BENCH_STEADY_SECONDS', 600, 10),
     steadyRate: whole('BENCH_STEADY_RATE', 50),
     sampleSeconds: whole('BENCH_SAMPLE_SECONDS', 10),
     rates: rates(benchProfiles[chosen].rates),
