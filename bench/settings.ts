@@ -23,8 +23,8 @@ function profileMode(): ProfileMode {
 
 /** The two sittings of `pnpm bench`: `quick` (the fixed-rate CPU runs, printed) and `full` (everything, written to docs). */
 const benchProfiles = {
-  quick: { runs: 3, rates: '100,200' },
-  full: { runs: 5, rates: '100,200,400' },
+  quick: { runs: 3, rates: '100,200', gatewaySeconds: 4 },
+  full: { runs: 5, rates: '100,200,400', gatewaySeconds: 20 },
 } as const
 type BenchProfile = keyof typeof benchProfiles
 
@@ -36,10 +36,10 @@ function benchProfile(): BenchProfile {
   return profile
 }
 
-function rates(fallback: string): number[] {
-  const raw = process.env.BENCH_RATES || fallback
+function rates(fallback: string, name = 'BENCH_RATES'): number[] {
+  const raw = process.env[name] || fallback
   const list = raw.split(',').map(Number)
-  if (list.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`BENCH_RATES must be whole orders per second, comma-separated, not ${raw}`)
+  if (list.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`${name} must be whole numbers per second, comma-separated, not ${raw}`)
   return list
 }
 
@@ -54,6 +54,12 @@ function onOff(name: string, fallback: boolean): boolean {
   const raw = process.env[name] || (fallback ? 'on' : 'off')
   if (raw !== 'on' && raw !== 'off') throw new Error(`${name} must be on or off, not ${raw}`)
   return raw === 'on'
+}
+
+/** The gateway-alone runs: their rates and length; the warm-up is BENCH_WARMUP_SECONDS, at most half a run. */
+function gatewayAlone(chosen: BenchProfile) {
+  const seconds = whole('BENCH_GATEWAY_SECONDS', benchProfiles[chosen].gatewaySeconds)
+  return { rates: rates('500,1000', 'BENCH_GATEWAY_RATES'), seconds, warmUpSeconds: Math.max(1, Math.min(whole('BENCH_WARMUP_SECONDS', 5), Math.floor(seconds / 2))) }
 }
 
 /** The knobs of `pnpm bench`, read once from the environment (documented in bench/main.ts). */
@@ -94,6 +100,7 @@ export function loadSettings() {
     },
     workCounts: { ratePerSecond: whole('BENCH_WORK_RATE', 400), seconds: whole('BENCH_WORK_SECONDS', 10), straceSeconds: whole('BENCH_STRACE_SECONDS', 3) },
     dataSize: { storedOrders: whole('BENCH_STORED_ORDERS', 100_000), ratePerSecond: whole('BENCH_DATA_SIZE_RATE', 200) },
+    gateway: gatewayAlone(chosen),
     /** Only these parts of the full profile (capacity, work-counts, data-size), printed, not written; all when empty. */
     only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   }
