@@ -3,6 +3,8 @@ import { renderCapacity } from './capacity-report.js'
 import { measureDataSize, type DataSizeFigures } from './data-size.js'
 import { renderDataSize } from './data-size-report.js'
 import { digits } from './figure-format.js'
+import { measureGatewayAlone } from './gateway-alone.js'
+import { renderGatewayAlone } from './gateway-alone-report.js'
 import type { Goal } from './results.js'
 import type { Settings } from './settings.js'
 import { measureWorkCounts, type WorkCounts } from './work-counts.js'
@@ -43,9 +45,10 @@ export function renderCapacityAndWork(figures: Partial<CapacityAndWork>): string
   return [capacity && renderCapacity(capacity), workCounts && renderWorkCounts(workCounts), dataSize && renderDataSize(dataSize), goalLines.join('\n')].filter(Boolean).join('\n\n')
 }
 
-/** `BENCH_ONLY=capacity,work-counts,data-size`: those parts alone, printed. */
+/** `BENCH_ONLY=capacity,work-counts,data-size,gateway`: those parts alone, printed. */
 export async function measureOnly(settings: Settings, log: Log): Promise<void> {
   const figures: Partial<CapacityAndWork> = {}
+  if (settings.only.includes('gateway')) console.log(`\n${renderGatewayAlone(await measureGatewayAlone(settings, log))}\n`)
   if (settings.only.includes('capacity')) figures.capacity = await measureCapacity(settings.capacity, log)
   if (settings.only.includes('work-counts')) figures.workCounts = await measureWorkCounts(settings, log)
   if (settings.only.includes('data-size')) figures.dataSize = await measureDataSize(settings, log)

@@ -4,10 +4,10 @@
  * reference servers, the fixed-rate load generator) and removes it all at the end. Never part of `npm test`.
  *
  * Profiles (`pnpm bench -- --profile quick`): `full` (the default) measures everything and writes the report, in
- * about an hour (ten minutes the steady run, about twelve the fixed-rate runs and as many the peer pipeline's, about
- * thirteen capacity, work counts and data size); `quick` runs only the fixed-rate
- * CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes) and capacity with one kitchen
- * (1–3 minutes), and prints them.
+ * about an hour and a quarter (ten minutes the steady run, about twelve the fixed-rate runs and as many the peer
+ * pipeline's, about fifteen the gateway alone, about thirteen capacity, work counts and data size); `quick` runs only
+ * the fixed-rate CPU and Redis work per order (100 and 200 orders/s, 3 runs each, about 5 minutes), capacity with one
+ * kitchen (1–3 minutes) and the gateway alone (about 2 minutes), and prints them.
  *
  * Knobs (environment variables), with their defaults:
  *   BENCH_RUNS=5 (quick: 3)      runs of every measurement (figures are the median and range)
@@ -37,6 +37,9 @@
  *   BENCH_CAPACITY_KITCHENS=3    kitchens of the second search (the first has one)
  *   BENCH_WORK_RATE=400, BENCH_WORK_SECONDS=10, BENCH_STRACE_SECONDS=3  the work-count run and its strace window
  *   BENCH_STORED_ORDERS=100000, BENCH_DATA_SIZE_RATE=200  orders stored beforehand, and the rate compared
+ * The gateway alone (full and quick profiles, about 15 minutes of the full one; BENCH_ONLY=gateway runs it alone):
+ *   BENCH_GATEWAY_RATES=500,1000  requests per second, open loop, through ours, a bare Fastify hop and the Express peer
+ *   BENCH_GATEWAY_SECONDS=20 (quick: 3)  each run and each round's quiet window; warm-up BENCH_WARMUP_SECONDS, at most half a run
  * A quick look at everything: BENCH_RUNS=1 BENCH_HTTP_SECONDS=2 BENCH_PIPELINE_ORDERS=300 BENCH_STEADY_SECONDS=20
  *   BENCH_RATES=100 BENCH_OUT_DIR=/tmp/bench pnpm bench
  */
@@ -53,6 +56,8 @@ import { profileWorkloads } from './profiling.js'
 import { renderCpuTable, renderTable, writeReport } from './report.js'
 import { renderFixedRates } from './fixed-rate-report.js'
 import { measureFixedRates } from './fixed-rates.js'
+import { measureGatewayAlone } from './gateway-alone.js'
+import { renderGatewayAlone } from './gateway-alone-report.js'
 import { measurePeerAgainst } from './peer-pipeline.js'
 import { renderPeerPipeline } from './peer-pipeline-report.js'
 import { goalsOf, type Results } from './results.js'
@@ -80,6 +85,7 @@ async function quick() {
     console.log(`\n${renderPeerPipeline(figures, comparison)}\n`)
   }
   console.log(`\n${renderCapacityAndWork({ capacity: await measureCapacity({ ...settings.capacity, kitchens: 1 }, log) })}\n`)
+  console.log(`\n${renderGatewayAlone(await measureGatewayAlone(settings, log))}\n`)
   log(`quick profile done in ${((performance.now() - started) / 60_000).toFixed(1)} min`)
 }
 
@@ -89,10 +95,11 @@ async function full() {
   const { rssUnderLoad, ...measured } = await measureServices(settings, limits.broker.messagesPerSecond, log)
   const fixedRates = await measureFixedRates(settings, log)
   const peerPipeline = settings.peerPipeline ? await measurePeerAgainst(fixedRates, settings, log) : undefined
+  const gatewayAlone = await measureGatewayAlone(settings, log)
   const capacityAndWork = await measureCapacityAndWork(settings, log)
   log(`steady run on a fresh stack: ${settings.steadyRate} orders/s for ${settings.steadySeconds} s, RSS every ${settings.sampleSeconds} s`)
   const { idle, steady } = await measureMemory({ seconds: settings.steadySeconds, rate: settings.steadyRate, sampleSeconds: settings.sampleSeconds, log })
-  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, peerPipeline, ...capacityAndWork, memory: { idle, underLoad: rssUnderLoad, steady } }
+  const partial = { startedAt, settings, machine, ...limits, ...measured, fixedRates, peerPipeline, gatewayAlone, ...capacityAndWork, memory: { idle, underLoad: rssUnderLoad, steady } }
   const goals = goalsOf(partial)
 
   // Memory is read from the steady run's RSS and heap figures; the CPU-bound workloads are profiled.

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { renderCapacityAndWork } from './capacity-and-work.js'
 import { digits, show } from './figure-format.js'
 import { renderFixedRates } from './fixed-rate-report.js'
+import { renderGatewayAlone } from './gateway-alone-report.js'
 import { renderPeerPipeline } from './peer-pipeline-report.js'
 import type { ProfileSummary } from './profiles.js'
 import type { Results } from './results.js'
@@ -137,6 +138,7 @@ function renderMarkdown(results: Results, notes: string): string {
     renderFixedRates(results.fixedRates),
     '',
     ...(results.peerPipeline ? ['## Peer pipeline', '', renderPeerPipeline(results.peerPipeline.figures, results.peerPipeline.comparison), ''] : []),
+    ...(results.gatewayAlone ? ['## Gateway alone', '', renderGatewayAlone(results.gatewayAlone), ''] : []),
     '## Capacity, work per order and data size',
     '',
     renderCapacityAndWork(results),

@@ -2,6 +2,7 @@ import type { BrokerRun } from './broker-limits.js'
 import { cpuPerOrderGoals } from './cpu-goals.js'
 import { capacityAndWorkGoals, type CapacityAndWork } from './capacity-and-work.js'
 import type { FixedRateFigures } from './fixed-rates.js'
+import { gatewayAloneGoals, type GatewayAloneFigures } from './gateway-alone-figures.js'
 import type { ProfileSummary } from './profiles.js'
 import type { HttpFigures } from './http-rounds.js'
 import type { Machine } from './machine.js'
@@ -36,6 +37,8 @@ export interface Results {
   fixedRates: FixedRateFigures
   /** The peer pipeline at the same rates, right after ours, and orders per CPU-second against ours. */
   peerPipeline?: { figures: PeerPipelineFigures; comparison: PeerComparison[] }
+  /** Ours, a bare Fastify hop and the Express peer in front of one stub upstream: CPU per request at fixed rates. */
+  gatewayAlone?: GatewayAloneFigures
   memory: { idle: Record<string, Figure>; underLoad: Record<string, Figure>; steady: SteadyFigures }
   capacity: CapacityAndWork['capacity']
   workCounts: CapacityAndWork['workCounts']
@@ -65,6 +68,7 @@ export function goalsOf(results: Omit<Results, 'goals' | 'profiles' | 'wallSecon
   // (it rewarded sending more messages): CPU per order and the gateway alone replace them.
   goals.push(...cpuPerOrderGoals(results.fixedRates))
   goals.push(...peerGoals(results.peerPipeline?.comparison ?? []))
+  goals.push(...gatewayAloneGoals(results.gatewayAlone))
   goals.push(...capacityAndWorkGoals(results))
   for (const [service, growth] of Object.entries(results.memory.steady.growthPercent)) {
     goals.push({ name: `RSS growth of the ${service} over the steady run (%)`, value: growth, target: '≤ 10', met: growth <= 10, workload: 'memory' })

@@ -23,7 +23,7 @@ function profileMode(): ProfileMode {
 
 /** The two sittings of `pnpm bench`: `quick` (the fixed-rate CPU runs, printed) and `full` (everything, written to docs). */
 const benchProfiles = {
-  quick: { runs: 3, rates: '100,200', gatewaySeconds: 4 },
+  quick: { runs: 3, rates: '100,200', gatewaySeconds: 3 },
   full: { runs: 5, rates: '100,200,400', gatewaySeconds: 20 },
 } as const
 type BenchProfile = keyof typeof benchProfiles
@@ -101,7 +101,7 @@ export function loadSettings() {
     workCounts: { ratePerSecond: whole('BENCH_WORK_RATE', 400), seconds: whole('BENCH_WORK_SECONDS', 10), straceSeconds: whole('BENCH_STRACE_SECONDS', 3) },
     dataSize: { storedOrders: whole('BENCH_STORED_ORDERS', 100_000), ratePerSecond: whole('BENCH_DATA_SIZE_RATE', 200) },
     gateway: gatewayAlone(chosen),
-    /** Only these parts of the full profile (capacity, work-counts, data-size), printed, not written; all when empty. */
+    /** Only these parts of the full profile (capacity, work-counts, data-size, gateway), printed, not written; all when empty. */
     only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   }
 }
