@@ -7,6 +7,8 @@ import { isTokenRevoked, type CredentialSnapshot, type TokenClaims } from '@rest
  */
 export function credentialStandIn() {
   const truth: CredentialSnapshot = { keys: [], subjects: [], tokens: [] }
+  /** Every API key asked about, by id. */
+  const keysAsked: string[] = []
   const revoked = (claims: TokenClaims) => {
     const subject = truth.subjects.find((revocation) => revocation.subject === claims.subject)
     const tokenRevoked = truth.tokens.some((revocation) => revocation.tokenId === claims.tokenId)
@@ -17,7 +19,9 @@ export function credentialStandIn() {
     if (!url.startsWith('/internal/credentials')) return undefined
     if (method === 'GET') return { status: 200, body: truth }
     if (url.endsWith('/api-key')) {
-      const found = truth.keys.find((stored) => stored.apiKey.id === (body as { id: string }).id)
+      const { id } = body as { id: string }
+      keysAsked.push(id)
+      const found = truth.keys.find((stored) => stored.apiKey.id === id)
       return found ? { status: 200, body: found } : { status: 404, body: {} }
     }
     return { status: 200, body: { revoked: revoked(body as TokenClaims) } }
@@ -34,6 +38,6 @@ export function credentialStandIn() {
     })
     return true
   }
-  return { truth, answer, answerRaw }
+  return { truth, keysAsked, answer, answerRaw }
 }
 export type CredentialStandIn = ReturnType<typeof credentialStandIn>

@@ -27,21 +27,23 @@ async function orUnavailable<T>(check: Promise<T>): Promise<T> {
 /**
  * Who is calling: a JWT (verified by @fastify/jwt, within the longest lifetime accepted, and not revoked) or an API
  * key (checked against its hash). A route open to anyone may be called without a credential; a credential that is
- * sent must be valid.
+ * sent must be valid. An API key is looked up only once `keyLookups` resolves (the caller's address budget): a flood
+ * of made-up keys never reaches the waiter. A JWT's revocation is read from Redis meanwhile, in the same round trip.
  */
 export function createAuthenticator(app: FastifyInstance, credentials: Pick<CredentialChecks, 'authenticateKey' | 'tokenRevoked'>, maxLifetimeSeconds: number) {
-  async function identify(request: FastifyRequest, route: PublicRoute, reply: FastifyReply): Promise<Identity> {
+  async function identify(request: FastifyRequest, route: PublicRoute, reply: FastifyReply, keyLookups: Promise<unknown> = Promise.resolve()): Promise<Identity> {
     const header = request.headers.authorization
     if (header === undefined && route.roles === ANYONE) return anonymous
     const token = header === undefined ? undefined : bearer.exec(header)?.[1]
-    const verdict: Verdict = token ? await verify(token) : { refused: 'send a bearer token (JWT or API key)' }
+    const verdict: Verdict = token ? await verify(token, keyLookups) : { refused: 'send a bearer token (JWT or API key)' }
     if ('identity' in verdict) return verdict.identity
     void reply.header('www-authenticate', `Bearer realm="restaurant"${token ? ', error="invalid_token"' : ''}`)
     throw new UnauthorizedError(verdict.refused)
   }
 
-  async function verify(token: string): Promise<Verdict> {
+  async function verify(token: string, keyLookups: Promise<unknown>): Promise<Verdict> {
     if (isApiKey(token)) {
+      await keyLookups
       const identity = await orUnavailable(credentials.authenticateKey(token))
       return identity ? { identity } : notValid
     }

@@ -32,6 +32,18 @@ t.test('the per-address budget is counted before authentication: bad tokens use 
   t.same(reached, [])
 })
 
+t.test('past the per-address budget, a made-up API key is not even looked up, and a valid token read meanwhile still gets 429', async (t) => {
+  const { url, reached, credentials } = await startUpstream(t)
+  const { gateway } = await startGateway(t, url, { RATE_LIMIT_PER_ADDRESS: '2' })
+  const madeUp = (n: number) => bearer(`rk_${String(n).repeat(12)}_${'a'.repeat(43)}`)
+  t.same([(await gateway.inject({ url: '/api/orders', headers: madeUp(1) })).statusCode, (await gateway.inject({ url: '/api/orders', headers: madeUp(2) })).statusCode], [401, 401])
+  t.equal(credentials.keysAsked.length, 2, 'each unknown key asked of the waiter once')
+  t.equal((await gateway.inject({ url: '/api/orders', headers: madeUp(3) })).statusCode, 429)
+  t.equal(credentials.keysAsked.length, 2, 'the key past the budget was never asked about')
+  t.equal((await gateway.inject({ ...order, headers: asCustomer() })).statusCode, 429, 'its revocation was read alongside the budget, and the budget answers')
+  t.same(reached, [])
+})
+
 t.test('one IPv6 /64 is one address: spreading requests over its addresses gains nothing, the next /64 has its own budget', async (t) => {
   const { url } = await startUpstream(t)
   const { gateway } = await startGateway(t, url, { RATE_LIMIT_PER_ADDRESS: '3' })
