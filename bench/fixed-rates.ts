@@ -6,6 +6,7 @@ import { brokerAndRedis, listenerOf } from './cpu-meter.js'
 import { measureAtRate, type FixedRateRun, type RateContext } from './fixed-rate-run.js'
 import { openQueues } from './queues.js'
 import { serviceEnv, type Settings } from './settings.js'
+import { loadFiguresOf, type LoadFigures } from './load-figures.js'
 import { figureOf, type Figure } from './stats.js'
 
 /** What was measured, so that every report says it. */
@@ -20,7 +21,7 @@ export interface FixedRateSetup {
   warmUpSeconds: number
 }
 
-export interface RateFigures {
+export interface RateFigures extends LoadFigures {
   ratePerSecond: number
   ordersReady: Figure
   cpuMsPerOrder: Record<string, Figure>
@@ -29,13 +30,7 @@ export interface RateFigures {
   redisCallsPerOrder: Record<string, Figure>
   redisCallsTotalPerOrder: Figure
   redisRoundTripsPerOrder: Figure
-  latencyP50Ms: Figure
-  latencyP99Ms: Figure
   maxLagMs: Figure
-  sent: number
-  accepted: number
-  refused: number
-  unanswered: number
   runs: FixedRateRun[]
 }
 
@@ -56,13 +51,8 @@ export function figuresOf(ratePerSecond: number, runs: FixedRateRun[]): RateFigu
     redisCallsPerOrder: figuresByName(runs.map((run) => run.redisCallsPerOrder)),
     redisCallsTotalPerOrder: over((run) => tallyTotal(run.redisCallsPerOrder)),
     redisRoundTripsPerOrder: over((run) => run.redisRoundTripsPerOrder),
-    latencyP50Ms: over((run) => run.load.latencyMs.p50),
-    latencyP99Ms: over((run) => run.load.latencyMs.p99),
     maxLagMs: over((run) => run.load.maxLagMs),
-    sent: runs.reduce((sum, run) => sum + run.load.sent, 0),
-    accepted: runs.reduce((sum, run) => sum + run.load.accepted, 0),
-    refused: runs.reduce((sum, run) => sum + tallyTotal(run.load.otherStatuses), 0),
-    unanswered: runs.reduce((sum, run) => sum + run.load.unanswered, 0),
+    ...loadFiguresOf(runs.map((run) => run.load)),
     runs,
   }
 }

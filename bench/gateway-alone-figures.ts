@@ -1,24 +1,19 @@
-import { figuresByName, tallyTotal } from './counter-deltas.js'
+import { figuresByName } from './counter-deltas.js'
 import type { GatewayRun } from './gateway-alone-run.js'
+import { loadFiguresOf, type LoadFigures } from './load-figures.js'
 import type { Goal } from './results.js'
-import { figureOf, ratioOf, type Figure } from './stats.js'
+import { ratioOf, type Figure } from './stats.js'
 
 /** The three front doors compared, in front of one stub upstream. */
 export const gatewayTargets = ['ours', 'fastify hop', 'express peer'] as const
 export type GatewayTarget = (typeof gatewayTargets)[number]
 
 /** One target at one rate over the rounds. */
-export interface TargetFigures {
+export interface TargetFigures extends LoadFigures {
   target: GatewayTarget
   ratePerSecond: number
   /** By process: `hop` (the target itself), `stub`, `redis`, `load generator`. */
   cpuMsPerRequest: Record<string, Figure>
-  latencyP50Ms: Figure
-  latencyP99Ms: Figure
-  sent: number
-  accepted: number
-  otherAnswers: number
-  unanswered: number
   runs: GatewayRun[]
 }
 
@@ -40,18 +35,11 @@ export interface GatewayAloneFigures {
 export const FASTIFY_HOP_TARGET = 1.5
 
 export function targetFiguresOf(target: GatewayTarget, ratePerSecond: number, runs: GatewayRun[]): TargetFigures {
-  const over = (pick: (run: GatewayRun) => number) => figureOf(runs.map(pick))
-  const total = (pick: (run: GatewayRun) => number) => runs.reduce((sum, run) => sum + pick(run), 0)
   return {
     target,
     ratePerSecond,
     cpuMsPerRequest: figuresByName(runs.map((run) => run.cpuMsPerRequest)),
-    latencyP50Ms: over((run) => run.load.latencyMs.p50),
-    latencyP99Ms: over((run) => run.load.latencyMs.p99),
-    sent: total((run) => run.load.sent),
-    accepted: total((run) => run.load.accepted),
-    otherAnswers: total((run) => tallyTotal(run.load.otherStatuses)),
-    unanswered: total((run) => run.load.unanswered),
+    ...loadFiguresOf(runs.map((run) => run.load)),
     runs,
   }
 }

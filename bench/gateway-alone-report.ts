@@ -28,7 +28,7 @@ function setupLine(figures: GatewayAloneFigures): string {
 
 function targetRow(figures: TargetFigures): string {
   const cpu = (name: string) => show(figures.cpuMsPerRequest[name], 3)
-  const flag = figures.otherAnswers + figures.unanswered > 0 ? ` ⚠ ${figures.otherAnswers} other, ${figures.unanswered} unanswered` : ''
+  const flag = figures.refused + figures.unanswered > 0 ? ` ⚠ ${figures.refused} other, ${figures.unanswered} unanswered` : ''
   return (
     `| ${labels[figures.target]} | ${figures.ratePerSecond} | ${cpu('hop')} | ${cpu('stub')} | ${cpu('redis')} | ` +
     `${figures.accepted} of ${figures.sent}${flag} | ${show(figures.latencyP50Ms, 1)} / ${show(figures.latencyP99Ms, 1)} |`

@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import amqp from 'amqplib'
 import { openDatabase } from '@restaurant/platform/stores/sqlite-database'
 import { AMQP_URL } from '../test/support/isolation.js'
-import { figuresByName, tallyTotal } from './counter-deltas.js'
+import { figuresByName } from './counter-deltas.js'
 import { listenerOf } from './cpu-meter.js'
+import { loadFiguresOf, type LoadFigures } from './load-figures.js'
 import type { FixedRateFigures } from './fixed-rates.js'
 import { compareWithPeer } from './peer-pipeline-comparison.js'
 import { measurePeerAtRate, type PeerContext, type PeerRun } from './peer-pipeline-run.js'
@@ -15,16 +16,10 @@ import { peerQueues, peerStoreFiles, readyCountQuery, statusSchema } from './ser
 import type { Settings } from './settings.js'
 import { figureOf, type Figure } from './stats.js'
 
-export interface PeerRateFigures {
+export interface PeerRateFigures extends LoadFigures {
   ratePerSecond: number
   ordersReady: Figure
   cpuMsPerOrder: Record<string, Figure>
-  latencyP50Ms: Figure
-  latencyP99Ms: Figure
-  sent: number
-  accepted: number
-  refused: number
-  unanswered: number
   runs: PeerRun[]
 }
 
@@ -37,17 +32,11 @@ export interface PeerPipelineFigures {
 
 function figuresOf(ratePerSecond: number, runs: PeerRun[]): PeerRateFigures {
   const over = (pick: (run: PeerRun) => number) => figureOf(runs.map(pick))
-  const total = (pick: (run: PeerRun) => number) => runs.reduce((sum, run) => sum + pick(run), 0)
   return {
     ratePerSecond,
     ordersReady: over((run) => run.ordersReady),
     cpuMsPerOrder: figuresByName(runs.map((run) => run.cpuMsPerOrder)),
-    latencyP50Ms: over((run) => run.load.latencyMs.p50),
-    latencyP99Ms: over((run) => run.load.latencyMs.p99),
-    sent: total((run) => run.load.sent),
-    accepted: total((run) => run.load.accepted),
-    refused: total((run) => tallyTotal(run.load.otherStatuses)),
-    unanswered: total((run) => run.load.unanswered),
+    ...loadFiguresOf(runs.map((run) => run.load)),
     runs,
   }
 }

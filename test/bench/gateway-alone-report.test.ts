@@ -2,17 +2,13 @@ import t from 'tap'
 import type { GatewayAloneFigures, GatewayComparison, TargetFigures } from '../../bench/gateway-alone-figures.js'
 import { renderGatewayAlone } from '../../bench/gateway-alone-report.js'
 import { figureOf } from '../../bench/stats.js'
+import { allAccepted } from './load-fixture.js'
 
 const target = (overrides: Partial<TargetFigures> = {}): TargetFigures => ({
   target: 'ours',
   ratePerSecond: 500,
   cpuMsPerRequest: { hop: figureOf([0.5]), stub: figureOf([0.05]), redis: figureOf([0.1]) },
-  latencyP50Ms: figureOf([2]),
-  latencyP99Ms: figureOf([9]),
-  sent: 1000,
-  accepted: 1000,
-  otherAnswers: 0,
-  unanswered: 0,
+  ...allAccepted(1000),
   runs: [],
   ...overrides,
 })
@@ -33,5 +29,5 @@ t.test("each target's row gives the hop's CPU per request with the stub's and Re
 })
 
 t.test('a target with answers other than 202 or none is flagged', async (t) => {
-  t.match(renderGatewayAlone(figures([target({ target: 'express peer', accepted: 990, otherAnswers: 4, unanswered: 6 })])), /Express peer .*990 of 1000 ⚠ 4 other, 6 unanswered/)
+  t.match(renderGatewayAlone(figures([target({ target: 'express peer', accepted: 990, refused: 4, unanswered: 6 })])), /Express peer .*990 of 1000 ⚠ 4 other, 6 unanswered/)
 })

@@ -15,7 +15,7 @@ const figuresOf = (target: GatewayTarget, ratePerSecond: number, ...hops: number
 
 t.test("a target's figures add up its answers over the rounds and keep each process's CPU apart", async (t) => {
   const figures = targetFiguresOf('ours', 500, [runOf('ours', 500, 0.4, [202, 202, 429]), runOf('ours', 500, 0.6, [202, undefined])])
-  t.same([figures.sent, figures.accepted, figures.otherAnswers, figures.unanswered], [5, 3, 1, 1])
+  t.same([figures.sent, figures.accepted, figures.refused, figures.unanswered], [5, 3, 1, 1])
   t.same(figures.cpuMsPerRequest.hop?.runs, [0.4, 0.6])
   t.equal(figures.cpuMsPerRequest.stub?.median, 0.05)
 })

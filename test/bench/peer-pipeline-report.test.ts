@@ -3,17 +3,13 @@ import type { PeerComparison } from '../../bench/peer-pipeline-comparison.js'
 import type { PeerPipelineFigures, PeerRateFigures } from '../../bench/peer-pipeline.js'
 import { renderPeerPipeline } from '../../bench/peer-pipeline-report.js'
 import { figureOf } from '../../bench/stats.js'
+import { allAccepted } from './load-fixture.js'
 
 const atRate = (overrides: Partial<PeerRateFigures> = {}): PeerRateFigures => ({
   ratePerSecond: 100,
   ordersReady: figureOf([1000]),
   cpuMsPerOrder: { 'order api': figureOf([1]), rabbitmq: figureOf([1.2]) },
-  latencyP50Ms: figureOf([5]),
-  latencyP99Ms: figureOf([20]),
-  sent: 1000,
-  accepted: 1000,
-  refused: 0,
-  unanswered: 0,
+  ...allAccepted(1000, 5, 20),
   runs: [],
   ...overrides,
 })
