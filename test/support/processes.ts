@@ -37,11 +37,22 @@ export interface ServiceProcess {
 
 /**
  * Starts a built service as its own process and resolves once it answers /health on its internal port: a free one,
- * unless `env.INTERNAL_PORT` names one.
+ * unless `env.INTERNAL_PORT` names one. A port found free can be taken by another test before the service binds it;
+ * when the ports were picked here, the service is started again on fresh ones.
  */
 export async function startService(name: keyof typeof entries, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
-  port ??= await freePort()
-  const internalPort = env.INTERNAL_PORT ? Number(env.INTERNAL_PORT) : await freePort()
+  const picksPorts = port === undefined && !env.INTERNAL_PORT
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, env, port ?? (await freePort()), env.INTERNAL_PORT ? Number(env.INTERNAL_PORT) : await freePort())
+    } catch (err) {
+      const portTaken = err instanceof Error && err.message.includes('EADDRINUSE')
+      if (!picksPorts || !portTaken || attempt === 3) throw err
+    }
+  }
+}
+
+async function startOnce(name: keyof typeof entries, env: Record<string, string>, port: number, internalPort: number): Promise<ServiceProcess> {
   // Node flags for the service, space-separated: e.g. `--cpu-prof`, which NODE_OPTIONS does not accept.
   const nodeFlags = (env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeFlags, entries[name]], {
