@@ -12,13 +12,14 @@ export const entries = {
   kitchen: join(root, 'services/kitchen/dist/main.js'),
 }
 
-export async function freePort(): Promise<number> {
+/** A port nothing listens on now, other than those in `besides` (the kernel can hand out a just-closed port again). */
+export async function freePort(...besides: number[]): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
   await once(server, 'listening')
   const address = server.address()
   server.close()
   if (!address || typeof address === 'string') throw new Error('no port')
-  return address.port
+  return besides.includes(address.port) ? freePort(...besides) : address.port
 }
 
 export interface ServiceProcess {
@@ -41,10 +42,12 @@ export interface ServiceProcess {
  * when the ports were picked here, the service is started again on fresh ones.
  */
 export async function startService(name: keyof typeof entries, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
-  const picksPorts = port === undefined && !env.INTERNAL_PORT
+  const picksPorts = port === undefined || !env.INTERNAL_PORT
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(name, env, port ?? (await freePort()), env.INTERNAL_PORT ? Number(env.INTERNAL_PORT) : await freePort())
+      const publicPort = port ?? (await freePort())
+      const internalPort = env.INTERNAL_PORT ? Number(env.INTERNAL_PORT) : await freePort(publicPort)
+      return await startOnce(name, env, publicPort, internalPort)
     } catch (err) {
       const portTaken = err instanceof Error && err.message.includes('EADDRINUSE')
       if (!picksPorts || !portTaken || attempt === 3) throw err
