@@ -85,8 +85,10 @@ function watch(session: Session, log: Logger, onLost: Opening['onLost']): void {
 }
 
 function connect({ options, stopping, members }: Opening): Promise<MemberConnection<ChannelModel>> {
-  const clientProperties = { connection_name: options.connectionName }
-  return waitFor(() => members.connectInTurn((url) => amqp.connect(withHeartbeat(url, options.heartbeatSeconds), { clientProperties })), {
+  // amqplib leaves Nagle's algorithm on: a publish or ack sent while an earlier frame is unacknowledged would wait
+  // for the broker's delayed ACK (up to 40 ms on Linux) before leaving.
+  const socketOptions = { clientProperties: { connection_name: options.connectionName }, noDelay: true }
+  return waitFor(() => members.connectInTurn((url) => amqp.connect(withHeartbeat(url, options.heartbeatSeconds), socketOptions)), {
     what: `RabbitMQ at ${options.urls.map(redactUrl).join(',')}`,
     hint: 'start it with `rabbitmq-server -detached` (or `docker compose up -d rabbitmq`)',
     log: options.log,
