@@ -3,6 +3,7 @@ import { startStack } from '../test/support/stack.js'
 import { highestHeld, nextRate, type CapacityStep } from './capacity-search.js'
 import { openQueues } from './queues.js'
 import { measureReadyLatency } from './ready-latency.js'
+import type { MeanTimes } from './service-metrics.js'
 import { followReadyOrders, type ReadyOrders } from './ready-orders.js'
 import { serviceEnv, type Settings } from './settings.js'
 
@@ -12,6 +13,8 @@ export interface CapacityStepRun extends CapacityStep {
   p50Ms: number
   /** NaN when the run's orders did not all turn ready in time. */
   p99Ms: number
+  /** Where the time went, on average, from the services' own metrics. */
+  meanMs?: MeanTimes
   /** Why the step has no figures. */
   failure?: string
 }
@@ -39,7 +42,7 @@ async function tryRate(stack: Stack, ready: ReadyOrders, rate: number, settings:
     await measureReadyLatency(stack.gateway.url, metricsUrls, ready, rate, settings.warmUpSeconds)
     const run = await measureReadyLatency(stack.gateway.url, metricsUrls, ready, rate, settings.seconds)
     const held = run.refused === 0 && run.p99Ms < settings.p99BoundMs
-    return { ratePerSecond: rate, held, orders: run.orders, refused: run.refused, p50Ms: run.p50Ms, p99Ms: run.p99Ms }
+    return { ratePerSecond: rate, held, orders: run.orders, refused: run.refused, p50Ms: run.p50Ms, p99Ms: run.p99Ms, meanMs: run.meanMs }
   } catch (err) {
     return { ratePerSecond: rate, held: false, orders: 0, refused: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, failure: err instanceof Error ? err.message : String(err) }
   }
@@ -53,7 +56,7 @@ async function search(stack: Stack, ready: ReadyOrders, kitchens: number, settin
     for (let rate = nextRate(steps, settings); rate !== undefined; rate = nextRate(steps, settings)) {
       const step = await tryRate(stack, ready, rate, settings)
       steps.push(step)
-      log(`  ${kitchens} kitchen(s), ${rate}/s: p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms over ${step.orders} orders${step.refused ? `, ${step.refused} refused` : ''}: ${step.held ? 'held' : 'missed'}${step.failure ? ` (${step.failure})` : ''}`)
+      log(`  ${kitchens} kitchen(s), ${rate}/s: p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms over ${step.orders} orders${step.refused ? `, ${step.refused} refused` : ''}: ${step.held ? 'held' : 'missed'}${step.failure ? ` (${step.failure})` : ''}${step.meanMs ? `; ${meansOf(step.meanMs)}` : ''}`)
       if (!step.held) await queues.drainOrders()
     }
     return { kitchens, ordersPerSecond: highestHeld(steps), steps }
@@ -61,6 +64,9 @@ async function search(stack: Stack, ready: ReadyOrders, kitchens: number, settin
     await queues.close()
   }
 }
+
+const meansOf = (mean: MeanTimes) =>
+  `means: publish confirm ${mean.publishConfirm.toFixed(1)} ms, placed → accepted ${mean.placedToAccepted.toFixed(1)}, → cooking ${mean.placedToCooking.toFixed(1)}, → ready ${mean.placedToReady.toFixed(1)}`
 
 /**
  * Capacity: the highest open-loop order rate at which p99 POST → `ready` (from the send to the `ready` event on
