@@ -18,9 +18,15 @@ export interface ProfileOptions {
   orders: number
 }
 
+/** A profile of refused requests would show where refusals cost, not orders: the workload must be the real one. */
+function allAccepted(workload: Workload, { accepted, refused }: { accepted: number; refused: number }): void {
+  if (accepted === 0 || refused > 0) throw new Error(`the ${workload} workload to profile had ${refused} of ${accepted + refused} orders refused or unanswered`)
+}
+
 const workloads: Record<Workload, (stack: Stack, options: ProfileOptions) => Promise<void>> = {
   intake: async (stack, { connections, seconds }) => {
-    await loadHttp(placeOrderThrough('profiled', stack.gateway.url), { connections, durationSeconds: seconds })
+    const run = await loadHttp(placeOrderThrough('profiled', stack.gateway.url), { connections, durationSeconds: seconds })
+    allAccepted('intake', { accepted: run.accepted, refused: run.non2xx + run.errors })
     // The kitchen's backlog is dropped, as between the measured intake runs.
     const queues = await openQueues(stack.run.namespace)
     await queues.drainOrders().finally(queues.close)
@@ -28,7 +34,8 @@ const workloads: Record<Workload, (stack: Stack, options: ProfileOptions) => Pro
   pipeline: async (stack, { connections, orders }) => {
     const ready = await followReadyOrders(stack.waiter.url)
     try {
-      await placeAndWait(stack, ready, { kitchens: [stack.kitchen], orders, connections, machine: [] })
+      const run = await placeAndWait(stack, ready, { kitchens: [stack.kitchen], orders, connections, machine: [] })
+      allAccepted('pipeline', { accepted: run.orders, refused: run.non2xx })
     } finally {
       ready.close()
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { loadCustomer } from '../test/support/order-client.js'
+import { freshLoadCustomer } from '../test/support/order-client.js'
 import type { ReadyOrders } from './ready-orders.js'
 import { meanTimesMs, readCounters, type MeanTimes } from './service-metrics.js'
 import { figureOf, percentile, type Figure } from './stats.js'
@@ -35,11 +35,12 @@ export async function measureReadyLatency(gatewayUrl: string, metricsUrls: strin
   const sent: { id: string; sentAt: number }[] = []
   let refused = 0
   const keyPrefix = randomUUID()
+  const customer = freshLoadCustomer()
   const placeOne = async (n: number) => {
     const sentAt = performance.now()
     const response = await fetch(`${gatewayUrl}/api/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `${keyPrefix}-${n}`, ...loadCustomer },
+      headers: { 'content-type': 'application/json', 'idempotency-key': `${keyPrefix}-${n}`, ...customer },
       body,
       signal: AbortSignal.timeout(10_000),
     }).catch(() => undefined)

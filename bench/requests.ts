@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type autocannon from 'autocannon'
 import { customer, signedIdentity } from '../test/support/credentials.js'
-import { loadCustomer } from '../test/support/order-client.js'
+import { freshLoadCustomer } from '../test/support/order-client.js'
 import type { HttpTarget } from './http-load.js'
 
 const friesAndLemonade = JSON.stringify({ items: [{ menuItemId: 'fries', quantity: 1 }, { menuItemId: 'lemonade', quantity: 1 }] })
@@ -15,7 +15,7 @@ function withFreshKey(headers: () => Record<string, string>) {
 
 /** `POST /api/orders` as a customer sends it (its JWT, a fresh Idempotency-Key, fries and a lemonade). */
 export function placeOrderThrough(name: string, baseUrl: string): HttpTarget {
-  const headers = { 'content-type': 'application/json', ...loadCustomer }
+  const headers = { 'content-type': 'application/json', ...freshLoadCustomer() }
   return { name, url: `${baseUrl}/api/orders`, request: { method: 'POST', path: '/api/orders', body: friesAndLemonade, setupRequest: withFreshKey(() => headers) } }
 }
 
