@@ -5,7 +5,7 @@ import { digits } from './figure-format.js'
 export function renderCapacity(figures: CapacityFigures): string {
   const lines = [
     `Capacity: the highest open-loop order rate at which p99 POST → \`ready\` (from the send to the \`ready\` event on the staff stream) stayed under ${figures.p99BoundMs} ms ` +
-      `with every order accepted; each step ${figures.seconds} s after ${figures.warmUpSeconds} s of warm-up at its rate, one search per number of kitchens (not a median).`,
+      `with every order accepted; each step ${figures.seconds} s after ${figures.warmUpSeconds} s of warm-up at its rate (the first step of a search after ${figures.firstWarmUpSeconds} s: fresh services start cold), one search per number of kitchens (not a median).`,
     '',
     '| kitchens | capacity (orders/s) | steps tried: rate → p99 ms |',
     '|---|---|---|',

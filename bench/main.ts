@@ -34,6 +34,7 @@
  *   BENCH_CAPACITY_START=100, BENCH_CAPACITY_MAX=1600, BENCH_CAPACITY_RESOLUTION=50  rates of the capacity search
  *     (doubling from the start until p99 POST → ready reaches 100 ms or an order is refused, then bisecting)
  *   BENCH_CAPACITY_SECONDS=8, BENCH_CAPACITY_WARMUP_SECONDS=2  each step's run, after a warm-up at its rate
+ *   BENCH_CAPACITY_FIRST_WARMUP_SECONDS=15  the warm-up of each search's first step (fresh services start cold)
  *   BENCH_CAPACITY_KITCHENS=3    kitchens of the second search (the first has one)
  *   BENCH_WORK_RATE=400, BENCH_WORK_SECONDS=10, BENCH_STRACE_SECONDS=3  the work-count run and its strace window
  *   BENCH_STORED_ORDERS=100000, BENCH_DATA_SIZE_RATE=200  orders stored beforehand, and the rate compared

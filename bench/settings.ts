@@ -95,6 +95,7 @@ export function loadSettings() {
       resolution: whole('BENCH_CAPACITY_RESOLUTION', 50),
       seconds: whole('BENCH_CAPACITY_SECONDS', 8),
       warmUpSeconds: whole('BENCH_CAPACITY_WARMUP_SECONDS', 2),
+      firstWarmUpSeconds: whole('BENCH_CAPACITY_FIRST_WARMUP_SECONDS', 15),
       kitchens: whole('BENCH_CAPACITY_KITCHENS', 3),
       p99BoundMs: 100,
     },
